@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { createTriggerCommand } from './commands/trigger.js';
+import type { CommandContext } from './commands/shared.js';
+import { describeError, ExitCode } from './output/errors.js';
+import { processIO, type IO } from './output/io.js';
+
+/** Every command, in the order `--help` lists them. Each file exports one factory. */
+const COMMANDS: ((ctx: CommandContext) => Command)[] = [createTriggerCommand];
+
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function configure(command: Command, io: IO): void {
+  command
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .showHelpAfterError(`(${command.name() === 'idpass' ? 'idpass' : `idpass ${command.name()}`} --help shows the usage)`);
+}
+
+export function buildProgram(ctx: CommandContext): Command {
+  const program = new Command('idpass')
+    .description('Test Identitypass (Prembly) identity-verification webhooks: receive real deliveries locally, send signed samples anywhere.')
+    .version(packageVersion(), '-v, --version', 'print the version')
+    .helpCommand(true)
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ok · 1 what was checked failed · 2 usage or configuration error · 3 network error · 130 interrupted',
+    );
+  configure(program, ctx.io);
+  for (const make of COMMANDS) {
+    const command = make(ctx);
+    configure(command, ctx.io);
+    program.addCommand(command);
+  }
+  return program;
+}
+
+/** Runs the CLI and returns its exit code. Nothing here calls process.exit(). */
+export async function main(argv: string[], io: IO): Promise<number> {
+  const ctx: CommandContext = { io, exitCode: ExitCode.ok };
+  const debug = argv.includes('--debug') || Boolean(io.env.IDPASS_DEBUG);
+  try {
+    const program = buildProgram(ctx);
+    if (argv.length === 0) {
+      program.outputHelp();
+      return ExitCode.usage;
+    }
+    await program.parseAsync(argv, { from: 'user' });
+    return ctx.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // commander has already printed its message
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    const { exitCode, lines } = describeError(error, debug);
+    for (const line of lines) io.stderr.write(line + '\n');
+    return exitCode;
+  }
+}
+
+/** The shim's entry: wires signals to an AbortSignal and runs main. */
+export async function run(argv: string[]): Promise<number> {
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts += 1;
+    // A second Ctrl-C means "now": do not wait for a clean shutdown.
+    if (interrupts > 1) process.exit(ExitCode.interrupted);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await main(argv, processIO(controller.signal));
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

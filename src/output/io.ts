@@ -1,0 +1,41 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+
+/** Every stream and environment fact a command touches, in one object tests can replace. */
+export interface IO {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  /** Aborted on SIGINT / SIGTERM. */
+  signal: AbortSignal;
+}
+
+export function processIO(signal: AbortSignal): IO {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, signal };
+}
+
+/**
+ * Colour on a TTY only; NO_COLOR and --no-color turn it off; FORCE_COLOR (1-3) turns it on.
+ * chalk ignores NO_COLOR on its own, so the decision is made here and chalk is told the level.
+ */
+export function colorLevel(io: IO, stream: { isTTY?: boolean }, noColorFlag: boolean): 0 | 1 | 2 | 3 {
+  if (noColorFlag) return 0;
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined && force !== '') {
+    if (force === '0' || force === 'false') return 0;
+    const level = Number(force);
+    return level >= 1 && level <= 3 ? (level as 1 | 2 | 3) : 1;
+  }
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return 0;
+  if (!stream.isTTY) return 0;
+  if (io.env.TERM === 'dumb') return 0;
+  return io.env.COLORTERM === 'truecolor' ? 3 : 2;
+}
+
+export function makeChalk(level: 0 | 1 | 2 | 3): ChalkInstance {
+  return new Chalk({ level });
+}
+
+export function writeLine(stream: NodeJS.WritableStream, line = ''): void {
+  stream.write(line + '\n');
+}
