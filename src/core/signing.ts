@@ -170,7 +170,8 @@ export interface VerifyOptions {
 /** A short, safe name for a key: its kind prefix and last four characters. */
 export function keyFingerprint(key: string): string {
   const prefix = /^(test_pk_|live_pk_|test_sk_|live_sk_)/.exec(key)?.[1] ?? '';
-  if (key.length <= prefix.length + 4) return `${prefix}…`;
+  // Too short to show any of it without showing most of it.
+  if (key.length - prefix.length < 12) return `${prefix}…`;
   return `${prefix}…${key.slice(-4)}`;
 }
 
