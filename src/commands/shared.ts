@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { BUILTIN_TEST_KEY, keyFingerprint, SCHEMES, type Scheme } from '../core/signing.js';
+import { BUILTIN_TEST_KEY, keyFingerprint, SCHEMES, type Scheme } from '../core/schemes.js';
 import { ValueError } from '../core/units.js';
 import { UsageError } from '../output/errors.js';
 import type { IO } from '../output/io.js';

@@ -3,19 +3,13 @@ import { Command, Option } from 'commander';
 import type { ChalkInstance } from 'chalk';
 import { EVENTS, PRODUCTS } from '../core/events.js';
 import { parseAssignment, PathError } from '../core/json-path.js';
-import {
-  DEFAULT_TRIGGER_URL,
-  planTrigger,
-  sendPlanned,
-  TAMPER_KINDS,
-  TriggerInputError,
-  type DeliveryResult,
-  type TamperKind,
-} from '../core/trigger.js';
+import type { DeliveryResult, PlannedDelivery } from '../core/trigger.js';
 import type { Product } from '../core/events.js';
+import { TAMPER_KINDS, type TamperKind } from '../core/schemes.js';
+import { DEFAULT_TRIGGER_URL } from '../core/defaults.js';
 import { formatDuration, parseDuration, parseHttpUrl, parseStatusExpectation, ValueError, type StatusExpectation } from '../core/units.js';
 import { ExitCode, UsageError } from '../output/errors.js';
-import { colorLevel, makeChalk, writeLine, type IO } from '../output/io.js';
+import { colorLevel, loadChalk, writeLine, type IO } from '../output/io.js';
 import { addSharedOptions, argParser, checkPublicKey, collect, describeKey, type CommandContext, type SharedOptions } from './shared.js';
 
 export interface TriggerFlags extends SharedOptions {
@@ -108,8 +102,10 @@ export async function runTriggerCommand(event: string | undefined, flags: Trigge
   }
   checkPublicKey(flags.publicKey, io);
   const data = flags.data === undefined ? undefined : await readData(flags.data, io);
+  // Loaded here, not at the top: --help and --list should not pay for crypto and http.
+  const { planTrigger, sendPlanned, TriggerInputError } = await import('../core/trigger.js');
 
-  let planned;
+  let planned: PlannedDelivery[];
   try {
     planned = planTrigger({
       event,
@@ -129,8 +125,8 @@ export async function runTriggerCommand(event: string | undefined, flags: Trigge
     throw error;
   }
 
-  const out = makeChalk(colorLevel(io, io.stdout, !flags.color));
-  const err = makeChalk(colorLevel(io, io.stderr, !flags.color));
+  const out = await loadChalk(colorLevel(io, io.stdout, !flags.color));
+  const err = await loadChalk(colorLevel(io, io.stderr, !flags.color));
   io.stderr.write(
     err.dim(`Sending ${planned.length === 1 ? planned[0]!.event : planned.map((p) => p.event).join(' then ')} to ${flags.to.href} ` +
       `(${flags.scheme}, ${describeKey(flags.publicKey)})`) + '\n',

@@ -1,16 +1,17 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 
-/** The three Identitypass / Prembly webhook signature generations. */
-export type Scheme = 'identitypass' | 'prembly-legacy' | 'prembly-hmac';
+import {
+  IDENTITYPASS_SIGNATURE_HEADER,
+  isStaticScheme,
+  keyFingerprint,
+  PREMBLY_SIGNATURE_HEADER,
+  SCHEMES,
+  signatureHeaderFor,
+  TOKEN_HEADER,
+  type Scheme,
+} from './schemes.js';
 
-export const SCHEMES: readonly Scheme[] = ['identitypass', 'prembly-legacy', 'prembly-hmac'];
-
-/** The sandbox key used when none is given. It signs nothing real. */
-export const BUILTIN_TEST_KEY = 'test_pk_idpass0sandbox0key0not0for0production';
-
-export const IDENTITYPASS_SIGNATURE_HEADER = 'x-identitypass-signature';
-export const PREMBLY_SIGNATURE_HEADER = 'x-prembly-signature';
-export const TOKEN_HEADER = 'token';
+export * from './schemes.js';
 
 /** Headers as node, fetch or a plain object carries them. Names are matched case-insensitively. */
 export type HeaderInput =
@@ -19,19 +20,6 @@ export type HeaderInput =
   | Iterable<[string, string]>;
 
 export type Body = string | Uint8Array;
-
-export function isScheme(value: string): value is Scheme {
-  return (SCHEMES as readonly string[]).includes(value);
-}
-
-export function signatureHeaderFor(scheme: Scheme): string {
-  return scheme === 'identitypass' ? IDENTITYPASS_SIGNATURE_HEADER : PREMBLY_SIGNATURE_HEADER;
-}
-
-/** True for the schemes whose signature is the same on every request and says nothing about the body. */
-export function isStaticScheme(scheme: Scheme): boolean {
-  return scheme !== 'prembly-hmac';
-}
 
 function toBuffer(body: Body): Buffer {
   return typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
@@ -165,14 +153,6 @@ export interface VerifyOptions {
   publicKey: string;
   /** Schemes to accept; all three by default. */
   schemes?: readonly Scheme[];
-}
-
-/** A short, safe name for a key: its kind prefix and last four characters. */
-export function keyFingerprint(key: string): string {
-  const prefix = /^(test_pk_|live_pk_|test_sk_|live_sk_)/.exec(key)?.[1] ?? '';
-  // Too short to show any of it without showing most of it.
-  if (key.length - prefix.length < 12) return `${prefix}…`;
-  return `${prefix}…${key.slice(-4)}`;
 }
 
 /** Verifies a delivery's signature over its raw bytes and says why it failed when it did. */

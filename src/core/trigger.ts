@@ -3,16 +3,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { EVENT_NAMES, findEvent, isProduct, suggestNames, type EventInfo, type Product } from './events.js';
 import { loadFixture } from './fixtures.js';
 import { getPath, setPath, unsetPath, PathError } from './json-path.js';
-import { BUILTIN_TEST_KEY, computeSignature, isStaticScheme, sign, signatureHeaderFor, type Scheme } from './signing.js';
+import { BUILTIN_TEST_KEY, computeSignature, isStaticScheme, sign, signatureHeaderFor, type Scheme, type TamperKind } from './signing.js';
 import { parseStatusExpectation, type StatusExpectation } from './units.js';
 import { SendError, sendRequest, type SendFailureKind } from './http-send.js';
 
-export const TAMPER_KINDS = ['signature', 'body', 'missing-signature', 'replay'] as const;
-export type TamperKind = (typeof TAMPER_KINDS)[number];
+export { TAMPER_KINDS, type TamperKind } from './schemes.js';
 
-export const DEFAULT_TRIGGER_URL = 'http://127.0.0.1:4567/webhook';
-/** Identitypass gives a receiver this long to answer. */
-export const IDENTITYPASS_TIMEOUT_MS = 10_000;
+import { DEFAULT_TRIGGER_URL, IDENTITYPASS_TIMEOUT_MS } from './defaults.js';
 
 /** Something in the trigger request itself is wrong; the message says how to fix it. */
 export class TriggerInputError extends Error {

@@ -1,4 +1,4 @@
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 
 /** Every stream and environment fact a command touches, in one object tests can replace. */
 export interface IO {
@@ -32,7 +32,9 @@ export function colorLevel(io: IO, stream: { isTTY?: boolean }, noColorFlag: boo
   return io.env.COLORTERM === 'truecolor' ? 3 : 2;
 }
 
-export function makeChalk(level: 0 | 1 | 2 | 3): ChalkInstance {
+/** chalk is loaded only by commands that print colour, to keep --help fast. */
+export async function loadChalk(level: 0 | 1 | 2 | 3): Promise<ChalkInstance> {
+  const { Chalk } = await import('chalk');
   return new Chalk({ level });
 }
 
