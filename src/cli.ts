@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { createListenCommand } from './commands/listen.js';
 import { createTriggerCommand } from './commands/trigger.js';
 import type { CommandContext } from './commands/shared.js';
 import { describeError, ExitCode } from './output/errors.js';
 import { processIO, type IO } from './output/io.js';
 
 /** Every command, in the order `--help` lists them. Each file exports one factory. */
-const COMMANDS: ((ctx: CommandContext) => Command)[] = [createTriggerCommand];
+const COMMANDS: ((ctx: CommandContext) => Command)[] = [createListenCommand, createTriggerCommand];
 
 export function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };

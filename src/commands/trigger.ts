@@ -128,7 +128,7 @@ export async function runTriggerCommand(event: string | undefined, flags: Trigge
   const out = await loadChalk(colorLevel(io, io.stdout, !flags.color));
   const err = await loadChalk(colorLevel(io, io.stderr, !flags.color));
   io.stderr.write(
-    err.dim(`Sending ${planned.length === 1 ? planned[0]!.event : planned.map((p) => p.event).join(' then ')} to ${flags.to.href} ` +
+    err.dim(`Sending ${describePlan(planned)} to ${flags.to.href} ` +
       `(${flags.scheme}, ${describeKey(flags.publicKey)})`) + '\n',
   );
 
@@ -153,6 +153,12 @@ export async function runTriggerCommand(event: string | undefined, flags: Trigge
   }
   if (results.some((r) => r.error && !r.error.connected)) return ExitCode.network;
   return failed > 0 || unsent > 0 ? ExitCode.checkFailed : ExitCode.ok;
+}
+
+function describePlan(planned: PlannedDelivery[]): string {
+  const names = planned.map((p) => p.event);
+  if (names.every((n) => n === names[0])) return names.length === 1 ? names[0]! : `${names[0]} ×${names.length}`;
+  return names.join(' then ');
 }
 
 function toJson(result: DeliveryResult) {

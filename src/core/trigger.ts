@@ -253,8 +253,9 @@ export function explainFailure(result: Omit<DeliveryResult, 'hint'>, timeoutMs: 
   if (status === null) return null;
   if (result.tamper) {
     if (status >= 200 && status < 300) {
-      return `the receiver accepted ${TAMPER_WORDS[result.tamper]}: it must answer 401 when the signature is missing or wrong` +
-        (result.tamper === 'replay' ? ' and refuse a token it has seen (track token values)' : '');
+      return result.tamper === 'replay'
+        ? 'the receiver accepted a token it had already seen: track token values and refuse repeats'
+        : `the receiver accepted ${TAMPER_WORDS[result.tamper]}: it must answer 401 when the signature is missing or wrong`;
     }
     return `expected ${result.expected} for ${TAMPER_WORDS[result.tamper]}`;
   }

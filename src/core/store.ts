@@ -1,0 +1,176 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, open, readFile, rename, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * The delivery store: one JSON line per delivery, appended before the sender is answered, plus
+ * one "outcome" line per delivery once the forward result is known. A line that does not parse
+ * (a crash mid-write, a hand edit) is skipped and counted, never fatal.
+ */
+
+export const STORE_FILE = 'deliveries.ndjson';
+
+export interface StoredHeader {
+  name: string;
+  value: string;
+}
+
+export interface StoredDelivery {
+  kind: 'delivery';
+  v: 1;
+  id: string;
+  receivedAt: string;
+  method: string;
+  path: string;
+  /** Header pairs in wire order with their original casing. */
+  headers: [string, string][];
+  /** The raw body, base64; null when it was refused unread (too large). */
+  body: string | null;
+  size: number;
+  [extra: string]: unknown;
+}
+
+export interface StoredOutcome {
+  kind: 'outcome';
+  id: string;
+  at: string;
+  [extra: string]: unknown;
+}
+
+export type StoredLine = StoredDelivery | StoredOutcome;
+
+/** A delivery with its outcome merged in, as readers want it. */
+export type DeliveryRecord = StoredDelivery & { outcome?: StoredOutcome };
+
+export interface StoreOptions {
+  dir: string;
+  /** Past this size the oldest deliveries are dropped (down to about half). */
+  maxBytes?: number;
+}
+
+export interface LoadResult {
+  records: DeliveryRecord[];
+  /** Lines that could not be read, with their line numbers. */
+  skipped: number[];
+}
+
+/** `IDPASS_HOME`, else `$XDG_STATE_HOME/idpass`, else `~/.local/state/idpass`. */
+export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.IDPASS_HOME) return env.IDPASS_HOME;
+  if (env.XDG_STATE_HOME) return join(env.XDG_STATE_HOME, 'idpass');
+  return join(homedir(), '.local', 'state', 'idpass');
+}
+
+/** Time-ordered, short, unique: base36 milliseconds and six random hex digits. */
+export function newDeliveryId(now = Date.now()): string {
+  return `${now.toString(36).padStart(9, '0')}-${randomBytes(3).toString('hex')}`;
+}
+
+export function parseStoreText(text: string): LoadResult {
+  const deliveries = new Map<string, DeliveryRecord>();
+  const skipped: number[] = [];
+  const lines = text.split('\n');
+  lines.forEach((line, index) => {
+    if (line.trim() === '') return;
+    let parsed: StoredLine;
+    try {
+      parsed = JSON.parse(line) as StoredLine;
+    } catch {
+      skipped.push(index + 1);
+      return;
+    }
+    if (parsed?.kind === 'delivery' && typeof parsed.id === 'string' && typeof parsed.receivedAt === 'string') {
+      deliveries.set(parsed.id, parsed);
+    } else if (parsed?.kind === 'outcome' && typeof parsed.id === 'string') {
+      const record = deliveries.get(parsed.id);
+      if (record) record.outcome = { ...record.outcome, ...parsed };
+    } else {
+      skipped.push(index + 1);
+    }
+  });
+  return { records: [...deliveries.values()], skipped };
+}
+
+export class DeliveryStore {
+  readonly dir: string;
+  readonly file: string;
+  readonly maxBytes: number;
+  private handle: FileHandle | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private size = 0;
+
+  constructor({ dir, maxBytes = 200 * 1024 * 1024 }: StoreOptions) {
+    this.dir = dir;
+    this.file = join(dir, STORE_FILE);
+    this.maxBytes = maxBytes;
+  }
+
+  /** Creates the directory (0700) and file (0600). Throws with the cause when it cannot. */
+  async open(): Promise<void> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    this.handle = await open(this.file, 'a', 0o600);
+    // mode only applies to a new file: make an older, looser one private too
+    await chmod(this.file, 0o600);
+    this.size = (await this.handle.stat()).size;
+  }
+
+  /** Appends lines in order; concurrent callers never interleave. */
+  append(...lines: StoredLine[]): Promise<void> {
+    const run = this.queue.then(async () => {
+      if (!this.handle) throw new Error('the store is not open');
+      const data = Buffer.from(lines.map((l) => JSON.stringify(l) + '\n').join(''));
+      await this.handle.write(data);
+      this.size += data.length;
+      if (this.size > this.maxBytes) await this.compact();
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Keeps the newest deliveries that fit in half the limit; rewrites atomically. */
+  private async compact(): Promise<void> {
+    const { records } = parseStoreText(await readFile(this.file, 'utf8'));
+    const keep: string[] = [];
+    let bytes = 0;
+    for (let i = records.length - 1; i >= 0; i--) {
+      const { outcome, ...delivery } = records[i]!;
+      const text = JSON.stringify(delivery) + '\n' + (outcome ? JSON.stringify(outcome) + '\n' : '');
+      if (bytes + text.length > this.maxBytes / 2 && keep.length > 0) break;
+      keep.push(text);
+      bytes += text.length;
+    }
+    const temp = `${this.file}.${process.pid}.tmp`;
+    await writeFile(temp, keep.reverse().join(''), { mode: 0o600 });
+    await this.handle?.close();
+    await rename(temp, this.file);
+    this.handle = await open(this.file, 'a', 0o600);
+    this.size = bytes;
+  }
+
+  /** Waits for every pending write, then closes the file. */
+  async close(): Promise<void> {
+    await this.queue;
+    await this.handle?.close();
+    this.handle = null;
+  }
+
+  /** Reads every record; a missing file is an empty store. */
+  static async load(dir: string): Promise<LoadResult> {
+    let text: string;
+    try {
+      text = await readFile(join(dir, STORE_FILE), 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], skipped: [] };
+      throw error;
+    }
+    return parseStoreText(text);
+  }
+
+  static async exists(dir: string): Promise<boolean> {
+    return stat(join(dir, STORE_FILE)).then(
+      () => true,
+      () => false,
+    );
+  }
+}

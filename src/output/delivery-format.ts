@@ -1,0 +1,152 @@
+import type { ChalkInstance } from 'chalk';
+import type { Delivery, ListenerFact } from '../core/listener.js';
+import { redact } from '../core/redact.js';
+import { writeLine, type IO } from './io.js';
+
+/** How deliveries look in plain lines and in NDJSON: two of the consumers of the listener's facts. */
+
+export function signatureSummary(d: Delivery): string {
+  const v = d.verification;
+  if (v.valid) return `valid ${v.scheme}${v.weak ? ' (static key: weak)' : ''}`;
+  if (v.reason === 'missing-signature') return 'missing';
+  return `invalid ${v.scheme ?? ''}`.trim();
+}
+
+/** The machine form of a delivery, PII redacted unless asked. */
+export function deliveryJson(d: Delivery, showPii: boolean) {
+  const c = d.classification;
+  return {
+    type: 'delivery',
+    id: d.id,
+    receivedAt: d.receivedAt,
+    method: d.method,
+    path: d.path,
+    size: d.size,
+    event: c.event,
+    identityStatus: c.identityStatus,
+    responseCode: c.responseCode,
+    responseMeaning: c.responseMeaning,
+    product: c.product,
+    reference: c.reference,
+    envelope: c.envelope,
+    retry: c.retry,
+    duplicate: d.duplicate,
+    signature: {
+      valid: d.verification.valid,
+      scheme: d.verification.scheme,
+      reason: d.verification.reason,
+      message: d.verification.message,
+      weak: d.verification.weak,
+      token: d.verification.token,
+    },
+    schemeNote: d.schemeNote,
+    notes: d.notes,
+    jsonError: d.jsonError,
+    tooLarge: d.tooLarge,
+    stored: d.stored,
+    forward: d.forward
+      ? {
+          url: d.forward.url,
+          status: d.forward.status,
+          answered: d.forward.answered,
+          ms: d.forward.ms,
+          reply: d.forward.preview,
+          error: d.forward.error?.message ?? null,
+          warning: d.forward.warning,
+        }
+      : null,
+    answerStatus: d.answerStatus,
+    body: d.json === undefined ? null : showPii ? d.json : redact(d.json),
+  };
+}
+
+function time(iso: string): string {
+  return iso.slice(11, 19);
+}
+
+function statusColour(c: ChalkInstance, status: string | null): string {
+  if (status === 'VERIFIED') return c.green(status);
+  if (status === 'NOT-VERIFIED') return c.red(status);
+  if (status === 'PENDING') return c.yellow(status);
+  return c.dim(status ?? '—');
+}
+
+/** One line per delivery, with indented lines for anything that needs attention. */
+export function formatDeliveryLines(d: Delivery, c: ChalkInstance): string[] {
+  const k = d.classification;
+  const parts = [c.dim(time(d.receivedAt)), c.bold(k.event ?? (d.jsonError ? 'not JSON' : d.tooLarge ? 'too large' : 'unrecognised body'))];
+  if (k.identityStatus || k.responseCode) {
+    parts.push(`${statusColour(c, k.identityStatus)}${k.responseCode ? ` ${k.responseCode} ${c.dim(k.responseMeaning ?? '')}` : ''}`.trim());
+  }
+  if (k.product) parts.push(k.product);
+  if (k.reference) parts.push(c.dim(`ref ${k.reference}`));
+  const v = d.verification;
+  parts.push(v.valid ? c.green(`sig ✔ ${v.scheme}${v.weak ? ' (weak)' : ''}`) : c.red(`sig ✘ ${v.reason === 'missing-signature' ? 'missing' : (v.scheme ?? 'invalid')}`));
+  if (k.retry) parts.push(c.cyan('retry'));
+  if (d.duplicate) parts.push(c.magenta('duplicate token'));
+  if (d.forward) {
+    const f = d.forward;
+    const label = f.answered ? `app ${f.status} ${f.ms}ms` : `app ${f.error?.kind === 'timeout' ? 'timeout' : 'unreachable'} → ${f.status}`;
+    parts.push(f.warning ? c.yellow(`→ ${label}`) : c.green(`→ ${label}`));
+  } else if (d.answerStatus !== null) {
+    parts.push(c.dim(`→ ${d.answerStatus}`));
+  }
+  parts.push(c.dim(`${d.method} ${d.path}`));
+  const lines = [parts.join('  ')];
+  const detail = (mark: string, text: string) => lines.push(`    ${mark} ${text}`);
+  if (!v.valid) detail(c.red('✘'), `signature: ${v.message}`);
+  if (d.schemeNote) detail(c.yellow('!'), d.schemeNote);
+  if (d.duplicate) detail(c.magenta('!'), `token ${v.token} was seen before: a retry or a replay`);
+  if (d.jsonError) detail(c.red('✘'), `${d.jsonError}; answered 400`);
+  if (d.tooLarge) detail(c.red('✘'), `body of ${d.size} bytes is over --max-body; answered 413`);
+  for (const note of d.notes) detail(c.yellow('!'), note);
+  if (d.forward?.error) detail(c.red('✘'), d.forward.error.message);
+  if (d.forward?.warning) detail(c.yellow('!'), d.forward.warning);
+  if (d.forward?.warning && d.forward.answered && d.forward.preview) detail(c.dim('↳'), `app reply: ${d.forward.preview.replace(/\s+/g, ' ').slice(0, 200)}`);
+  return lines;
+}
+
+export interface Renderer {
+  (fact: ListenerFact): void;
+}
+
+/** Plain lines: deliveries on stdout, talk on stderr. For pipes and non-TTY terminals. */
+export function plainRenderer(io: IO, out: ChalkInstance, err: ChalkInstance): Renderer {
+  return (fact) => {
+    switch (fact.type) {
+      case 'completed':
+        if (!fact.delivery.ignored) for (const line of formatDeliveryLines(fact.delivery, out)) writeLine(io.stdout, line);
+        break;
+      case 'warning':
+        writeLine(io.stderr, err.yellow(`warning: ${fact.message}`));
+        break;
+      case 'store-error':
+        writeLine(io.stderr, err.red(`error: ${fact.message}`));
+        break;
+      default:
+        break;
+    }
+  };
+}
+
+/** NDJSON on stdout, one object per fact that matters to a machine; talk stays on stderr. */
+export function jsonRenderer(io: IO, showPii: boolean): Renderer {
+  return (fact) => {
+    switch (fact.type) {
+      case 'ready':
+        writeLine(io.stdout, JSON.stringify({ type: 'ready', url: fact.url, host: fact.host, port: fact.port }));
+        break;
+      case 'completed':
+        if (!fact.delivery.ignored) writeLine(io.stdout, JSON.stringify(deliveryJson(fact.delivery, showPii)));
+        break;
+      case 'warning':
+        writeLine(io.stderr, `warning: ${fact.message}`);
+        break;
+      case 'store-error':
+        writeLine(io.stderr, `error: ${fact.message}`);
+        break;
+      default:
+        break;
+    }
+  };
+}
