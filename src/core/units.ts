@@ -56,15 +56,17 @@ export function parseStatusExpectation(text: string): StatusExpectation {
 
 /** An http(s) URL, with a clear complaint about anything else. */
 export function parseHttpUrl(text: string, flag: string): URL {
+  // "localhost:3000/hook" parses as a URL with the scheme "localhost:", so look for a bare host first
+  const bareHost = /^[\w.-]+(:\d+)?(\/|$)/.test(text);
+  const hint = bareHost ? ` (did you mean http://${text}?)` : '';
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    const hint = /^[\w.-]+(:\d+)?(\/|$)/.test(text) ? ` (did you mean http://${text}?)` : '';
     throw new ValueError(`${flag} "${text}" is not a URL${hint}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ValueError(`${flag} "${text}" must be an http:// or https:// URL`);
+    throw new ValueError(`${flag} "${text}" must be an http:// or https:// URL${hint}`);
   }
   return url;
 }

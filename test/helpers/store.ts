@@ -1,0 +1,16 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The store file's lines, parsed, as a test reads them (independently of the store code). */
+export function readStoreLines(home: string): Record<string, any>[] {
+  const file = join(home, 'deliveries.ndjson');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l));
+}
+
+export function storedDeliveries(home: string): Record<string, any>[] {
+  return readStoreLines(home).filter((l) => l.kind === 'delivery');
+}
