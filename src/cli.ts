@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError } from './output/commander.js';
 import { createListenCommand } from './commands/listen.js';
 import { createTriggerCommand } from './commands/trigger.js';
 import type { CommandContext } from './commands/shared.js';

@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, Option } from '../output/commander.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../core/defaults.js';
 import { parseEventPatterns, PatternError } from '../core/event-filter.js';
 import type { Delivery, ListenerFact } from '../core/listener.js';

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from '../output/commander.js';
 import { BUILTIN_TEST_KEY, keyFingerprint, SCHEMES, type Scheme } from '../core/schemes.js';
 import { ValueError } from '../core/units.js';
 import { UsageError } from '../output/errors.js';

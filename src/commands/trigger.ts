@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { Command, Option } from 'commander';
+import { Command, Option } from '../output/commander.js';
 import type { ChalkInstance } from 'chalk';
 import { EVENTS, PRODUCTS } from '../core/events.js';
 import { parseAssignment, PathError } from '../core/json-path.js';
@@ -77,6 +76,7 @@ async function readData(path: string, io: IO): Promise<Uint8Array> {
       for await (const chunk of io.stdin) chunks.push(Buffer.from(chunk as Buffer));
       return Buffer.concat(chunks);
     }
+    const { readFile } = await import('node:fs/promises');
     return await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
