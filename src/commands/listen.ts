@@ -1,5 +1,5 @@
 import { Command, Option } from '../output/commander.js';
-import { DEFAULT_HOST, DEFAULT_PORT } from '../core/defaults.js';
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TUNNEL_HOST } from '../core/defaults.js';
 import { parseEventPatterns, PatternError } from '../core/event-filter.js';
 import type { Delivery, ListenerFact } from '../core/listener.js';
 import { formatDuration, parseDuration, parseHttpUrl, parseSize, ValueError } from '../core/units.js';
@@ -19,6 +19,9 @@ export interface ListenFlags extends SharedOptions {
   waitFor?: (event: string | null) => boolean;
   count?: number;
   timeout?: number;
+  tunnel: boolean;
+  tunnelHost: URL;
+  subdomain?: string;
   /** Whether --scheme / IDPASS_SCHEME was given (else any scheme is expected). */
   expectScheme?: boolean;
 }
@@ -33,6 +36,13 @@ function parseCount(text: string): number {
   const count = Number(text);
   if (!/^\d+$/.test(text.trim()) || count < 1) throw new ValueError(`"${text}" is not a count: use a whole number of at least 1`);
   return count;
+}
+
+function parseSubdomain(text: string): string {
+  if (!/^(?:[a-z0-9][a-z0-9-]{4,63}[a-z0-9]|[a-z0-9]{4,63})$/.test(text)) {
+    throw new ValueError(`"${text}" is not a subdomain a localtunnel server accepts: 4 to 63 lowercase letters, digits and inner dashes`);
+  }
+  return text;
 }
 
 const patterns = (flag: string) => (text: string) => {
@@ -58,6 +68,14 @@ export function createListenCommand(ctx: CommandContext): Command {
     .addOption(new Option('--forward-timeout <duration>', 'how long to wait for the app').default(10_000, '10s').argParser(argParser(parseDuration)))
     .addOption(new Option('--events <list>', 'only these events (comma-separated; globs like verification.*)').argParser(argParser(patterns('--events'))))
     .addOption(new Option('--max-body <size>', 'larger deliveries get 413').default(10 * 1024 * 1024, '10mb').argParser(argParser(parseSize)))
+    .option('--no-tunnel', 'local only: no public URL')
+    .addOption(
+      new Option('--tunnel-host <url>', 'localtunnel server (self-hosted servers welcome)')
+        .env('IDPASS_TUNNEL_HOST')
+        .default(new URL(DEFAULT_TUNNEL_HOST), DEFAULT_TUNNEL_HOST)
+        .argParser(argParser((t) => parseHttpUrl(t, '--tunnel-host'))),
+    )
+    .addOption(new Option('--subdomain <name>', 'ask the tunnel server for this subdomain').argParser(argParser(parseSubdomain)))
     .option('--show-pii', 'show ID numbers, dates of birth, phone numbers and images unredacted')
     .option('--no-store', 'do not record deliveries')
     .addOption(new Option('--wait-for <event>', 'CI mode: exit 0 once --count matching deliveries arrived').argParser(argParser(patterns('--wait-for'))))
@@ -82,7 +100,10 @@ export async function runListenCommand(flags: ListenFlags, io: IO): Promise<numb
   const err = await loadChalk(colorLevel(io, io.stderr, !flags.color));
 
   const store = flags.store ? new DeliveryStore({ dir: defaultStateDir(io.env) }) : null;
+  const { randomBytes } = await import('node:crypto');
+  const probeSecret = randomBytes(16).toString('hex');
   const listener = createListener({
+    probeSecret,
     publicKey: flags.publicKey,
     scheme: flags.expectScheme ? flags.scheme : undefined,
     forwardTo: flags.forwardTo ?? null,
@@ -91,7 +112,7 @@ export async function runListenCommand(flags: ListenFlags, io: IO): Promise<numb
     store,
     filter: flags.events,
   });
-  const render = flags.json ? jsonRenderer(io, Boolean(flags.showPii)) : plainRenderer(io, out, err);
+  const render = flags.json ? jsonRenderer(io, Boolean(flags.showPii), err) : plainRenderer(io, out, err);
   listener.on('fact', render);
 
   const ciMode = flags.waitFor !== undefined || flags.count !== undefined;
@@ -125,6 +146,20 @@ export async function runListenCommand(flags: ListenFlags, io: IO): Promise<numb
 
   printBanner(io, err, flags, ready.url, listener.storeFile);
 
+  let supervisor: import('../core/tunnel.js').TunnelSupervisor | null = null;
+  if (flags.tunnel) {
+    const { TunnelSupervisor } = await import('../core/tunnel.js');
+    const { localtunnelProvider } = await import('../core/localtunnel-provider.js');
+    const loopback = ['127.0.0.1', '::1', 'localhost', '0.0.0.0', '::'].includes(flags.host);
+    supervisor = new TunnelSupervisor({
+      provider: localtunnelProvider({ host: flags.tunnelHost, localPort: ready.port, localHost: loopback ? undefined : flags.host }),
+      subdomain: flags.subdomain,
+      probeSecret,
+    });
+    supervisor.on('fact', render);
+    supervisor.start();
+  }
+
   const onAbort = () => finish(ciMode ? ExitCode.interrupted : ExitCode.ok);
   io.signal.addEventListener('abort', onAbort, { once: true });
   if (io.signal.aborted) onAbort();
@@ -140,7 +175,8 @@ export async function runListenCommand(flags: ListenFlags, io: IO): Promise<numb
   } else if (ciMode && code === ExitCode.ok) {
     writeLine(io.stderr, err.green(`${matched} of ${wanted} matching deliveries arrived`));
   }
-  writeLine(io.stderr, err.dim('stopping: closing the listener and flushing the store…'));
+  writeLine(io.stderr, err.dim(`stopping: closing the ${supervisor ? 'tunnel and the ' : ''}listener, flushing the store…`));
+  await supervisor?.stop();
   await listener.close();
   writeLine(io.stderr, err.dim(`stopped after ${listener.count} ${listener.count === 1 ? 'delivery' : 'deliveries'}`));
   return code;
@@ -156,7 +192,7 @@ function printBanner(io: IO, c: Awaited<ReturnType<typeof loadChalk>>, flags: Li
     ['forward', flags.forwardTo ? `${flags.forwardTo.href}  ${c.dim(`(timeout ${formatDuration(flags.forwardTimeout)})`)}` : c.dim('off (add --forward-to http://127.0.0.1:3000/webhook)')],
     ['verify', `${describeKey(flags.publicKey)}, scheme detected per delivery${flags.expectScheme ? c.dim(` (expecting ${flags.scheme})`) : ''}`],
     ['store', storeFile ?? c.dim(flags.store ? 'unavailable' : 'off (--no-store)')],
-    ['tunnel', c.dim('off: local only')],
+    ['tunnel', flags.tunnel ? `connecting to ${flags.tunnelHost.origin}…` : c.dim('off (--no-tunnel): local only')],
   ];
   writeLine(io.stderr, c.bold('idpass listen'));
   for (const [label, value] of rows) writeLine(io.stderr, `  ${label.padEnd(8)} ${value}`);

@@ -6,3 +6,5 @@ export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_TRIGGER_URL = `http://${DEFAULT_HOST}:${DEFAULT_PORT}/webhook`;
 /** Identitypass gives a receiver this long to answer. */
 export const IDENTITYPASS_TIMEOUT_MS = 10_000;
+/** The public localtunnel service; teams can run their own server. */
+export const DEFAULT_TUNNEL_HOST = 'https://localtunnel.me';

@@ -5,8 +5,9 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { classify, type Classification } from './classify.js';
 import { DEFAULT_HOST } from './defaults.js';
 import { Forwarder, type ForwardResult } from './forwarder.js';
-import { BUILTIN_TEST_KEY, SCHEMES, verify, type Scheme, type VerifyResult } from './signing.js';
+import { BUILTIN_TEST_KEY, constantTimeEqual, SCHEMES, verify, type Scheme, type VerifyResult } from './signing.js';
 import { DeliveryStore, newDeliveryId, type StoredDelivery, type StoredOutcome } from './store.js';
+import { PROBE_HEADER, PROBE_PATH } from './tunnel.js';
 
 /** A delivery as the listener saw it; the one shape every renderer consumes. */
 export interface Delivery {
@@ -74,7 +75,6 @@ export class ListenError extends Error {
 
 type Events = { fact: [ListenerFact] };
 
-const PROBE_PREFIX = '/.idpass/probe/';
 const MAX_TOKENS = 50_000;
 
 /** Reads the raw body once, verifies, classifies, records, forwards and answers. Emits facts, prints nothing. */
@@ -132,9 +132,9 @@ export class Listener extends EventEmitter<Events> {
   }
 
   private readonly probe = (req: Request, res: Response, next: NextFunction) => {
-    if (!req.path.startsWith(PROBE_PREFIX)) return next();
-    const nonce = req.path.slice(PROBE_PREFIX.length);
-    if (!this.options.probeSecret || req.get('x-idpass-probe') !== this.options.probeSecret) return next();
+    if (!req.path.startsWith(PROBE_PATH)) return next();
+    const nonce = req.path.slice(PROBE_PATH.length);
+    if (!this.options.probeSecret || !constantTimeEqual(req.get(PROBE_HEADER) ?? '', this.options.probeSecret)) return next();
     res.status(200).json({ probe: nonce });
   };
 

@@ -1,5 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { Delivery, ListenerFact } from '../core/listener.js';
+import type { TunnelFact } from '../core/tunnel.js';
+import { formatDuration } from '../core/units.js';
 import { redact } from '../core/redact.js';
 import { writeLine, type IO } from './io.js';
 
@@ -106,13 +108,64 @@ export function formatDeliveryLines(d: Delivery, c: ChalkInstance): string[] {
   return lines;
 }
 
+/** Everything `idpass listen` reports: the listener's facts and the tunnel supervisor's. */
+export type ListenFact = ListenerFact | TunnelFact;
+
 export interface Renderer {
-  (fact: ListenerFact): void;
+  (fact: ListenFact): void;
+}
+
+/** The URL to paste into the Identitypass dashboard for a public tunnel URL. */
+export function webhookUrl(base: string): string {
+  return `${base.replace(/\/$/, '')}/webhook`;
+}
+
+/** Talk about the tunnel, for stderr. Returns no lines for facts not worth a line. */
+export function tunnelLines(fact: TunnelFact, c: ChalkInstance, state: { lastCause?: string }): string[] {
+  switch (fact.type) {
+    case 'tunnel-up': {
+      const lines = [
+        `${c.green('tunnel up')}  ${c.bold(fact.url)}`,
+        `Paste this webhook URL into the Identitypass dashboard (Settings → Merchant Profile → Webhook URL):`,
+        `  ${c.cyan(webhookUrl(fact.url))}`,
+        c.dim('It is public: anyone with the URL can post to it. Trust a delivery only when its signature is valid.'),
+      ];
+      if (fact.subdomainRequested && !fact.subdomainGranted) {
+        lines.unshift(c.yellow(`warning: asked for the subdomain "${fact.subdomainRequested}" but the tunnel server gave ${fact.url} (taken by someone else?)`));
+      }
+      state.lastCause = undefined;
+      return lines;
+    }
+    case 'tunnel-unavailable': {
+      // say it once per cause, not on every retry
+      if (state.lastCause === fact.cause) return [];
+      state.lastCause = fact.cause;
+      return [c.yellow(`tunnel unavailable: ${fact.cause}`), c.dim('  the local listener keeps serving; retrying in the background (--no-tunnel turns the tunnel off)')];
+    }
+    case 'tunnel-down':
+      state.lastCause = undefined;
+      return [c.red(`tunnel down: ${fact.cause}`), c.dim('  reconnecting; the local listener keeps serving')];
+    case 'tunnel-restored':
+      state.lastCause = undefined;
+      return fact.urlChanged
+        ? [
+            c.yellow(`tunnel restored after ${formatDuration(fact.downtimeMs)} at a NEW URL: ${fact.url}`),
+            `  update the Identitypass dashboard webhook URL to ${c.cyan(webhookUrl(fact.url))}`,
+          ]
+        : [c.green(`tunnel restored after ${formatDuration(fact.downtimeMs)}: ${fact.url}`)];
+    default:
+      return [];
+  }
 }
 
 /** Plain lines: deliveries on stdout, talk on stderr. For pipes and non-TTY terminals. */
 export function plainRenderer(io: IO, out: ChalkInstance, err: ChalkInstance): Renderer {
+  const tunnelState = {};
   return (fact) => {
+    if (fact.type.startsWith('tunnel-')) {
+      for (const line of tunnelLines(fact as TunnelFact, err, tunnelState)) writeLine(io.stderr, line);
+      return;
+    }
     switch (fact.type) {
       case 'completed':
         if (!fact.delivery.ignored) for (const line of formatDeliveryLines(fact.delivery, out)) writeLine(io.stdout, line);
@@ -130,8 +183,14 @@ export function plainRenderer(io: IO, out: ChalkInstance, err: ChalkInstance): R
 }
 
 /** NDJSON on stdout, one object per fact that matters to a machine; talk stays on stderr. */
-export function jsonRenderer(io: IO, showPii: boolean): Renderer {
+export function jsonRenderer(io: IO, showPii: boolean, err: ChalkInstance): Renderer {
+  const tunnelState = {};
   return (fact) => {
+    if (fact.type.startsWith('tunnel-')) {
+      if (fact.type !== 'tunnel-connecting') writeLine(io.stdout, JSON.stringify(fact));
+      for (const line of tunnelLines(fact as TunnelFact, err, tunnelState)) writeLine(io.stderr, line);
+      return;
+    }
     switch (fact.type) {
       case 'ready':
         writeLine(io.stdout, JSON.stringify({ type: 'ready', url: fact.url, host: fact.host, port: fact.port }));

@@ -29,7 +29,9 @@ export function tempHome(): string {
 /** Starts the built `idpass listen --json --port 0` and waits for its ready line. */
 export async function startListen(args: string[] = [], options: { home?: string; env?: Record<string, string> } = {}): Promise<RunningListen> {
   const home = options.home ?? tempHome();
-  const child = spawn(process.execPath, [BIN, 'listen', '--port', '0', '--json', ...args], {
+  // hermetic by default: a test that wants a tunnel names its own tunnel server
+  const tunnel = args.includes('--tunnel-host') ? [] : ['--no-tunnel'];
+  const child = spawn(process.execPath, [BIN, 'listen', '--port', '0', '--json', ...tunnel, ...args], {
     env: { ...process.env, NO_COLOR: '1', IDPASS_HOME: home, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

