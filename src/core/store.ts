@@ -62,9 +62,14 @@ export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(homedir(), '.local', 'state', 'idpass');
 }
 
-/** Time-ordered, short, unique: base36 milliseconds and six random hex digits. */
+// A random prefix per process and a counter: unique without asking the OS for randomness per delivery.
+const ID_PREFIX = randomBytes(2).toString('hex');
+let idCounter = 0;
+
+/** Time-ordered, short, unique: base36 milliseconds, then a per-process prefix and counter. */
 export function newDeliveryId(now = Date.now()): string {
-  return `${now.toString(36).padStart(9, '0')}-${randomBytes(3).toString('hex')}`;
+  idCounter = (idCounter + 1) % 0x10000;
+  return `${now.toString(36).padStart(9, '0')}-${ID_PREFIX}${idCounter.toString(16).padStart(4, '0')}`;
 }
 
 export function parseStoreText(text: string): LoadResult {
