@@ -2,6 +2,7 @@ import { Command, Option } from '../output/commander.js';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TUNNEL_HOST } from '../core/defaults.js';
 import { parseEventPatterns, PatternError } from '../core/event-filter.js';
 import type { Delivery, ListenerFact } from '../core/listener.js';
+import type { ListenFact, Renderer } from '../output/delivery-format.js';
 import { formatDuration, parseDuration, parseHttpUrl, parseSize, ValueError } from '../core/units.js';
 import { ExitCode, UsageError } from '../output/errors.js';
 import { colorLevel, loadChalk, writeLine, type IO } from '../output/io.js';
@@ -96,6 +97,7 @@ export async function runListenCommand(flags: ListenFlags, io: IO): Promise<numb
   const { createListener, ListenError } = await import('../core/listener.js');
   const { DeliveryStore, defaultStateDir } = await import('../core/store.js');
   const { plainRenderer, jsonRenderer } = await import('../output/delivery-format.js');
+  const colour = colorLevel(io, io.stdout, !flags.color) > 0;
   const out = await loadChalk(colorLevel(io, io.stdout, !flags.color));
   const err = await loadChalk(colorLevel(io, io.stderr, !flags.color));
 
@@ -112,7 +114,10 @@ export async function runListenCommand(flags: ListenFlags, io: IO): Promise<numb
     store,
     filter: flags.events,
   });
-  const render = flags.json ? jsonRenderer(io, Boolean(flags.showPii), err) : plainRenderer(io, out, err);
+  // A terminal gets the live view; pipes get plain lines; --json gets NDJSON.
+  const interactive = Boolean(io.stdout.isTTY) && !flags.json;
+  const bus = factBus();
+  const render: Renderer = interactive ? bus.push : flags.json ? jsonRenderer(io, Boolean(flags.showPii), err) : plainRenderer(io, out, err);
   listener.on('fact', render);
 
   const ciMode = flags.waitFor !== undefined || flags.count !== undefined;
@@ -144,7 +149,7 @@ export async function runListenCommand(flags: ListenFlags, io: IO): Promise<numb
     throw error;
   }
 
-  printBanner(io, err, flags, ready.url, listener.storeFile);
+  if (!interactive) printBanner(io, err, flags, ready.url, listener.storeFile);
 
   let supervisor: import('../core/tunnel.js').TunnelSupervisor | null = null;
   if (flags.tunnel) {
@@ -163,12 +168,41 @@ export async function runListenCommand(flags: ListenFlags, io: IO): Promise<numb
   const onAbort = () => finish(ciMode ? ExitCode.interrupted : ExitCode.ok);
   io.signal.addEventListener('abort', onAbort, { once: true });
   if (io.signal.aborted) onAbort();
+
+  let view: { unmount(): void } | null = null;
+  if (interactive) {
+    if (!colour) io.env.FORCE_COLOR = '0'; // ink's own chalk reads this when it loads
+    const { createElement } = await import('react');
+    const { render: renderInk } = await import('ink');
+    const { LiveView } = await import('../ui/live-view.js');
+    const instance = renderInk(
+      createElement(LiveView, {
+        header: {
+          local: ready.url,
+          forward: flags.forwardTo?.href ?? null,
+          key: describeKey(flags.publicKey),
+          scheme: flags.expectScheme ? `expecting ${flags.scheme}` : 'any scheme',
+          store: listener.storeFile,
+        },
+        initialTunnel: flags.tunnel ? { state: 'connecting', host: flags.tunnelHost.origin } : { state: 'off' },
+        subscribe: bus.subscribe,
+        replay: (delivery) => listener.replay(delivery),
+        onQuit: () => finish(ciMode ? ExitCode.interrupted : ExitCode.ok),
+        color: colour,
+        showPii: Boolean(flags.showPii),
+      }),
+      { stdout: io.stdout as NodeJS.WriteStream, stdin: io.stdin as NodeJS.ReadStream, stderr: io.stderr as NodeJS.WriteStream, exitOnCtrlC: false, patchConsole: false },
+    );
+    view = instance;
+    void instance.waitUntilExit().then(() => finish(ciMode ? ExitCode.interrupted : ExitCode.ok));
+  }
   let timer: NodeJS.Timeout | undefined;
   if (flags.timeout !== undefined) {
     timer = setTimeout(() => finish(ciMode ? ExitCode.checkFailed : ExitCode.ok), flags.timeout);
   }
   const code = await finished;
   clearTimeout(timer);
+  view?.unmount();
   io.signal.removeEventListener('abort', onAbort);
   if (ciMode && code === ExitCode.checkFailed) {
     writeLine(io.stderr, err.red(`timed out after ${formatDuration(flags.timeout!)}: ${matched} of ${wanted} matching deliveries arrived`));
@@ -180,6 +214,25 @@ export async function runListenCommand(flags: ListenFlags, io: IO): Promise<numb
   await listener.close();
   writeLine(io.stderr, err.dim(`stopped after ${listener.count} ${listener.count === 1 ? 'delivery' : 'deliveries'}`));
   return code;
+}
+
+/** Holds facts until the live view subscribes, then passes them straight through. */
+function factBus() {
+  const backlog: ListenFact[] = [];
+  let sink: ((fact: ListenFact) => void) | null = null;
+  return {
+    push: (fact: ListenFact): void => {
+      if (sink) sink(fact);
+      else backlog.push(fact);
+    },
+    subscribe: (onFact: (fact: ListenFact) => void) => {
+      sink = onFact;
+      for (const fact of backlog.splice(0)) onFact(fact);
+      return () => {
+        sink = null;
+      };
+    },
+  };
 }
 
 function matches(delivery: Delivery, waitFor: ListenFlags['waitFor']): boolean {

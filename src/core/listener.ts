@@ -36,6 +36,8 @@ export interface Delivery {
   forward: ForwardResult | null;
   /** The status the sender got. */
   answerStatus: number | null;
+  /** Set on a replay: the id of the delivery whose bytes were sent again. */
+  replayOf?: string;
 }
 
 export type ListenerFact =
@@ -303,6 +305,17 @@ export class Listener extends EventEmitter<Events> {
     if (status === 500) this.emitFact({ type: 'warning', message: `internal error on ${req.method} ${req.originalUrl}: ${error.message}` });
     if (!res.headersSent) res.status(status).json({ error: error.message ?? 'bad request' });
   };
+
+  /**
+   * Sends a delivery's original bytes and headers to the forward target again and returns the
+   * result as a new delivery marked as a replay. Replays are not recorded: they were not received.
+   */
+  async replay(original: Delivery): Promise<Delivery> {
+    if (!this.forwarder) throw new Error('nothing to replay to: start idpass listen with --forward-to <your app>');
+    if (!original.body) throw new Error('that delivery was refused unread (too large): there are no bytes to replay');
+    const forward = await this.forwarder.forward(original.path, original.headers, original.body, this.abort.signal);
+    return { ...original, id: newDeliveryId(), receivedAt: new Date().toISOString(), replayOf: original.id, duplicate: false, stored: false, forward, answerStatus: forward.status };
+  }
 
   /** Prepares the store (seeding duplicate detection from it) and starts listening. */
   async start({ port = 4567, host = DEFAULT_HOST }: { port?: number; host?: string } = {}): Promise<{ url: string; host: string; port: number }> {

@@ -62,8 +62,10 @@ export function deliveryJson(d: Delivery, showPii: boolean) {
   };
 }
 
-function time(iso: string): string {
-  return iso.slice(11, 19);
+/** HH:MM:SS in the local time zone, as a person reading a terminal expects. */
+export function clockTime(iso: string | number): string {
+  const d = new Date(iso);
+  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
 }
 
 function statusColour(c: ChalkInstance, status: string | null): string {
@@ -76,7 +78,7 @@ function statusColour(c: ChalkInstance, status: string | null): string {
 /** One line per delivery, with indented lines for anything that needs attention. */
 export function formatDeliveryLines(d: Delivery, c: ChalkInstance): string[] {
   const k = d.classification;
-  const parts = [c.dim(time(d.receivedAt)), c.bold(k.event ?? (d.jsonError ? 'not JSON' : d.tooLarge ? 'too large' : 'unrecognised body'))];
+  const parts = [c.dim(clockTime(d.receivedAt)), c.bold(k.event ?? (d.jsonError ? 'not JSON' : d.tooLarge ? 'too large' : 'unrecognised body'))];
   if (k.identityStatus || k.responseCode) {
     parts.push(`${statusColour(c, k.identityStatus)}${k.responseCode ? ` ${k.responseCode} ${c.dim(k.responseMeaning ?? '')}` : ''}`.trim());
   }

@@ -1,0 +1,174 @@
+import type { Delivery } from '../core/listener.js';
+import type { ListenFact } from '../output/delivery-format.js';
+
+/**
+ * The live view's state and the pure reducer that moves it: facts from the listener and tunnel,
+ * and the user's keys. Components only draw what is here.
+ */
+
+export type TunnelView =
+  | { state: 'off' }
+  | { state: 'connecting'; host: string }
+  | { state: 'up'; url: string }
+  | { state: 'down'; since: number; cause: string; lastUrl: string }
+  | { state: 'unavailable'; since: number; cause: string };
+
+export interface ViewState {
+  rows: Delivery[];
+  /** Index into rows; -1 follows the newest. */
+  selected: number;
+  detail: boolean;
+  detailScroll: number;
+  help: boolean;
+  counts: { deliveries: number; invalidSignatures: number; forwardFailures: number };
+  /** Rows that fell out of the window (the store still has them). */
+  dropped: number;
+  tunnel: TunnelView;
+  message: { text: string; tone: 'info' | 'warn' | 'error' } | null;
+}
+
+export type ViewAction =
+  | { type: 'facts'; facts: ListenFact[] }
+  | { type: 'replayed'; delivery: Delivery }
+  | { type: 'key'; key: 'up' | 'down' | 'enter' | 'escape' | 'clear' | 'help' | 'top' | 'bottom' }
+  | { type: 'message'; text: string; tone: 'info' | 'warn' | 'error' };
+
+/** How many rows the view keeps; how many of the newest keep their bodies for the detail pane. */
+export const MAX_ROWS = 500;
+export const ROWS_WITH_BODIES = 100;
+
+export function initialViewState(tunnel: TunnelView): ViewState {
+  return {
+    rows: [],
+    selected: -1,
+    detail: false,
+    detailScroll: 0,
+    help: false,
+    counts: { deliveries: 0, invalidSignatures: 0, forwardFailures: 0 },
+    dropped: 0,
+    tunnel,
+    message: null,
+  };
+}
+
+export function forwardFailed(d: Delivery): boolean {
+  return d.forward !== null && (!d.forward.answered || d.forward.warning !== null);
+}
+
+/** Keeps the window bounded: old rows go, and all but the newest rows let go of their bodies. */
+function addRows(state: ViewState, added: Delivery[]): ViewState {
+  if (added.length === 0) return state;
+  let rows = [...state.rows, ...added];
+  let dropped = state.dropped;
+  let selected = state.selected;
+  if (rows.length > MAX_ROWS) {
+    const cut = rows.length - MAX_ROWS;
+    rows = rows.slice(cut);
+    dropped += cut;
+    if (selected >= 0) selected = Math.max(0, selected - cut);
+  }
+  const keepFrom = rows.length - ROWS_WITH_BODIES;
+  for (let i = Math.max(0, keepFrom - added.length); i < keepFrom; i++) {
+    const row = rows[i]!;
+    if (row.body !== null || row.json !== undefined) rows[i] = { ...row, body: null, json: undefined };
+  }
+  return { ...state, rows, dropped, selected };
+}
+
+function applyFact(state: ViewState, fact: ListenFact, added: Delivery[]): ViewState {
+  switch (fact.type) {
+    case 'completed': {
+      const d = fact.delivery;
+      if (d.ignored) return state;
+      added.push(d);
+      const counts = {
+        deliveries: state.counts.deliveries + 1,
+        invalidSignatures: state.counts.invalidSignatures + (d.verification.valid ? 0 : 1),
+        forwardFailures: state.counts.forwardFailures + (forwardFailed(d) ? 1 : 0),
+      };
+      return { ...state, counts };
+    }
+    case 'tunnel-connecting':
+      return state.tunnel.state === 'off' || state.tunnel.state === 'connecting' ? { ...state, tunnel: { state: 'connecting', host: fact.host } } : state;
+    case 'tunnel-up':
+      return {
+        ...state,
+        tunnel: { state: 'up', url: fact.url },
+        message:
+          fact.subdomainRequested && !fact.subdomainGranted
+            ? { text: `asked for the subdomain "${fact.subdomainRequested}" but got ${fact.url} (taken?)`, tone: 'warn' }
+            : state.message,
+      };
+    case 'tunnel-unavailable': {
+      const t = state.tunnel;
+      // an outage keeps the time it began; each retry only updates the cause
+      if (t.state === 'down' || t.state === 'unavailable') return { ...state, tunnel: { ...t, cause: fact.cause } };
+      return { ...state, tunnel: { state: 'unavailable', since: Date.now(), cause: fact.cause } };
+    }
+    case 'tunnel-down':
+      return { ...state, tunnel: { state: 'down', since: Date.now(), cause: fact.cause, lastUrl: fact.url } };
+    case 'tunnel-restored':
+      return {
+        ...state,
+        tunnel: { state: 'up', url: fact.url },
+        message: fact.urlChanged
+          ? { text: `tunnel restored at a NEW URL: update the Identitypass dashboard to ${fact.url}/webhook`, tone: 'warn' }
+          : { text: `tunnel restored after ${(fact.downtimeMs / 1000).toFixed(1)}s`, tone: 'info' },
+      };
+    case 'store-error':
+      return { ...state, message: { text: fact.message, tone: 'error' } };
+    case 'warning':
+      return { ...state, message: { text: fact.message, tone: 'warn' } };
+    default:
+      return state;
+  }
+}
+
+export function reduce(state: ViewState, action: ViewAction): ViewState {
+  switch (action.type) {
+    case 'facts': {
+      const added: Delivery[] = [];
+      let next = state;
+      for (const fact of action.facts) next = applyFact(next, fact, added);
+      return addRows(next, added);
+    }
+    case 'replayed':
+      return { ...addRows(state, [action.delivery]), message: { text: `replayed ${action.delivery.replayOf}: the app answered ${action.delivery.answerStatus}`, tone: 'info' } };
+    case 'message':
+      return { ...state, message: { text: action.text, tone: action.tone } };
+    case 'key':
+      return onKey(state, action.key);
+  }
+}
+
+function onKey(state: ViewState, key: Extract<ViewAction, { type: 'key' }>['key']): ViewState {
+  const last = state.rows.length - 1;
+  const current = state.selected < 0 ? last : state.selected;
+  switch (key) {
+    case 'up':
+      if (state.detail) return { ...state, detailScroll: Math.max(0, state.detailScroll - 1) };
+      return last < 0 ? state : { ...state, selected: Math.max(0, current - 1) };
+    case 'down':
+      if (state.detail) return { ...state, detailScroll: state.detailScroll + 1 };
+      if (last < 0) return state;
+      // moving past the newest row goes back to following new deliveries
+      return { ...state, selected: current >= last ? -1 : current + 1 };
+    case 'top':
+      return last < 0 ? state : { ...state, selected: 0 };
+    case 'bottom':
+      return { ...state, selected: -1 };
+    case 'enter':
+      return last < 0 ? state : { ...state, detail: !state.detail, detailScroll: 0, help: false };
+    case 'escape':
+      return { ...state, detail: false, help: false };
+    case 'help':
+      return { ...state, help: !state.help };
+    case 'clear':
+      return { ...state, rows: [], selected: -1, detail: false, dropped: 0, message: { text: 'view cleared (the store keeps every delivery)', tone: 'info' } };
+  }
+}
+
+/** The row the cursor is on (the newest when following). */
+export function selectedRow(state: ViewState): Delivery | undefined {
+  return state.selected < 0 ? state.rows.at(-1) : state.rows[state.selected];
+}

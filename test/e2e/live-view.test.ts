@@ -1,0 +1,86 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { BIN, runCli } from '../helpers/cli.js';
+import { tempHome } from '../helpers/listen.js';
+import { freePort, startReceiver } from '../helpers/receiver.js';
+import { Terminal } from '../helpers/tmux.js';
+
+const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+let cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.reverse()) await c();
+  cleanups = [];
+});
+
+async function startLiveView(extraArgs: string[] = [], width = 120) {
+  if (!Terminal.available()) throw new Error('tmux is needed for the live view tests (.ci/run installs it)');
+  const app = await startReceiver();
+  cleanups.push(app.close);
+  const port = await freePort();
+  const term = new Terminal(width, 32);
+  cleanups.push(() => term.kill());
+  // CI=true makes ink draw only the last frame, as on a log; a person's terminal has no CI variable
+  const command = [
+    'env -u CI NO_COLOR=1',
+    `IDPASS_HOME=${shellQuote(tempHome())}`,
+    shellQuote(process.execPath),
+    shellQuote(BIN),
+    'listen --no-tunnel --port',
+    String(port),
+    '--forward-to',
+    shellQuote(app.url),
+    ...extraArgs,
+    '; echo "EXIT=$?"',
+  ].join(' ');
+  term.start(command);
+  await term.waitFor((s) => s.includes('Waiting for deliveries'), 'the waiting screen');
+  return { term, app, url: `http://127.0.0.1:${port}/webhook` };
+}
+
+describe('the live view in a real terminal (tmux)', () => {
+  it('shows deliveries as they arrive, opens details with Enter, replays with r and quits with q', async () => {
+    const { term, app, url } = await startLiveView();
+    expect(term.screen()).toContain(`npx idpass trigger verification.completed --to ${url}`);
+
+    const sent = await runCli(['trigger', 'verification.completed', '--pending-first', '--delay', '50ms', '--to', url]);
+    expect(sent.code).toBe(0);
+    const screen = await term.waitFor((s) => s.includes('deliveries 2'), 'two deliveries');
+    expect(screen).toMatch(/verification\.pending\s+PENDING 02/);
+    expect(screen).toMatch(/verification\.completed\s+VERIFIED 00\s+✔ weak\s+200 \d+ms\s+retry/);
+    expect(screen).toContain('local http://127.0.0.1:');
+    expect(screen).toContain('local only (--no-tunnel)');
+
+    term.keys('Up');
+    await term.waitFor((s) => /› .*verification\.pending/.test(s), 'the pending row selected');
+    term.keys('Enter');
+    const detail = await term.waitFor((s) => s.includes('Headers') && s.includes('Signature'), 'the detail pane');
+    expect(detail).toContain('✔ valid (identitypass)');
+    expect(detail).toContain('x-identitypass-signature: dGVzdF9w…');
+    expect(detail).toContain('PENDING  response_code 02 (service unavailable, retry later)');
+
+    term.keys('Enter');
+    await term.waitFor((s) => s.includes('time') && s.includes('event') && !s.includes('Headers'), 'the list again');
+    term.keys('r');
+    await term.waitFor((s) => /replayed .*: the app answered 200/.test(s), 'the replay result');
+    expect(app.received).toHaveLength(3);
+    expect(app.received[2]!.body.equals(app.received[0]!.body)).toBe(true);
+    expect(term.screen()).toMatch(/verification\.pending.*replay/);
+
+    term.keys('q');
+    const end = await term.waitFor((s) => s.includes('EXIT='), 'the exit');
+    expect(end).toContain('EXIT=0');
+    expect(end).toContain('stopped after 2 deliveries');
+  }, 40_000);
+
+  it('keeps rows on one line when the terminal narrows, and ctrl-c quits cleanly', async () => {
+    const { term, url } = await startLiveView([], 120);
+    await runCli(['trigger', 'verification.failed', '--product', 'voters-card', '--to', url]);
+    await term.waitFor((s) => s.includes('deliveries 1'), 'one delivery');
+    term.resize(60);
+    const narrow = await term.waitFor((s) => s.split('\n').some((l) => /verification\.failed\s+NOT-VERIFIED 01/.test(l)) && !s.includes('ref '), 'the narrow layout');
+    for (const line of narrow.split('\n')) expect(line.length).toBeLessThanOrEqual(60);
+    expect(narrow.split('\n').filter((l) => l.includes('verification.failed'))).toHaveLength(1);
+    term.keys('C-c');
+    const end = await term.waitFor((s) => s.includes('EXIT='), 'the exit');
+    expect(end).toContain('EXIT=0');
+  }, 40_000);
+});
