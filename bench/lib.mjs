@@ -15,8 +15,8 @@ export const fmt = (n) => n.toFixed(2);
 
 const children = [];
 
-export function startProcess(args, env = {}) {
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'ignore'] });
+export function startProcess(args, env = {}, node = process.execPath) {
+  const child = spawn(node, args, { cwd: root, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'ignore'] });
   children.push(child);
   return child;
 }

