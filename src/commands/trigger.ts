@@ -1,14 +1,14 @@
 import { Command, Option } from '../output/commander.js';
-import type { ChalkInstance } from 'chalk';
 import { EVENTS, PRODUCTS } from '../core/events.js';
 import { parseAssignment, PathError } from '../core/json-path.js';
-import type { DeliveryResult, PlannedDelivery } from '../core/trigger.js';
 import type { Product } from '../core/events.js';
-import { TAMPER_KINDS, type TamperKind } from '../core/schemes.js';
 import { DEFAULT_TRIGGER_URL } from '../core/defaults.js';
-import { formatDuration, parseDuration, parseHttpUrl, parseStatusExpectation, ValueError, type StatusExpectation } from '../core/units.js';
+import { TAMPER_KINDS, type TamperKind } from '../core/schemes.js';
+import type { PlannedDelivery } from '../core/trigger.js';
+import { parseDuration, parseHttpUrl, parseStatusExpectation, ValueError, type StatusExpectation } from '../core/units.js';
 import { ExitCode, UsageError } from '../output/errors.js';
-import { colorLevel, loadChalk, writeLine, type IO } from '../output/io.js';
+import { writeLine, type IO } from '../output/io.js';
+import { sendAndReport } from './send-report.js';
 import { addSharedOptions, argParser, checkPublicKey, collect, describeKey, type CommandContext, type SharedOptions } from './shared.js';
 
 export interface TriggerFlags extends SharedOptions {
@@ -103,7 +103,7 @@ export async function runTriggerCommand(event: string | undefined, flags: Trigge
   checkPublicKey(flags.publicKey, io);
   const data = flags.data === undefined ? undefined : await readData(flags.data, io);
   // Loaded here, not at the top: --help and --list should not pay for crypto and http.
-  const { planTrigger, sendPlanned, TriggerInputError } = await import('../core/trigger.js');
+  const { planTrigger, TriggerInputError } = await import('../core/trigger.js');
 
   let planned: PlannedDelivery[];
   try {
@@ -125,82 +125,17 @@ export async function runTriggerCommand(event: string | undefined, flags: Trigge
     throw error;
   }
 
-  const out = await loadChalk(colorLevel(io, io.stdout, !flags.color));
-  const err = await loadChalk(colorLevel(io, io.stderr, !flags.color));
-  io.stderr.write(
-    err.dim(`Sending ${describePlan(planned)} to ${flags.to.href} ` +
-      `(${flags.scheme}, ${describeKey(flags.publicKey)})`) + '\n',
-  );
-
-  const results: DeliveryResult[] = [];
-  let index = 0;
-  for await (const result of sendPlanned(planned, flags.to, { timeoutMs: flags.timeout, signal: io.signal })) {
-    results.push(result);
-    if (flags.json) writeLine(io.stdout, JSON.stringify(toJson(result)));
-    else printResult(result, io, out);
-    const next = planned[++index];
-    if (next && next.delayBeforeMs > 0 && !io.signal.aborted) {
-      io.stderr.write(err.dim(`waiting ${formatDuration(next.delayBeforeMs)} before the ${next.role} delivery…`) + '\n');
-    }
-  }
-  if (io.signal.aborted) return ExitCode.interrupted;
-
-  const failed = results.filter((r) => !r.ok).length;
-  const unsent = planned.length - results.length;
-  if (planned.length > 1 || failed > 0) {
-    const parts = [`${results.length - failed} ok`, failed ? `${failed} failed` : '', unsent ? `${unsent} not sent` : ''].filter(Boolean);
-    io.stderr.write(`${planned.length} ${planned.length === 1 ? 'delivery' : 'deliveries'}: ${parts.join(', ')}\n`);
-  }
-  if (results.some((r) => r.error && !r.error.connected)) return ExitCode.network;
-  return failed > 0 || unsent > 0 ? ExitCode.checkFailed : ExitCode.ok;
+  return sendAndReport(planned, flags.to, {
+    io,
+    json: Boolean(flags.json),
+    color: flags.color,
+    timeoutMs: flags.timeout,
+    intro: `Sending ${describePlan(planned)} to ${flags.to.href} (${flags.scheme}, ${describeKey(flags.publicKey)})`,
+  });
 }
 
 function describePlan(planned: PlannedDelivery[]): string {
   const names = planned.map((p) => p.event);
   if (names.every((n) => n === names[0])) return names.length === 1 ? names[0]! : `${names[0]} ×${names.length}`;
   return names.join(' then ');
-}
-
-function toJson(result: DeliveryResult) {
-  return {
-    event: result.event,
-    reference: result.reference,
-    token: result.token,
-    url: result.url,
-    status: result.status,
-    ok: result.ok,
-    ms: result.ms,
-    expected: result.expected,
-    role: result.role,
-    tamper: result.tamper,
-    ...(result.reply !== null ? { reply: result.reply } : {}),
-    ...(result.error ? { error: result.error.message, errorKind: result.error.kind } : {}),
-    ...(result.hint ? { hint: result.hint } : {}),
-  };
-}
-
-const ROLE_NOTES: Record<DeliveryResult['role'], string> = {
-  single: '',
-  pending: 'pending, 1 of 2',
-  final: 'final, 2 of 2, is_callback_retry',
-  original: 'replay test, first send',
-  replay: 'replay test, same token again',
-};
-
-function printResult(result: DeliveryResult, io: IO, c: ChalkInstance): void {
-  const mark = result.ok ? c.green('✔') : c.red('✘');
-  const notes = [ROLE_NOTES[result.role], result.tamper && result.tamper !== 'replay' ? `tamper: ${result.tamper}` : ''].filter(Boolean);
-  const label = c.bold(result.event) + (notes.length ? c.dim(` (${notes.join(', ')})`) : '');
-  let status: string;
-  if (result.status !== null) {
-    const text = String(result.status);
-    status = result.ok ? c.green(text) : c.red(text) + c.dim(` expected ${result.expected}`);
-  } else {
-    status = c.red(result.error?.kind === 'timeout' ? 'timeout' : 'no reply');
-  }
-  const ref = result.reference ? `ref ${result.reference}` : 'no reference';
-  writeLine(io.stdout, `${mark} ${label}  ${status}  ${c.dim(ref)}  → ${result.url}  ${c.dim(`${result.ms}ms`)}`);
-  if (result.error) writeLine(io.stdout, `    ${c.red(result.error.message)}`);
-  if (result.reply !== null) writeLine(io.stdout, `    reply: ${result.reply === '' ? c.dim('(empty)') : result.reply}`);
-  if (result.hint) writeLine(io.stdout, `    ${c.yellow('hint:')} ${result.hint}`);
 }

@@ -2,10 +2,11 @@ import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { classify, type Classification } from './classify.js';
+import type { Classification } from './classify.js';
+import { describeDelivery } from './describe.js';
 import { DEFAULT_HOST } from './defaults.js';
 import { Forwarder, type ForwardResult } from './forwarder.js';
-import { BUILTIN_TEST_KEY, constantTimeEqual, SCHEMES, verify, type Scheme, type VerifyResult } from './signing.js';
+import { BUILTIN_TEST_KEY, constantTimeEqual, type Scheme, type VerifyResult } from './signing.js';
 import { DeliveryStore, newDeliveryId, type StoredDelivery, type StoredOutcome } from './store.js';
 import { PROBE_HEADER, PROBE_PATH } from './tunnel.js';
 
@@ -155,49 +156,22 @@ export class Listener extends EventEmitter<Events> {
     return pairs;
   }
 
-  private describe(req: Request, body: Buffer | null, tooLarge: boolean): Delivery {
-    const headers = this.headerPairs(req);
-    const raw = body ?? Buffer.alloc(0);
-    const verification = verify({ body: raw, headers: req.headers, publicKey: this.publicKey, schemes: SCHEMES });
-    const notes: string[] = [];
-    let json: unknown;
-    let jsonError: string | null = null;
-    if (!tooLarge) {
-      try {
-        json = JSON.parse(raw.toString('utf8'));
-      } catch (error) {
-        jsonError = raw.length === 0 ? 'the body is empty' : `the body is not JSON: ${(error as Error).message}`;
-      }
-    }
-    const contentType = req.get('content-type');
-    if (!contentType) notes.push('no content-type header (Identitypass sends application/json)');
-    else if (!/^application\/json\b/i.test(contentType)) notes.push(`content-type is ${contentType} (Identitypass sends application/json)`);
-    if (req.method !== 'POST') notes.push(`method ${req.method} (Identitypass sends POST)`);
-    const classification = classify(json);
-    const expected = this.options.scheme;
-    const schemeNote =
-      expected && verification.scheme && verification.scheme !== expected ? `signed with ${verification.scheme}, not the configured ${expected}` : null;
-    return {
+  private describe(req: Request, body: Buffer | null): Delivery {
+    const delivery = describeDelivery({
       id: newDeliveryId(),
       receivedAt: new Date().toISOString(),
       method: req.method,
       path: req.originalUrl,
-      headers,
+      headers: this.headerPairs(req),
       body,
-      size: body?.length ?? Number(req.get('content-length') ?? 0),
-      json,
-      jsonError,
-      tooLarge,
-      verification,
-      schemeNote,
-      duplicate: this.seenToken(verification.token),
-      classification,
-      ignored: jsonError === null && !tooLarge && this.options.filter ? !this.options.filter(classification.event) : false,
-      notes,
-      stored: false,
-      forward: null,
-      answerStatus: null,
-    };
+      size: Number(req.get('content-length') ?? 0),
+      publicKey: this.publicKey,
+      expectedScheme: this.options.scheme,
+    });
+    delivery.duplicate = this.seenToken(delivery.verification.token);
+    const filter = this.options.filter;
+    delivery.ignored = delivery.jsonError === null && !delivery.tooLarge && filter ? !filter(delivery.classification.event) : false;
+    return delivery;
   }
 
   private toStored(d: Delivery): StoredDelivery {
@@ -248,7 +222,7 @@ export class Listener extends EventEmitter<Events> {
   private async receive(req: Request, res: Response, body: Buffer | null, tooLarge: boolean): Promise<void> {
     this.inFlight++;
     try {
-      const delivery = this.describe(req, body, tooLarge);
+      const delivery = this.describe(req, tooLarge ? null : body);
       this.count++;
       // Recorded before anything is answered: a delivery Identitypass will not resend is never lost.
       delivery.stored = await this.record(this.toStored(delivery));

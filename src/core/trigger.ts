@@ -41,13 +41,13 @@ export interface TriggerOptions {
   signal?: AbortSignal;
 }
 
-export type DeliveryRole = 'single' | 'pending' | 'final' | 'original' | 'replay';
+export type DeliveryRole = 'single' | 'pending' | 'final' | 'original' | 'replay' | 'resend';
 
 export interface PlannedDelivery {
   event: string;
   role: DeliveryRole;
   body: Buffer;
-  headers: Record<string, string>;
+  headers: Record<string, string | string[]>;
   token: string;
   reference: string | null;
   expect: StatusExpectation;
