@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from './output/commander.js';
+import { createEventsCommand } from './commands/events.js';
 import { createListenCommand } from './commands/listen.js';
 import { createTriggerCommand } from './commands/trigger.js';
+import { createVerifyCommand } from './commands/verify.js';
 import type { CommandContext } from './commands/shared.js';
 import { describeError, ExitCode } from './output/errors.js';
 import { processIO, type IO } from './output/io.js';
 
 /** Every command, in the order `--help` lists them. Each file exports one factory. */
-const COMMANDS: ((ctx: CommandContext) => Command)[] = [createListenCommand, createTriggerCommand];
+const COMMANDS: ((ctx: CommandContext) => Command)[] = [createListenCommand, createTriggerCommand, createEventsCommand, createVerifyCommand];
 
 export function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -77,6 +79,13 @@ export async function run(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // `idpass events list | head -1` closes the pipe early: that is the reader's choice, not a crash.
+  const onStreamError = (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  };
+  process.stdout.on('error', onStreamError);
+  process.stderr.on('error', onStreamError);
   try {
     return await main(argv, processIO(controller.signal));
   } finally {

@@ -1,6 +1,8 @@
 /**
  * idpass as a library: the same core the CLI uses, for a developer's own tests and app.
  * Importing this module has no side effects.
+ *
+ * @packageDocumentation
  */
 export {
   sign,
@@ -22,3 +24,13 @@ export { classify, RESPONSE_CODES, type Classification, type IdentityStatus } fr
 export { loadFixture, type LoadFixtureOptions } from './core/fixtures.js';
 export { EVENTS, EVENT_NAMES, PRODUCTS, type EventInfo, type Product } from './core/events.js';
 export { trigger, planTrigger, TAMPER_KINDS, type TriggerOptions, type DeliveryResult, type TamperKind } from './core/trigger.js';
+export { createListener, Listener, type ListenerOptions, type ListenerFact, type Delivery } from './core/listener.js';
+export { DeliveryStore, defaultStateDir } from './core/store.js';
+export {
+  identitypassWebhook,
+  MOUNT_FIRST_MESSAGE,
+  type IdentitypassWebhookOptions,
+  type IdentitypassRequest,
+  type IdentitypassDelivery,
+  type DuplicatePolicy,
+} from './core/middleware.js';

@@ -34,7 +34,7 @@ export function collect<T>(parse: (text: string) => T) {
   return (text: string, previous: T[] | undefined): T[] => [...(previous ?? []), parse(text)];
 }
 
-/** `--public-key`, `--scheme`, `--json`, `--no-color`, `--debug`, as SPEC.md lists them. */
+/** `--public-key`, `--scheme`, then the output options, as SPEC.md lists them. */
 export function addSharedOptions(command: Command, { json = true }: { json?: boolean } = {}): Command {
   command
     .addOption(
@@ -43,6 +43,11 @@ export function addSharedOptions(command: Command, { json = true }: { json?: boo
         .default(BUILTIN_TEST_KEY, 'built-in test key'),
     )
     .addOption(new Option('--scheme <name>', 'signature scheme').choices(SCHEMES).env('IDPASS_SCHEME').default('identitypass'));
+  return addOutputOptions(command, { json });
+}
+
+/** `--json`, `--no-color`, `--debug`: for commands that neither sign nor verify. */
+export function addOutputOptions(command: Command, { json = true }: { json?: boolean } = {}): Command {
   if (json) command.option('--json', 'machine output: one JSON object per line on stdout');
   command
     .addOption(new Option('--no-color', 'no colour (also NO_COLOR=1)'))

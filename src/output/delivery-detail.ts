@@ -25,18 +25,39 @@ function headerValue(name: string, value: string): string {
   return value;
 }
 
-export function detailLines(d: Delivery, showPii: boolean): DetailLine[] {
+export type DetailSection = 'summary' | 'signature' | 'result' | 'headers' | 'body' | 'reply';
+const ALL_SECTIONS: DetailSection[] = ['summary', 'signature', 'result', 'headers', 'body', 'reply'];
+
+export function detailLines(d: Delivery, showPii: boolean, sections: DetailSection[] = ALL_SECTIONS): DetailLine[] {
   const k = d.classification;
   const v = d.verification;
   const out: DetailLine[] = [];
-  out.push(line(`${k.event ?? 'unrecognised body'}  ·  ${d.id}  ·  ${clockTime(d.receivedAt)}  ·  ${d.method} ${d.path}  ·  ${d.size} bytes${d.replayOf ? `  ·  replay of ${d.replayOf}` : ''}`, 'title'));
+  const want = new Set(sections);
+  if (want.has('summary')) {
+    out.push(line(`${k.event ?? 'unrecognised body'}  ·  ${d.id}  ·  ${clockTime(d.receivedAt)}  ·  ${d.method} ${d.path}  ·  ${d.size} bytes${d.replayOf ? `  ·  replay of ${d.replayOf}` : ''}`, 'title'));
+  }
+  if (want.has('signature')) signatureLines(d, out);
+  if (want.has('result')) resultLines(d, out);
+  if (want.has('headers')) {
+    out.push(line('Headers', 'title'));
+    for (const [name, value] of d.headers) out.push(line(`  ${name}: ${headerValue(name, value)}`, 'dim'));
+  }
+  if (want.has('body')) bodyLines(d, showPii, out);
+  if (want.has('reply')) replyLines(d, out);
+  return out;
+}
 
+function signatureLines(d: Delivery, out: DetailLine[]): void {
+  const v = d.verification;
   out.push(line('Signature', 'title'));
   out.push(line(`  ${v.valid ? '✔ valid' : '✘ invalid'}${v.scheme ? ` (${v.scheme})` : ''}: ${v.message}`, v.valid ? 'good' : 'bad'));
   if (v.weak && v.valid) out.push(line('  this scheme signs no body: trust the contents only as far as you trust the transport', 'warn'));
   out.push(line(`  token ${v.token ?? '(none)'}${d.duplicate ? '  — seen before: a retry or a replay' : ''}`, d.duplicate ? 'warn' : 'dim'));
   if (d.schemeNote) out.push(line(`  ${d.schemeNote}`, 'warn'));
+}
 
+function resultLines(d: Delivery, out: DetailLine[]): void {
+  const k = d.classification;
   out.push(line('Result', 'title'));
   if (d.jsonError) out.push(line(`  ${d.jsonError}`, 'bad'));
   else if (d.tooLarge) out.push(line('  refused unread: larger than --max-body', 'bad'));
@@ -47,10 +68,9 @@ export function detailLines(d: Delivery, showPii: boolean): DetailLine[] {
     if (facts.length) out.push(line(`  ${facts.join('  ·  ')}`));
   }
   for (const note of d.notes) out.push(line(`  ${note}`, 'warn'));
+}
 
-  out.push(line('Headers', 'title'));
-  for (const [name, value] of d.headers) out.push(line(`  ${name}: ${headerValue(name, value)}`, 'dim'));
-
+function bodyLines(d: Delivery, showPii: boolean, out: DetailLine[]): void {
   out.push(line(`Body${showPii ? '' : ' (personal data redacted; --show-pii reveals)'}`, 'title'));
   if (d.json !== undefined) {
     for (const text of JSON.stringify(showPii ? d.json : redact(d.json), null, 2).split('\n')) out.push(line(`  ${text}`));
@@ -61,7 +81,9 @@ export function detailLines(d: Delivery, showPii: boolean): DetailLine[] {
   } else {
     out.push(line('  (empty)', 'dim'));
   }
+}
 
+function replyLines(d: Delivery, out: DetailLine[]): void {
   out.push(line('App reply', 'title'));
   if (!d.forward) out.push(line(`  not forwarded; the sender got ${d.answerStatus ?? '—'}`, 'dim'));
   else {
@@ -70,5 +92,4 @@ export function detailLines(d: Delivery, showPii: boolean): DetailLine[] {
     if (f.warning) out.push(line(`  ${f.warning}`, 'warn'));
     if (f.preview) for (const text of f.preview.split('\n').slice(0, 20)) out.push(line(`  ${text}`, 'dim'));
   }
-  return out;
 }
