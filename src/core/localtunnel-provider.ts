@@ -4,10 +4,11 @@ import { SendError, sendRequest } from './http-send.js';
 import type { TunnelHandle, TunnelOpenOptions, TunnelProvider } from './tunnel.js';
 
 /**
- * localtunnel behind the supervisor's small interface. The client's own setup retries forever and
- * cannot be stopped, so the tunnel info is fetched here (with a timeout and a real error), and
- * only the socket pumping — the part worth reusing — is left to the library. The library version
- * is pinned exactly in package.json because `_init` is its internal hook.
+ * localtunnel (the maintained @n8n/localtunnel fork) behind the supervisor's small interface. The
+ * client's own setup retries forever and cannot be stopped, so the tunnel info is fetched here
+ * (with a timeout and a real error), and only the socket pumping — the part worth reusing — is
+ * left to the library. Its version is pinned exactly in package.json because `_init` is its
+ * internal hook.
  */
 
 interface LocaltunnelInfoBody {
@@ -32,7 +33,7 @@ type TunnelClass = new (opts: Record<string, unknown>) => TunnelInstance;
 
 let TunnelBase: TunnelClass | undefined;
 function tunnelClass(): TunnelClass {
-  TunnelBase ??= createRequire(import.meta.url)('localtunnel/lib/Tunnel.js') as TunnelClass;
+  TunnelBase ??= createRequire(import.meta.url)('@n8n/localtunnel/lib/Tunnel.js') as TunnelClass;
   return TunnelBase;
 }
 
