@@ -1,8 +1,8 @@
 import { Command, Option } from '../output/commander.js';
-import { parseEventPatterns, PatternError } from '../core/event-filter.js';
+import { parseEventPatterns } from '../core/event-filter.js';
 import type { Delivery } from '../core/listener.js';
 import type { DeliveryRecord } from '../core/store.js';
-import { parseDuration, parseHttpUrl, parseStatusExpectation, ValueError, type StatusExpectation } from '../core/units.js';
+import { parseCount, parseDuration, parseHttpUrl, parseStatusExpectation, type StatusExpectation } from '../core/units.js';
 import { ExitCode, UsageError } from '../output/errors.js';
 import { colorLevel, loadChalk, writeLine, type IO } from '../output/io.js';
 import { sendAndReport } from './send-report.js';
@@ -16,19 +16,8 @@ interface OutputFlags {
   debug?: boolean;
 }
 
-const positive = (text: string) => {
-  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) throw new ValueError(`"${text}" is not a count: use a whole number of at least 1`);
-  return Number(text);
-};
 
-const eventPattern = (text: string) => {
-  try {
-    return parseEventPatterns(text, '--event');
-  } catch (error) {
-    if (error instanceof PatternError) throw new ValueError(error.message);
-    throw error;
-  }
-};
+const eventPattern = (text: string) => parseEventPatterns(text, '--event');
 
 async function loadStore(io: IO) {
   const { DeliveryStore, defaultStateDir, STORE_FILE } = await import('../core/store.js');
@@ -64,7 +53,7 @@ export function createEventsCommand(ctx: CommandContext): Command {
 
   const list = new Command('list')
     .description('list recorded deliveries, newest first')
-    .addOption(new Option('--limit <n>', 'how many').default(20).argParser(argParser(positive)))
+    .addOption(new Option('--limit <n>', 'how many').default(20).argParser(argParser(parseCount)))
     .addOption(new Option('--event <pattern>', 'only these events (names or globs like verification.*)').argParser(argParser(eventPattern)));
   addOutputOptions(list).action(async (flags: OutputFlags & { limit: number; event?: (e: string | null) => boolean }) => {
     ctx.exitCode = await runList(flags, ctx.io);

@@ -1,9 +1,9 @@
 import { Command, Option } from '../output/commander.js';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TUNNEL_HOST } from '../core/defaults.js';
-import { parseEventPatterns, PatternError } from '../core/event-filter.js';
+import { parseEventPatterns } from '../core/event-filter.js';
 import type { Delivery, ListenerFact } from '../core/listener.js';
 import type { ListenFact, Renderer } from '../output/delivery-format.js';
-import { formatDuration, parseDuration, parseHttpUrl, parseSize, ValueError } from '../core/units.js';
+import { formatDuration, parseCount, parseDuration, parseHttpUrl, parseSize, parseSubdomain, ValueError } from '../core/units.js';
 import { ExitCode, UsageError } from '../output/errors.js';
 import { colorLevel, loadChalk, writeLine, type IO } from '../output/io.js';
 import { addSharedOptions, argParser, checkPublicKey, describeKey, type CommandContext, type SharedOptions } from './shared.js';
@@ -33,27 +33,8 @@ function parsePort(text: string): number {
   return port;
 }
 
-function parseCount(text: string): number {
-  const count = Number(text);
-  if (!/^\d+$/.test(text.trim()) || count < 1) throw new ValueError(`"${text}" is not a count: use a whole number of at least 1`);
-  return count;
-}
 
-function parseSubdomain(text: string): string {
-  if (!/^(?:[a-z0-9][a-z0-9-]{4,63}[a-z0-9]|[a-z0-9]{4,63})$/.test(text)) {
-    throw new ValueError(`"${text}" is not a subdomain a localtunnel server accepts: 4 to 63 lowercase letters, digits and inner dashes`);
-  }
-  return text;
-}
-
-const patterns = (flag: string) => (text: string) => {
-  try {
-    return parseEventPatterns(text, flag);
-  } catch (error) {
-    if (error instanceof PatternError) throw new ValueError(error.message);
-    throw error;
-  }
-};
+const patterns = (flag: string) => (text: string) => parseEventPatterns(text, flag);
 
 export function createListenCommand(ctx: CommandContext): Command {
   const command = new Command('listen')

@@ -1,11 +1,11 @@
 import { Command, Option } from '../output/commander.js';
 import { EVENTS, PRODUCTS } from '../core/events.js';
-import { parseAssignment, PathError } from '../core/json-path.js';
+import { parseAssignment } from '../core/json-path.js';
 import type { Product } from '../core/events.js';
 import { DEFAULT_TRIGGER_URL } from '../core/defaults.js';
 import { TAMPER_KINDS, type TamperKind } from '../core/schemes.js';
 import type { PlannedDelivery } from '../core/trigger.js';
-import { parseDuration, parseHttpUrl, parseStatusExpectation, ValueError, type StatusExpectation } from '../core/units.js';
+import { parseDuration, parseHttpUrl, parseStatusExpectation, type StatusExpectation } from '../core/units.js';
 import { ExitCode, UsageError } from '../output/errors.js';
 import { writeLine, type IO } from '../output/io.js';
 import { sendAndReport } from './send-report.js';
@@ -25,15 +25,6 @@ export interface TriggerFlags extends SharedOptions {
   list?: boolean;
 }
 
-const assignment = (text: string) => {
-  try {
-    return parseAssignment(text);
-  } catch (error) {
-    if (error instanceof PathError) throw new ValueError(error.message);
-    throw error;
-  }
-};
-
 export function createTriggerCommand(ctx: CommandContext): Command {
   const command = new Command('trigger')
     .summary('send a correctly signed sample delivery to a URL')
@@ -49,7 +40,7 @@ export function createTriggerCommand(ctx: CommandContext): Command {
         .argParser(argParser((text) => parseHttpUrl(text, '--to'))),
     )
     .addOption(new Option('--product <name>', 'record shape for verification events (default: bvn)').choices(PRODUCTS))
-    .addOption(new Option('--set <path=value>', 'override a body field by dot path; value parsed as JSON when it parses').argParser(collect(argParser(assignment))))
+    .addOption(new Option('--set <path=value>', 'override a body field by dot path; value parsed as JSON when it parses').argParser(collect(argParser(parseAssignment))))
     .addOption(new Option('--unset <path>', 'remove a body field').argParser(collect(String)))
     .option('--data <file>', 'send this JSON file as the body instead of a fixture (- reads stdin); still signed')
     .option('--pending-first', 'send verification.pending first, then the final result with the same reference')

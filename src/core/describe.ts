@@ -7,15 +7,7 @@ import { readHeader, SCHEMES, verify, type Scheme } from './signing.js';
  * those bytes, the JSON parsed after, the body classified. The listener, `idpass verify` and
  * `idpass events show` all explain deliveries through this one function.
  */
-export interface DescribeInput {
-  id: string;
-  receivedAt: string;
-  method: string;
-  path: string;
-  /** Header pairs in wire order with their original casing. */
-  headers: [string, string][];
-  /** Null when the body was refused unread (too large). */
-  body: Buffer | null;
+export interface DescribeInput extends Pick<Delivery, 'id' | 'receivedAt' | 'method' | 'path' | 'headers' | 'body'> {
   /** The declared size when the body was not read. */
   size?: number;
   publicKey: string;

@@ -1,8 +1,9 @@
 import { EVENT_NAMES, suggestNames } from './events.js';
+import { ValueError } from './units.js';
 
 /** Event name patterns as users type them: `verification.completed`, `verification.*`, `*`. */
 
-export class PatternError extends Error {}
+export class PatternError extends ValueError {}
 
 function toRegExp(pattern: string): RegExp {
   const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');

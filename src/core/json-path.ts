@@ -2,7 +2,10 @@
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-export class PathError extends Error {}
+import { ValueError } from './units.js';
+
+/** A dot path or assignment that cannot be used; a ValueError, so flag parsers report it as such. */
+export class PathError extends ValueError {}
 
 function splitPath(path: string): string[] {
   const parts = path.split('.');

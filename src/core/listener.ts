@@ -16,6 +16,7 @@ export interface Delivery {
   receivedAt: string;
   method: string;
   path: string;
+  /** Header pairs in wire order with their original casing. */
   headers: [string, string][];
   /** Raw bytes as received; null when refused unread for its size. */
   body: Buffer | null;

@@ -59,9 +59,7 @@ export function randomSubdomain(): string {
   return `idpass-${randomBytes(5).toString('hex')}`;
 }
 
-export function isValidSubdomain(name: string): boolean {
-  return /^(?:[a-z0-9][a-z0-9-]{4,63}[a-z0-9]|[a-z0-9]{4,63})$/.test(name);
-}
+export { isValidSubdomain } from './units.js';
 
 function hostnameOf(url: string): string {
   try {

@@ -54,6 +54,24 @@ export function parseStatusExpectation(text: string): StatusExpectation {
   return { text: parts.join(','), matches: (status) => tests.some((t) => t(status)) };
 }
 
+/** A whole number of at least 1. */
+export function parseCount(text: string): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) throw new ValueError(`"${text}" is not a count: use a whole number of at least 1`);
+  return Number(text);
+}
+
+/** A subdomain that localtunnel servers accept: lowercase letters, digits and inner dashes, 4 to 63. */
+export function isValidSubdomain(name: string): boolean {
+  return /^(?:[a-z0-9][a-z0-9-]{4,63}[a-z0-9]|[a-z0-9]{4,63})$/.test(name);
+}
+
+export function parseSubdomain(text: string): string {
+  if (!isValidSubdomain(text)) {
+    throw new ValueError(`"${text}" is not a subdomain a localtunnel server accepts: 4 to 63 lowercase letters, digits and inner dashes`);
+  }
+  return text;
+}
+
 /** An http(s) URL, with a clear complaint about anything else. */
 export function parseHttpUrl(text: string, flag: string): URL {
   // "localhost:3000/hook" parses as a URL with the scheme "localhost:", so look for a bare host first

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,18 +10,37 @@ import { describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/**
+ * A consumer project that depends on the packed tarball, with a lockfile holding our own resolved
+ * production tree, so that `npm ci --offline` installs it from the tarball and npm's cache alone
+ * (the cache `npm ci` filled for this checkout): no registry, no network.
+ */
+function writeConsumer(project: string, tarball: string): void {
+  const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, Record<string, unknown>> };
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  const root = lock.packages['']!;
+  const integrity = `sha512-${createHash('sha512').update(readFileSync(join(project, tarball))).digest('base64')}`;
+  const packages: Record<string, unknown> = {
+    '': { name: 'consumer', dependencies: { idpass: `file:${tarball}` } },
+    'node_modules/idpass': { version: pkg.version, resolved: `file:${tarball}`, integrity, license: root.license, dependencies: root.dependencies, bin: root.bin, engines: root.engines },
+  };
+  for (const [path, entry] of Object.entries(lock.packages)) {
+    if (path && !entry.dev && !entry.devOptional) packages[path] = entry;
+  }
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { idpass: `file:${tarball}` } }));
+  writeFileSync(join(project, 'package-lock.json'), JSON.stringify({ name: 'consumer', lockfileVersion: 3, requires: true, packages }));
+}
+
 describe('the packed package, installed as a user would (offline, from the tarball)', () => {
   it('installs, runs the CLI and serves the library', async () => {
-    const work = mkdtempSync(join(tmpdir(), 'idpass-pack-'));
+    const project = join(mkdtempSync(join(tmpdir(), 'idpass-pack-')), 'consumer');
+    mkdirSync(project);
     // dist/ is already built by `npm test`; packing must not rebuild it under the other tests' feet
-    await run('npm', ['pack', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT });
-    const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
+    await run('npm', ['pack', '--ignore-scripts', '--pack-destination', project], { cwd: ROOT });
+    const tarball = readdirSync(project).find((f) => f.endsWith('.tgz'));
     expect(tarball).toMatch(/^idpass-\d+\.\d+\.\d+\.tgz$/);
-
-    const project = join(work, 'consumer');
-    await run('mkdir', ['-p', project]);
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-    await run('npm', ['install', '--offline', '--no-audit', '--no-fund', join(work, tarball!)], { cwd: project });
+    writeConsumer(project, tarball!);
+    await run('npm', ['ci', '--offline', '--no-audit', '--no-fund'], { cwd: project });
 
     const version = await run('npx', ['--no-install', 'idpass', '--version'], { cwd: project });
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
