@@ -16,6 +16,12 @@ export function packageVersion(): string {
   return pkg.version;
 }
 
+function fullName(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
 function configure(command: Command, io: IO): void {
   command
     .exitOverride()
@@ -23,7 +29,7 @@ function configure(command: Command, io: IO): void {
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
     })
-    .showHelpAfterError(`(${command.name() === 'idpass' ? 'idpass' : `idpass ${command.name()}`} --help shows the usage)`);
+    .showHelpAfterError(`(${fullName(command)} --help shows the usage)`);
 }
 
 export function buildProgram(ctx: CommandContext): Command {
@@ -35,12 +41,13 @@ export function buildProgram(ctx: CommandContext): Command {
       'after',
       '\nExit codes: 0 ok · 1 what was checked failed · 2 usage or configuration error · 3 network error · 130 interrupted',
     );
-  configure(program, ctx.io);
-  for (const make of COMMANDS) {
-    const command = make(ctx);
+  for (const make of COMMANDS) program.addCommand(make(ctx));
+  // every level, subcommands included, reports through the same streams and never exits
+  const configureAll = (command: Command) => {
     configure(command, ctx.io);
-    program.addCommand(command);
-  }
+    for (const sub of command.commands) configureAll(sub);
+  };
+  configureAll(program);
   return program;
 }
 

@@ -135,6 +135,18 @@ describe('idpass events (built binary, a store written by a real listener)', () 
       expect(res.stderr).toContain(b);
     }, 30_000);
 
+    it.each([
+      [['events', 'show'], /missing required argument 'id'/],
+      [['events', 'list', '--limit', '0'], /not a count/],
+      [['events', 'list', '--event', 'verification.complete'], /did you mean verification\.completed/],
+      [['events', 'resend', 'x', '--to', 'nowhere'], /is not a URL/],
+    ])('%j exits 2 without touching the store', async (args, message) => {
+      const res = await runCli(args as string[], { env: { IDPASS_HOME: tempHome() } });
+      expect(res.code).toBe(2);
+      expect(res.stderr).toMatch(message);
+      expect(res.stderr).toContain('--help shows the usage');
+    });
+
     it('an empty store says so', async () => {
       const env = { IDPASS_HOME: tempHome() };
       const show = await runCli(['events', 'show', 'abc'], { env });
