@@ -147,7 +147,10 @@ async function runShow(id: string, flags: OutputFlags & { showPii?: boolean }, i
   if (flags.json) {
     const { deliveryJson } = await import('../output/delivery-format.js');
     const showPii = Boolean(flags.showPii);
-    writeLine(io.stdout, JSON.stringify({ ...deliveryJson(delivery, showPii), headers: record.headers, forwardTo: record.forwardTo ?? null, ...(showPii ? { rawBody: record.body } : {}) }));
+    const { headerValue } = await import('../output/delivery-detail.js');
+    // signature values (a static one is the public key in base64) and the raw body only with --show-pii
+    const headers = showPii ? record.headers : record.headers.map(([name, value]) => [name, headerValue(name, value)]);
+    writeLine(io.stdout, JSON.stringify({ ...deliveryJson(delivery, showPii), headers, forwardTo: record.forwardTo ?? null, ...(showPii ? { rawBody: record.body } : {}) }));
     return ExitCode.ok;
   }
   const { detailLines } = await import('../output/delivery-detail.js');

@@ -17,7 +17,7 @@ export interface DetailLine {
 const line = (text: string, tone: Tone = 'plain'): DetailLine => ({ text, tone });
 
 /** A static signature is the public key in base64: show its start only. */
-function headerValue(name: string, value: string): string {
+export function headerValue(name: string, value: string): string {
   const lower = name.toLowerCase();
   if ((lower === PREMBLY_SIGNATURE_HEADER || lower === IDENTITYPASS_SIGNATURE_HEADER) && value.length > 12) {
     return `${value.slice(0, 8)}… (${value.length} characters)`;

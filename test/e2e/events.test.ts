@@ -58,6 +58,10 @@ describe('idpass events (built binary, a store written by a real listener)', () 
     expect(shown.stdout).toContain('"bvn": "•••••••••01"');
     expect(shown.stdout).not.toContain('22200000001');
     expect(shown.stdout).toMatch(/App reply\n\s+200 in [\d.]+ms from http:\/\/127\.0\.0\.1/);
+    const plain = jsonLines((await runCli(['events', 'show', id, '--json'], { env })).stdout)[0]!;
+    const sig = (plain.headers as [string, string][]).find(([n]) => n.toLowerCase() === 'x-prembly-signature')![1];
+    expect(sig).toMatch(/^.{8}… \(44 characters\)$/);
+    expect(plain.rawBody).toBeUndefined();
     const pii = await runCli(['events', 'show', id, '--show-pii', '--json'], { env });
     const json = jsonLines(pii.stdout)[0]!;
     expect((json.body as { data: { bvn: string } }).data.bvn).toBe('22200000001');
