@@ -2,25 +2,21 @@ import { createHmac } from 'node:crypto';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { jsonLines, runCli } from '../helpers/cli.js';
-import { startListen, tempHome } from '../helpers/listen.js';
-import { freePort, postRaw, startReceiver } from '../helpers/receiver.js';
+import { tempHome } from '../helpers/listen.js';
+import { freePort, postRaw } from '../helpers/receiver.js';
+import { testScope } from '../helpers/scope.js';
 
 const KEY = 'test_pk_events0e2e0key0wxyz';
 const hmac = (body: string | Buffer, key = KEY) => createHmac('sha256', key).update(body).digest('base64');
 
-let cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  await Promise.all(cleanups.map((c) => c()));
-  cleanups = [];
-});
+const scope = testScope();
 
 /** Records real deliveries through a real listener forwarding to a real app, then stops it. */
 async function recorded(count = 3) {
-  const app = await startReceiver();
-  cleanups.push(app.close);
-  const l = await startListen(['--public-key', KEY, '--forward-to', app.url]);
+  const app = await scope.receiver();
+  const l = await scope.listen(['--public-key', KEY, '--forward-to', app.url]);
   for (let i = 0; i < count; i++) {
     const event = i === 1 ? 'verification.failed' : 'verification.completed';
     const res = await runCli(['trigger', event, '--to', `${l.url}/webhook`, '--scheme', 'prembly-hmac', '--public-key', KEY]);
@@ -80,8 +76,7 @@ describe('idpass events (built binary, a store written by a real listener)', () 
     expect(resent.headers['x-prembly-signature']).toBe(original.headers['x-prembly-signature']);
     expect(resent.headers.token).toBe(original.headers.token);
 
-    const other = await startReceiver();
-    cleanups.push(other.close);
+    const other = await scope.receiver();
     const newKey = 'test_pk_rotated0key0abcdefg';
     const resigned = await runCli(['events', 'resend', id, '--resign', '--scheme', 'prembly-hmac', '--public-key', newKey, '--to', other.url], { env });
     expect(resigned.code).toBe(0);
@@ -98,8 +93,7 @@ describe('idpass events (built binary, a store written by a real listener)', () 
     const down = await runCli(['events', 'resend', id, '--to', `http://127.0.0.1:${await freePort()}/x`], { env });
     expect(down.code).toBe(3);
     expect(down.stdout).toContain('connection refused');
-    const failing = await startReceiver(() => ({ status: 500, body: 'boom' }));
-    cleanups.push(failing.close);
+    const failing = await scope.receiver(() => ({ status: 500, body: 'boom' }));
     const bad = await runCli(['events', 'resend', id, '--to', failing.url], { env });
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('reply: boom');
@@ -171,8 +165,7 @@ describe('idpass events (built binary, a store written by a real listener)', () 
     });
 
     it('resend without a target for a delivery never forwarded exits 2 asking for --to', async () => {
-      const l = await startListen(['--public-key', KEY]);
-      cleanups.push(() => l.stop('SIGKILL'));
+      const l = await scope.listen(['--public-key', KEY]);
       const body = JSON.stringify({ verification: { status: 'VERIFIED' } });
       await postRaw(l.url, body, { 'x-prembly-signature': hmac(body), token: 't' });
       const [d] = await l.waitForDeliveries(1);

@@ -3,10 +3,11 @@ import http from 'node:http';
 import net from 'node:net';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { startListen, tempHome, type RunningListen } from '../helpers/listen.js';
-import { freePort, postRaw, startReceiver } from '../helpers/receiver.js';
+import { freePort, postRaw } from '../helpers/receiver.js';
+import { testScope } from '../helpers/scope.js';
 import { readStoreLines, storedDeliveries } from '../helpers/store.js';
 
 const KEY = 'test_pk_listen0e2e0key0mnop';
@@ -14,21 +15,9 @@ const hmac = (body: string | Buffer, key = KEY) => createHmac('sha256', key).upd
 const BODY = JSON.stringify({ status: true, response_code: '00', verification: { status: 'VERIFIED', reference: 'ref-1' }, endpoint_name: 'BVN Basic', data: { bvn: '22200000001', firstName: 'ADA', phoneNumber1: '08000000001' } });
 const signed = (body = BODY, token = `tok-${Math.random()}`) => ({ 'content-type': 'application/json', 'x-prembly-signature': hmac(body), token });
 
-let cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  await Promise.all(cleanups.map((c) => c()));
-  cleanups = [];
-});
-async function listen(args: string[] = [], options: Parameters<typeof startListen>[1] = {}): Promise<RunningListen> {
-  const l = await startListen(['--public-key', KEY, ...args], options);
-  cleanups.push(() => l.stop('SIGKILL'));
-  return l;
-}
-async function receiver(...args: Parameters<typeof startReceiver>) {
-  const r = await startReceiver(...args);
-  cleanups.push(r.close);
-  return r;
-}
+const scope = testScope();
+const listen = (args: string[] = [], options: Parameters<typeof startListen>[1] = {}): Promise<RunningListen> => scope.listen(['--public-key', KEY, ...args], options);
+const receiver = scope.receiver;
 
 describe('idpass listen (built binary, real processes on loopback)', () => {
   it('trigger → listen --forward-to → app: byte-identical bodies, headers kept, every delivery explained and stored', async () => {
@@ -325,7 +314,7 @@ describe('idpass listen (built binary, real processes on loopback)', () => {
     it('port in use → suggests --port 0', async () => {
       const blocker = http.createServer();
       await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
-      cleanups.push(() => new Promise((r) => blocker.close(r)));
+      scope.defer(() => new Promise((r) => blocker.close(r)));
       const port = (blocker.address() as net.AddressInfo).port;
       const res = await runCli(['listen', '--port', String(port)], { env: { IDPASS_HOME: tempHome() } });
       expect(res.code).toBe(2);

@@ -1,23 +1,19 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BIN, runCli } from '../helpers/cli.js';
 import { tempHome } from '../helpers/listen.js';
-import { freePort, startReceiver } from '../helpers/receiver.js';
+import { freePort } from '../helpers/receiver.js';
+import { testScope } from '../helpers/scope.js';
 import { Terminal } from '../helpers/tmux.js';
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-let cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.reverse()) await c();
-  cleanups = [];
-});
+const scope = testScope();
 
 async function startLiveView(extraArgs: string[] = [], width = 120) {
   if (!Terminal.available()) throw new Error('tmux is needed for the live view tests (.ci/run installs it)');
-  const app = await startReceiver();
-  cleanups.push(app.close);
+  const app = await scope.receiver();
   const port = await freePort();
   const term = new Terminal(width, 32);
-  cleanups.push(() => term.kill());
+  scope.defer(() => term.kill());
   // CI=true makes ink draw only the last frame, as on a log; a person's terminal has no CI variable
   const command = [
     'env -u CI NO_COLOR=1',

@@ -3,24 +3,16 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { jsonLines, runCli } from '../helpers/cli.js';
-import { freePort, startReceiver, type Received } from '../helpers/receiver.js';
+import { freePort, type Received } from '../helpers/receiver.js';
+import { testScope } from '../helpers/scope.js';
 
 const KEY = 'test_pk_e2e0receiver0key0wxyz';
 const hmacOf = (body: Buffer, key = KEY) => createHmac('sha256', key).update(body).digest('base64');
 const bodyOf = (r: Received) => JSON.parse(r.body.toString('utf8'));
 
-let receivers: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(receivers.map((r) => r.close()));
-  receivers = [];
-});
-async function receiver(...args: Parameters<typeof startReceiver>) {
-  const r = await startReceiver(...args);
-  receivers.push(r);
-  return r;
-}
+const receiver = testScope().receiver;
 
 /** A receiver that checks deliveries the way the Identitypass docs ask: HMAC over raw bytes, constant token tracking. */
 function strictAnswer() {

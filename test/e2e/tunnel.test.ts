@@ -1,8 +1,9 @@
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startListen, type RunningListen } from '../helpers/listen.js';
-import { freePort, postRaw, startReceiver } from '../helpers/receiver.js';
+import type { RunningListen } from '../helpers/listen.js';
+import { freePort, postRaw } from '../helpers/receiver.js';
+import { testScope } from '../helpers/scope.js';
 import { storedDeliveries } from '../helpers/store.js';
 import { TunnelServer, viaTunnel } from '../helpers/tunnel-server.js';
 
@@ -11,29 +12,18 @@ const hmac = (body: string | Buffer) => createHmac('sha256', KEY).update(body).d
 const signed = (body: string | Buffer, token = `tok-${Math.random()}`) => ({ 'content-type': 'application/json', 'x-prembly-signature': hmac(body), token });
 
 let server: TunnelServer;
-let cleanups: (() => Promise<unknown>)[] = [];
 
 beforeAll(async () => {
   server = new TunnelServer(await freePort());
   await server.start();
 }, 30_000);
 afterAll(() => server.stop());
+const scope = testScope();
 afterEach(async () => {
-  await Promise.all(cleanups.map((c) => c()));
-  cleanups = [];
   await server.start(); // a test that stopped the server gets it back
 });
-
-async function listen(args: string[]): Promise<RunningListen> {
-  const l = await startListen(['--public-key', KEY, ...args]);
-  cleanups.push(() => l.stop('SIGKILL'));
-  return l;
-}
-async function receiver(...args: Parameters<typeof startReceiver>) {
-  const r = await startReceiver(...args);
-  cleanups.push(r.close);
-  return r;
-}
+const listen = (args: string[]): Promise<RunningListen> => scope.listen(['--public-key', KEY, ...args]);
+const receiver = scope.receiver;
 const tunnelUp = (l: RunningListen) => l.waitForLine((x) => x.type === 'tunnel-up', 15_000);
 
 describe('the tunnel (a real localtunnel server on loopback)', () => {
@@ -108,7 +98,7 @@ describe('the tunnel (a real localtunnel server on loopback)', () => {
 
   it('announces the URL once a tunnel server appears after start', async () => {
     const late = new TunnelServer(await freePort());
-    cleanups.push(() => late.stop());
+    scope.defer(() => late.stop());
     const l = await listen(['--tunnel-host', late.url, '--subdomain', 'idpass-e2e-late']);
     await l.waitForLine((x) => x.type === 'tunnel-unavailable');
     await late.start();
