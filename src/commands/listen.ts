@@ -40,8 +40,7 @@ export function createListenCommand(ctx: CommandContext): Command {
   const command = new Command('listen')
     .summary('receive Identitypass deliveries locally: verify, explain, forward, record')
     .description(
-      'Receive Identitypass deliveries on a local listener: check each signature, explain the verification result,\n' +
-        'forward the exact request to your app and record every delivery.\n' +
+      'Receive Identitypass deliveries on a local listener (and a public tunnel to it): check each signature, explain the verification result, forward the exact request to your app and record every delivery.\n' +
         'Exit codes: 0 stopped cleanly or --wait-for met, 1 --wait-for timed out, 2 bad usage, 130 interrupted while waiting.',
     )
     .addOption(new Option('-p, --port <n>', 'local port; 0 picks a free one').env('IDPASS_PORT').default(DEFAULT_PORT).argParser(argParser(parsePort)))

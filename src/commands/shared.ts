@@ -38,11 +38,11 @@ export function collect<T>(parse: (text: string) => T) {
 export function addSharedOptions(command: Command, { json = true }: { json?: boolean } = {}): Command {
   command
     .addOption(
-      new Option('--public-key <key>', 'key that signs and verifies (default: the built-in sandbox test key)')
+      new Option('--public-key <key>', 'your Identitypass public key: it signs (trigger) and verifies (listen, verify)')
         .env('IDPASS_PUBLIC_KEY')
         .default(BUILTIN_TEST_KEY, 'built-in test key'),
     )
-    .addOption(new Option('--scheme <name>', 'signature scheme').choices(SCHEMES).env('IDPASS_SCHEME').default('identitypass'));
+    .addOption(new Option('--scheme <name>', 'signature scheme to sign with; when verifying, a delivery in another scheme gets a note').choices(SCHEMES).env('IDPASS_SCHEME').default('identitypass'));
   return addOutputOptions(command, { json });
 }
 

@@ -69,7 +69,7 @@ export function localtunnelProvider({ host, localPort, localHost }: LocaltunnelP
       try {
         info = await requestTunnelInfo(host, subdomain, timeoutMs, signal);
       } catch (error) {
-        throw new Error(error instanceof SendError ? `${host.host}: ${error.message}` : (error as Error).message);
+        throw new Error(error instanceof SendError ? `cannot reach the tunnel server ${host.origin}: ${error.message}` : (error as Error).message);
       }
       // the library asks this._init(cb) for the tunnel info: hand it what was fetched above
       class FetchedTunnel extends Base {
