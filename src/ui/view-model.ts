@@ -25,6 +25,8 @@ export interface ViewState {
   dropped: number;
   tunnel: TunnelView;
   message: { text: string; tone: 'info' | 'warn' | 'error' } | null;
+  /** Deliveries still in flight when the view was cleared: their completion stays hidden. */
+  hidden: ReadonlySet<string>;
 }
 
 export type ViewAction =
@@ -48,6 +50,7 @@ export function initialViewState(tunnel: TunnelView): ViewState {
     dropped: 0,
     tunnel,
     message: null,
+    hidden: new Set(),
   };
 }
 
@@ -56,9 +59,7 @@ export function forwardFailed(d: Delivery): boolean {
 }
 
 /** Keeps the window bounded: old rows go, and all but the newest rows let go of their bodies. */
-function addRows(state: ViewState, added: Delivery[]): ViewState {
-  if (added.length === 0) return state;
-  let rows = [...state.rows, ...added];
+function boundRows(state: ViewState, rows: Delivery[]): ViewState {
   let dropped = state.dropped;
   let selected = state.selected;
   if (rows.length > MAX_ROWS) {
@@ -68,25 +69,44 @@ function addRows(state: ViewState, added: Delivery[]): ViewState {
     if (selected >= 0) selected = Math.max(0, selected - cut);
   }
   const keepFrom = rows.length - ROWS_WITH_BODIES;
-  for (let i = Math.max(0, keepFrom - added.length); i < keepFrom; i++) {
+  for (let i = 0; i < keepFrom; i++) {
     const row = rows[i]!;
     if (row.body !== null || row.json !== undefined) rows[i] = { ...row, body: null, json: undefined };
   }
   return { ...state, rows, dropped, selected };
 }
 
-function applyFact(state: ViewState, fact: ListenFact, added: Delivery[]): ViewState {
+function countNew(state: ViewState, d: Delivery): ViewState {
+  const c = state.counts;
+  return { ...state, counts: { ...c, deliveries: c.deliveries + 1, invalidSignatures: c.invalidSignatures + (d.verification.valid ? 0 : 1) } };
+}
+
+/** Applies one fact; `rows` is the working copy of the list for this batch. */
+function applyFact(state: ViewState, fact: ListenFact, rows: Delivery[]): ViewState {
   switch (fact.type) {
+    case 'received': {
+      // shown at once, with the app's answer still to come
+      if (fact.delivery.ignored) return state;
+      rows.push(fact.delivery);
+      return countNew(state, fact.delivery);
+    }
     case 'completed': {
       const d = fact.delivery;
       if (d.ignored) return state;
-      added.push(d);
-      const counts = {
-        deliveries: state.counts.deliveries + 1,
-        invalidSignatures: state.counts.invalidSignatures + (d.verification.valid ? 0 : 1),
-        forwardFailures: state.counts.forwardFailures + (forwardFailed(d) ? 1 : 0),
-      };
-      return { ...state, counts };
+      let next = state;
+      if (forwardFailed(d)) next = { ...next, counts: { ...next.counts, forwardFailures: next.counts.forwardFailures + 1 } };
+      if (next.hidden.has(d.id)) {
+        const hidden = new Set(next.hidden);
+        hidden.delete(d.id);
+        return { ...next, hidden };
+      }
+      const at = rows.findLastIndex((r) => r.id === d.id);
+      if (at >= 0) {
+        rows[at] = d;
+        return next;
+      }
+      rows.push(d);
+      return countNew(next, d);
     }
     case 'tunnel-connecting':
       return state.tunnel.state === 'off' || state.tunnel.state === 'connecting' ? { ...state, tunnel: { state: 'connecting', host: fact.host } } : state;
@@ -127,13 +147,13 @@ function applyFact(state: ViewState, fact: ListenFact, added: Delivery[]): ViewS
 export function reduce(state: ViewState, action: ViewAction): ViewState {
   switch (action.type) {
     case 'facts': {
-      const added: Delivery[] = [];
+      const rows = [...state.rows];
       let next = state;
-      for (const fact of action.facts) next = applyFact(next, fact, added);
-      return addRows(next, added);
+      for (const fact of action.facts) next = applyFact(next, fact, rows);
+      return boundRows(next, rows);
     }
     case 'replayed':
-      return { ...addRows(state, [action.delivery]), message: { text: `replayed ${action.delivery.replayOf}: the app answered ${action.delivery.answerStatus}`, tone: 'info' } };
+      return { ...boundRows(state, [...state.rows, action.delivery]), message: { text: `replayed ${action.delivery.replayOf}: the app answered ${action.delivery.answerStatus}`, tone: 'info' } };
     case 'message':
       return { ...state, message: { text: action.text, tone: action.tone } };
     case 'key':
@@ -164,7 +184,14 @@ function onKey(state: ViewState, key: Extract<ViewAction, { type: 'key' }>['key'
     case 'help':
       return { ...state, help: !state.help };
     case 'clear':
-      return { ...state, rows: [], selected: -1, detail: false, dropped: 0, message: { text: 'view cleared (the store keeps every delivery)', tone: 'info' } };
+      return {
+        ...state,
+        rows: [],
+        hidden: new Set(state.rows.filter((r) => r.answerStatus === null).map((r) => r.id)),
+        selected: -1,
+        detail: false,
+        dropped: 0,
+        message: { text: 'view cleared (the store keeps every delivery)', tone: 'info' } };
   }
 }
 

@@ -64,6 +64,26 @@ describe('view model', () => {
     expect(s.counts.deliveries).toBe(2);
   });
 
+  it('shows a delivery when it arrives and completes the same row when the app answers', () => {
+    const d = makeDelivery(verified());
+    const arriving = { ...d, forward: null, answerStatus: null };
+    let s = reduce(initialViewState({ state: 'off' }), { type: 'facts', facts: [{ type: 'received', delivery: arriving }] });
+    expect(s.rows).toEqual([arriving]);
+    expect(s.counts.deliveries).toBe(1);
+    s = reduce(s, { type: 'facts', facts: [{ type: 'completed', delivery: d }] });
+    expect(s.rows).toEqual([d]);
+    expect(s.counts.deliveries).toBe(1);
+  });
+
+  it('keeps a delivery cleared while in flight out of the view when it completes', () => {
+    const d = makeDelivery(verified());
+    let s = reduce(initialViewState({ state: 'off' }), { type: 'facts', facts: [{ type: 'received', delivery: { ...d, answerStatus: null } }] });
+    s = reduce(s, { type: 'key', key: 'clear' });
+    s = reduce(s, { type: 'facts', facts: [{ type: 'completed', delivery: d }] });
+    expect(s.rows).toEqual([]);
+    expect(s.hidden.size).toBe(0);
+  });
+
   it('ignores deliveries the event filter dropped', () => {
     const d = makeDelivery(verified(), { extra: { ignored: true } });
     const s = reduce(initialViewState({ state: 'off' }), { type: 'facts', facts: [completed(d)] });
