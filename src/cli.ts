@@ -1,15 +1,47 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from './output/commander.js';
-import { createEventsCommand } from './commands/events.js';
-import { createListenCommand } from './commands/listen.js';
-import { createTriggerCommand } from './commands/trigger.js';
-import { createVerifyCommand } from './commands/verify.js';
 import type { CommandContext } from './commands/shared.js';
 import { describeError, ExitCode } from './output/errors.js';
 import { processIO, type IO } from './output/io.js';
 
-/** Every command, in the order `--help` lists them. Each file exports one factory. */
-const COMMANDS: ((ctx: CommandContext) => Command)[] = [createListenCommand, createTriggerCommand, createEventsCommand, createVerifyCommand];
+type CommandFactory = (ctx: CommandContext) => Command;
+
+/**
+ * Every command, in the order `--help` lists them. Only the command being run is loaded; the
+ * others stand in as name and summary, which is all `idpass --help` needs (startup is a feature).
+ */
+const COMMANDS: { name: string; term: string; summary: string; load(): Promise<CommandFactory> }[] = [
+  {
+    name: 'listen',
+    term: 'listen [options]',
+    summary: 'receive Identitypass deliveries locally: verify, explain, forward, record',
+    load: async () => (await import('./commands/listen.js')).createListenCommand,
+  },
+  {
+    name: 'trigger',
+    term: 'trigger [options] [event]',
+    summary: 'send a correctly signed sample delivery to a URL',
+    load: async () => (await import('./commands/trigger.js')).createTriggerCommand,
+  },
+  {
+    name: 'events',
+    term: 'events <command>',
+    summary: 'list, show, resend and clear recorded deliveries',
+    load: async () => (await import('./commands/events.js')).createEventsCommand,
+  },
+  {
+    name: 'verify',
+    term: 'verify [options]',
+    summary: 'check a captured delivery’s signature offline and explain it',
+    load: async () => (await import('./commands/verify.js')).createVerifyCommand,
+  },
+];
+
+/** The command a command line runs (`idpass help trigger` counts as trigger), if any. */
+function commandNamed(argv: string[]): string | undefined {
+  const words = argv.filter((a) => !a.startsWith('-'));
+  return words[0] === 'help' ? words[1] : words[0];
+}
 
 export function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -32,7 +64,7 @@ function configure(command: Command, io: IO): void {
     .showHelpAfterError(`(${fullName(command)} --help shows the usage)`);
 }
 
-export function buildProgram(ctx: CommandContext): Command {
+export async function buildProgram(ctx: CommandContext, argv: string[] = []): Promise<Command> {
   const program = new Command('idpass')
     .description('Test Identitypass (Prembly) identity-verification webhooks: receive real deliveries locally, send signed samples anywhere.')
     .version(packageVersion(), '-v, --version', 'print the version')
@@ -40,8 +72,13 @@ export function buildProgram(ctx: CommandContext): Command {
     .addHelpText(
       'after',
       '\nExit codes: 0 ok · 1 what was checked failed · 2 usage or configuration error · 3 network error · 130 interrupted',
-    );
-  for (const make of COMMANDS) program.addCommand(make(ctx));
+    )
+    .configureHelp({ subcommandTerm: (command) => COMMANDS.find((c) => c.name === command.name())?.term ?? command.name() });
+  const wanted = commandNamed(argv);
+  for (const entry of COMMANDS) {
+    const command = entry.name === wanted ? (await entry.load())(ctx) : new Command(entry.name);
+    program.addCommand(command.summary(entry.summary));
+  }
   // every level, subcommands included, reports through the same streams and never exits
   const configureAll = (command: Command) => {
     configure(command, ctx.io);
@@ -56,7 +93,7 @@ export async function main(argv: string[], io: IO): Promise<number> {
   const ctx: CommandContext = { io, exitCode: ExitCode.ok };
   const debug = argv.includes('--debug') || Boolean(io.env.IDPASS_DEBUG);
   try {
-    const program = buildProgram(ctx);
+    const program = await buildProgram(ctx, argv);
     if (argv.length === 0) {
       program.outputHelp();
       return ExitCode.usage;

@@ -46,7 +46,7 @@ async function lookup(id: string, io: IO): Promise<{ record: DeliveryRecord; rec
 }
 
 export function createEventsCommand(ctx: CommandContext): Command {
-  const events = new Command('events').summary('list, show, resend and clear recorded deliveries').description(
+  const events = new Command('events').description(
     'What idpass listen recorded, newest first. Stored in $IDPASS_HOME, else $XDG_STATE_HOME/idpass, else ~/.local/state/idpass.\n' +
       'Exit codes: 0 ok, 1 a resend got an unexpected answer, 2 bad usage or unknown id, 3 network error.',
   );

@@ -38,7 +38,6 @@ const patterns = (flag: string) => (text: string) => parseEventPatterns(text, fl
 
 export function createListenCommand(ctx: CommandContext): Command {
   const command = new Command('listen')
-    .summary('receive Identitypass deliveries locally: verify, explain, forward, record')
     .description(
       'Receive Identitypass deliveries on a local listener (and a public tunnel to it): check each signature, explain the verification result, forward the exact request to your app and record every delivery.\n' +
         'Exit codes: 0 stopped cleanly or --wait-for met, 1 --wait-for timed out, 2 bad usage, 130 interrupted while waiting.',

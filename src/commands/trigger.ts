@@ -27,7 +27,6 @@ export interface TriggerFlags extends SharedOptions {
 
 export function createTriggerCommand(ctx: CommandContext): Command {
   const command = new Command('trigger')
-    .summary('send a correctly signed sample delivery to a URL')
     .description(
       'Send realistic, correctly signed Identitypass deliveries from fixtures to a URL and check the answer.\n' +
         'Exit codes: 0 answered as expected, 1 unexpected answer, 2 bad usage, 3 network error, 130 interrupted.',

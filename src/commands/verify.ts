@@ -25,7 +25,6 @@ export function parseHeaderLine(text: string): [string, string] {
 
 export function createVerifyCommand(ctx: CommandContext): Command {
   const command = new Command('verify')
-    .summary('check a captured delivery’s signature offline and explain it')
     .description(
       'Check a captured request offline: the body bytes and the headers it came with.\n' +
         'Exit codes: 0 the signature is valid, 1 it is not (or it is missing), 2 bad input.',
