@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { closeAgent, fmt, interleavedLatencies, load, startBare, startListener, stopProcesses } from './lib.mjs';
+import { closeAgent, fmt, interleavedLatencies, lineFrom, load, root, startBare, startListener, startProcess, stopProcesses } from './lib.mjs';
 
 const seconds = Number(process.env.SECONDS_EACH ?? 5);
 const connections = Number(process.env.CONNECTIONS ?? 50);
@@ -28,11 +28,16 @@ try {
 
   const app = await startBare();
   const { url: forwarding } = await startListener(join(home, 'forward'), ['--no-tunnel', '--forward-to', `${app}/webhook`, '--no-store']);
+  const proxyChild = startProcess([join(root, 'bench/bare-proxy.mjs'), `${app}/webhook`]);
+  const proxy = `http://127.0.0.1:${(await lineFrom(proxyChild)).trim()}`;
   const [d, v] = await interleavedLatencies({ url: app }, { url: forwarding }, rounds);
+  const [d2, p] = await interleavedLatencies({ url: app }, { url: proxy }, rounds);
   console.log(`forwarding latency, one request at a time, ${rounds} each, keep-alive`);
-  console.log(`  direct to app          p50 ${fmt(d.p50)} ms   p99 ${fmt(d.p99)} ms`);
-  console.log(`  through idpass listen  p50 ${fmt(v.p50)} ms   p99 ${fmt(v.p99)} ms   (verify + classify + forward, no store)`);
-  console.log(`  added by forwarding    p50 ${fmt(v.p50 - d.p50)} ms   p99 ${fmt(v.p99 - d.p99)} ms   (goal p50 < 1 ms)`);
+  console.log(`  direct to app           p50 ${fmt(d.p50)} ms   p99 ${fmt(d.p99)} ms`);
+  console.log(`  through idpass listen   p50 ${fmt(v.p50)} ms   p99 ${fmt(v.p99)} ms   (verify + classify + forward + NDJSON line, no store)`);
+  console.log(`  through a bare proxy    p50 ${fmt(p.p50)} ms   p99 ${fmt(p.p99)} ms   (express.raw + http forward, nothing else)`);
+  console.log(`  added by idpass         p50 ${fmt(v.p50 - d.p50)} ms   p99 ${fmt(v.p99 - d.p99)} ms   (goal p50 < 1 ms)`);
+  console.log(`  added by the bare hop   p50 ${fmt(p.p50 - d2.p50)} ms   p99 ${fmt(p.p99 - d2.p99)} ms   (what any forwarding costs on this machine)`);
 } finally {
   closeAgent();
   stopProcesses();
