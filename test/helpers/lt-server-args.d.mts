@@ -1,0 +1,1 @@
+export function tunnelServerArgs(port: number): string[];
