@@ -189,8 +189,10 @@ export function jsonRenderer(io: IO, showPii: boolean, err: ChalkInstance): Rend
   const tunnelState = {};
   return (fact) => {
     if (fact.type.startsWith('tunnel-')) {
-      if (fact.type !== 'tunnel-connecting') writeLine(io.stdout, JSON.stringify(fact));
-      for (const line of tunnelLines(fact as TunnelFact, err, tunnelState)) writeLine(io.stderr, line);
+      const lines = tunnelLines(fact as TunnelFact, err, tunnelState);
+      // a retry that failed the same way as the last says nothing new: one line per cause
+      if (lines.length > 0) writeLine(io.stdout, JSON.stringify(fact));
+      for (const line of lines) writeLine(io.stderr, line);
       return;
     }
     switch (fact.type) {
