@@ -83,24 +83,23 @@ export function localtunnelProvider({ host, localPort, localHost }: LocaltunnelP
       tunnel.on('error', (error: Error) => failures.emit('failure', error.message));
 
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          tunnel.close();
-          reject(new Error(`no tunnel socket opened within ${timeoutMs}ms`));
-        }, timeoutMs);
-        tunnel.once('url', () => {
+        const fail = (error: Error) => {
           clearTimeout(timer);
-          resolve();
-        });
-        tunnel.once('error', (error: Error) => {
-          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
           tunnel.close();
           reject(error);
+        };
+        const onAbort = () => fail(new Error('stopped'));
+        const timer = setTimeout(() => fail(new Error(`no tunnel socket opened within ${timeoutMs}ms`)), timeoutMs);
+        signal?.addEventListener('abort', onAbort, { once: true });
+        tunnel.once('url', () => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
         });
+        tunnel.once('error', fail);
         tunnel.open((error) => {
-          if (error) {
-            clearTimeout(timer);
-            reject(error);
-          }
+          if (error) fail(error);
         });
       });
 
