@@ -12,10 +12,6 @@ export const IDENTITYPASS_SIGNATURE_HEADER = 'x-identitypass-signature';
 export const PREMBLY_SIGNATURE_HEADER = 'x-prembly-signature';
 export const TOKEN_HEADER = 'token';
 
-export function isScheme(value: string): value is Scheme {
-  return (SCHEMES as readonly string[]).includes(value);
-}
-
 export function signatureHeaderFor(scheme: Scheme): string {
   return scheme === 'identitypass' ? IDENTITYPASS_SIGNATURE_HEADER : PREMBLY_SIGNATURE_HEADER;
 }

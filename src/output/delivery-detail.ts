@@ -30,7 +30,6 @@ const ALL_SECTIONS: DetailSection[] = ['summary', 'signature', 'result', 'header
 
 export function detailLines(d: Delivery, showPii: boolean, sections: DetailSection[] = ALL_SECTIONS): DetailLine[] {
   const k = d.classification;
-  const v = d.verification;
   const out: DetailLine[] = [];
   const want = new Set(sections);
   if (want.has('summary')) {

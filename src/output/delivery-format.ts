@@ -7,13 +7,6 @@ import { writeLine, type IO } from './io.js';
 
 /** How deliveries look in plain lines and in NDJSON: two of the consumers of the listener's facts. */
 
-export function signatureSummary(d: Delivery): string {
-  const v = d.verification;
-  if (v.valid) return `valid ${v.scheme}${v.weak ? ' (static key: weak)' : ''}`;
-  if (v.reason === 'missing-signature') return 'missing';
-  return `invalid ${v.scheme ?? ''}`.trim();
-}
-
 /** The machine form of a delivery, PII redacted unless asked. */
 export function deliveryJson(d: Delivery, showPii: boolean) {
   const c = d.classification;

@@ -28,18 +28,6 @@ export class UsageError extends CliError {
   }
 }
 
-export class NetworkError extends CliError {
-  constructor(message: string, hint?: string) {
-    super(message, ExitCode.network, hint);
-  }
-}
-
-export class CheckFailedError extends CliError {
-  constructor(message: string, hint?: string) {
-    super(message, ExitCode.checkFailed, hint);
-  }
-}
-
 /** Turns anything thrown into an exit code and the lines to print on stderr. */
 export function describeError(error: unknown, debug: boolean): { exitCode: ExitCode; lines: string[] } {
   if (error instanceof CliError) {
