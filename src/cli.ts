@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from './output/commander.js';
-import type { CommandContext } from './commands/shared.js';
+import { Command, CommanderError } from './commands/shared/commander.js';
+import type { CommandContext } from './commands/shared/options.js';
 import { describeError, ExitCode } from './output/errors.js';
 import { processIO, type IO } from './output/io.js';
 
@@ -15,25 +15,25 @@ const COMMANDS: { name: string; term: string; summary: string; load(): Promise<C
     name: 'listen',
     term: 'listen [options]',
     summary: 'receive Identitypass deliveries locally: verify, explain, forward, record',
-    load: async () => (await import('./commands/listen.js')).createListenCommand,
+    load: async () => (await import('./commands/listen/listen.js')).createListenCommand,
   },
   {
     name: 'trigger',
     term: 'trigger [options] [event]',
     summary: 'send a correctly signed sample delivery to a URL',
-    load: async () => (await import('./commands/trigger.js')).createTriggerCommand,
+    load: async () => (await import('./commands/trigger/trigger.js')).createTriggerCommand,
   },
   {
     name: 'events',
     term: 'events <command>',
     summary: 'list, show, resend and clear recorded deliveries',
-    load: async () => (await import('./commands/events.js')).createEventsCommand,
+    load: async () => (await import('./commands/events/events.js')).createEventsCommand,
   },
   {
     name: 'verify',
     term: 'verify [options]',
     summary: 'check a captured delivery’s signature offline and explain it',
-    load: async () => (await import('./commands/verify.js')).createVerifyCommand,
+    load: async () => (await import('./commands/verify/verify.js')).createVerifyCommand,
   },
 ];
 

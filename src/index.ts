@@ -19,13 +19,26 @@ export {
   type VerifyResult,
   type VerifyReason,
   type HeaderInput,
-} from './core/signing.js';
-export { classify, RESPONSE_CODES, type Classification, type IdentityStatus } from './core/classify.js';
-export { loadFixture, type LoadFixtureOptions } from './core/fixtures.js';
-export { EVENTS, EVENT_NAMES, PRODUCTS, type EventInfo, type Product } from './core/events.js';
-export { trigger, planTrigger, TAMPER_KINDS, type TriggerOptions, type DeliveryResult, type TamperKind } from './core/trigger.js';
-export { createListener, Listener, type ListenerOptions, type ListenerFact, type Delivery } from './core/listener.js';
-export { DeliveryStore, defaultStateDir } from './core/store.js';
+} from './core/signing/index.js';
+export { classify, RESPONSE_CODES, type Classification, type IdentityStatus } from './core/delivery/classify.js';
+export { EVENTS, EVENT_NAMES, PRODUCTS, type EventInfo, type Product } from './core/delivery/catalog.js';
+export type { Delivery, ForwardResult } from './core/delivery/types.js';
+export { CoreError } from './core/core-error.js';
+export { loadFixture, type LoadFixtureOptions } from './core/trigger/fixtures.js';
+export {
+  trigger,
+  planTrigger,
+  TAMPER_KINDS,
+  TriggerError,
+  type TriggerOptions,
+  type TriggerErrorCode,
+  type DeliveryResult,
+  type DeliveryProblem,
+  type DeliveryProblemCode,
+  type TamperKind,
+} from './core/trigger/index.js';
+export { createListener, Listener, ListenError, type ListenerOptions, type ListenerFact } from './core/receive/index.js';
+export { DeliveryStore, defaultStateDir } from './core/store/log.js';
 export {
   identitypassWebhook,
   MOUNT_FIRST_MESSAGE,
@@ -33,4 +46,4 @@ export {
   type IdentitypassRequest,
   type IdentitypassDelivery,
   type DuplicatePolicy,
-} from './core/middleware.js';
+} from './core/receive/middleware.js';

@@ -1,5 +1,6 @@
-import type { Delivery } from '../core/listener.js';
-import type { ListenFact } from '../output/delivery-format.js';
+import type { Delivery } from '../core/delivery/types.js';
+import type { ListenFact } from '../core/receive/facts.js';
+import { storeErrorText } from '../output/render/store-error.js';
 
 /**
  * The live view's state and the pure reducer that moves it: facts from the listener and tunnel,
@@ -136,7 +137,7 @@ function applyFact(state: ViewState, fact: ListenFact, rows: Delivery[]): ViewSt
           : { text: `tunnel restored after ${(fact.downtimeMs / 1000).toFixed(1)}s`, tone: 'info' },
       };
     case 'store-error':
-      return { ...state, message: { text: fact.message, tone: 'error' } };
+      return { ...state, message: { text: storeErrorText(fact), tone: 'error' } };
     case 'warning':
       return { ...state, message: { text: fact.message, tone: 'warn' } };
     default:

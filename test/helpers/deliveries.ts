@@ -1,6 +1,6 @@
-import { classify } from '../../src/core/classify.js';
-import type { Delivery } from '../../src/core/listener.js';
-import { sign, verify, type Scheme } from '../../src/core/signing.js';
+import { classify } from '../../src/core/delivery/classify.js';
+import type { Delivery } from '../../src/core/delivery/types.js';
+import { sign, verify, type Scheme } from '../../src/core/signing/index.js';
 
 export const KEY = 'test_pk_view0test0key0uvwx';
 let n = 0;

@@ -1,0 +1,61 @@
+import type { StatusExpectation } from '../../core/delivery/rules.js';
+import { UsageError } from '../../output/errors.js';
+import type { IO } from '../../output/io.js';
+import { checkPublicKey, describeKey, type SharedOptions } from '../shared/options.js';
+import { sendAndReport } from '../shared/send-and-report.js';
+import { lookup } from './store-access.js';
+
+export interface ResendOptions extends SharedOptions {
+  to?: URL;
+  resign?: boolean;
+  expectStatus?: StatusExpectation;
+  timeout: number;
+  /** Whether --public-key or --scheme was given (they only matter with --resign). */
+  keyGiven: boolean;
+}
+
+/** `idpass events resend <id>`: the original bytes and headers again, or re-signed. */
+export async function runResend(id: string, options: ResendOptions, io: IO): Promise<number> {
+  const { record } = await lookup(id, io);
+  if (record.body === null) throw new UsageError(`${record.id} was refused unread (larger than --max-body): there are no bytes to resend`);
+  const to = options.to ?? (record.forwardTo ? new URL(record.forwardTo) : undefined);
+  if (!to) throw new UsageError(`${record.id} was not forwarded anywhere, so there is no default target`, 'pass --to <url>');
+  if (options.keyGiven && !options.resign) {
+    io.stderr.write('note: --public-key and --scheme only matter with --resign; the original signature is sent as it was\n');
+  }
+  if (options.resign) checkPublicKey(options.publicKey, io);
+  const { forwardableHeaders } = await import('../../core/http/forward.js');
+  const { readHeader } = await import('../../core/signing/headers.js');
+  const { sign } = await import('../../core/signing/sign.js');
+  const { PREMBLY_SIGNATURE_HEADER, IDENTITYPASS_SIGNATURE_HEADER, TOKEN_HEADER } = await import('../../core/signing/schemes.js');
+  const { parseStatusExpectation } = await import('../../core/delivery/rules.js');
+  const body = Buffer.from(record.body, 'base64');
+  let headers = forwardableHeaders(record.headers);
+  let token = readHeader(record.headers, TOKEN_HEADER) ?? '';
+  if (options.resign) {
+    const replaced = new Set([PREMBLY_SIGNATURE_HEADER, IDENTITYPASS_SIGNATURE_HEADER, TOKEN_HEADER]);
+    headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !replaced.has(name.toLowerCase())));
+    const signed = sign({ body, publicKey: options.publicKey, scheme: options.scheme });
+    const { 'content-type': contentType, ...signature } = signed.headers;
+    headers = { ...(readHeader(record.headers, 'content-type') ? {} : { 'content-type': contentType! }), ...headers, ...signature };
+    token = signed.token;
+  }
+  const how = options.resign ? `re-signed: ${options.scheme}, ${describeKey(options.publicKey)}, new token` : 'original bytes and headers';
+  return sendAndReport(
+    [
+      {
+        event: record.event ?? 'unrecognised body',
+        role: 'resend',
+        body,
+        headers,
+        token,
+        reference: record.reference,
+        expect: options.expectStatus ?? parseStatusExpectation('200'),
+        delayBeforeMs: 0,
+        tamper: null,
+      },
+    ],
+    to,
+    { io, json: Boolean(options.json), color: options.color, timeoutMs: options.timeout, intro: `Resending ${record.id} to ${to.href} (${how})` },
+  );
+}

@@ -1,0 +1,29 @@
+import { BUILTIN_TEST_KEY } from '../../core/signing/schemes.js';
+import { ExitCode } from '../../output/errors.js';
+import { colorLevel, loadChalk, writeLine, type IO } from '../../output/io.js';
+import type { OutputOptions } from '../shared/options.js';
+import { lookup } from './store-access.js';
+
+export interface ShowOptions extends OutputOptions {
+  showPii?: boolean;
+}
+
+/** `idpass events show <id>`: everything recorded about one delivery, explained as listen does. */
+export async function runShow(id: string, options: ShowOptions, io: IO): Promise<number> {
+  const { record } = await lookup(id, io);
+  const { deliveryFromRecord } = await import('../../core/store/codec.js');
+  const delivery = deliveryFromRecord(record, io.env.IDPASS_PUBLIC_KEY || BUILTIN_TEST_KEY);
+  const showPii = Boolean(options.showPii);
+  if (options.json) {
+    const { deliveryJson } = await import('../../output/render/delivery-json.js');
+    const { headerValue } = await import('../../output/render/detail.js');
+    // signature values (a static one is the public key in base64) and the raw body only with --show-pii
+    const headers = showPii ? record.headers : record.headers.map(([name, value]) => [name, headerValue(name, value)]);
+    writeLine(io.stdout, JSON.stringify({ ...deliveryJson(delivery, showPii), headers, forwardTo: record.forwardTo, ...(showPii ? { rawBody: record.body } : {}) }));
+    return ExitCode.ok;
+  }
+  const { detailLines } = await import('../../output/render/detail.js');
+  const { printDetail } = await import('../../output/render/print-detail.js');
+  printDetail(detailLines(delivery, showPii), io, await loadChalk(colorLevel(io, io.stdout, !options.color)));
+  return ExitCode.ok;
+}

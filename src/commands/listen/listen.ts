@@ -1,0 +1,218 @@
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TUNNEL_HOST } from '../../core/defaults.js';
+import type { EventFilter } from '../../core/delivery/event-filter.js';
+import type { Delivery } from '../../core/delivery/types.js';
+import type { ListenerFact } from '../../core/receive/facts.js';
+import type { TunnelSupervisor } from '../../core/tunnel/supervisor.js';
+import { parseEventPatterns } from '../../flags/domain.js';
+import { parseCount, parseDuration, parseHttpUrl, parsePort, parseSize, parseSubdomain } from '../../flags/values.js';
+import { ExitCode, UsageError } from '../../output/errors.js';
+import { colorLevel, loadChalk, writeLine, type IO } from '../../output/io.js';
+import { formatDuration } from '../../output/render/format.js';
+import type { Renderer } from '../../output/render/listen-renderers.js';
+import { Command, Option } from '../shared/commander.js';
+import { addSharedOptions, argParser, checkPublicKey, describeKey, type CommandContext, type SharedOptions } from '../shared/options.js';
+import { factBus } from './fact-bus.js';
+
+/** `idpass listen`: a local listener (and a public tunnel to it) drawn as a live view, plain lines or NDJSON. */
+
+export interface ListenOptions extends SharedOptions {
+  port: number;
+  host: string;
+  forwardTo?: URL;
+  forwardTimeout: number;
+  events?: EventFilter;
+  maxBody: number;
+  showPii?: boolean;
+  store: boolean;
+  waitFor?: EventFilter;
+  count?: number;
+  timeout?: number;
+  tunnel: boolean;
+  tunnelHost: URL;
+  subdomain?: string;
+  /** Whether --scheme / IDPASS_SCHEME was given (else any scheme is expected). */
+  expectScheme?: boolean;
+}
+
+const patterns = (flag: string) => (text: string) => parseEventPatterns(text, flag);
+
+export function createListenCommand(ctx: CommandContext): Command {
+  const command = new Command('listen')
+    .description(
+      'Receive Identitypass deliveries on a local listener (and a public tunnel to it): check each signature, explain the verification result, forward the exact request to your app and record every delivery.\n' +
+        'Exit codes: 0 stopped cleanly or --wait-for met, 1 --wait-for timed out, 2 bad usage, 130 interrupted while waiting.',
+    )
+    .addOption(new Option('-p, --port <n>', 'local port; 0 picks a free one').env('IDPASS_PORT').default(DEFAULT_PORT).argParser(argParser(parsePort)))
+    .addOption(new Option('--host <addr>', 'bind address').default(DEFAULT_HOST))
+    .addOption(new Option('-f, --forward-to <url>', 'forward every delivery to your app at this URL').argParser(argParser((t) => parseHttpUrl(t, '--forward-to'))))
+    .addOption(new Option('--forward-timeout <duration>', 'how long to wait for the app').default(10_000, '10s').argParser(argParser(parseDuration)))
+    .addOption(new Option('--events <list>', 'only these events (comma-separated; globs like verification.*)').argParser(argParser(patterns('--events'))))
+    .addOption(new Option('--max-body <size>', 'larger deliveries get 413').default(10 * 1024 * 1024, '10mb').argParser(argParser(parseSize)))
+    .option('--no-tunnel', 'local only: no public URL')
+    .addOption(
+      new Option('--tunnel-host <url>', 'localtunnel server (self-hosted servers welcome)')
+        .env('IDPASS_TUNNEL_HOST')
+        .default(new URL(DEFAULT_TUNNEL_HOST), DEFAULT_TUNNEL_HOST)
+        .argParser(argParser((t) => parseHttpUrl(t, '--tunnel-host'))),
+    )
+    .addOption(new Option('--subdomain <name>', 'ask the tunnel server for this subdomain').argParser(argParser(parseSubdomain)))
+    .option('--show-pii', 'show ID numbers, dates of birth, phone numbers and images unredacted')
+    .option('--no-store', 'do not record deliveries')
+    .addOption(new Option('--wait-for <event>', 'CI mode: exit 0 once --count matching deliveries arrived').argParser(argParser(patterns('--wait-for'))))
+    .addOption(new Option('--count <n>', 'CI mode: how many deliveries to wait for (default 1)').argParser(argParser(parseCount)))
+    .addOption(new Option('--timeout <duration>', 'CI mode: exit 1 when they have not arrived by then').argParser(argParser(parseDuration)));
+  addSharedOptions(command);
+  command.action(async (flags: ListenOptions, self: Command) => {
+    // Only a scheme the user chose is worth a note when a delivery uses another one.
+    const schemeChosen = self.getOptionValueSource('scheme') !== 'default';
+    ctx.exitCode = await runListen({ ...flags, expectScheme: schemeChosen }, ctx.io);
+  });
+  return command;
+}
+
+export async function runListen(flags: ListenOptions, io: IO): Promise<number> {
+  checkPublicKey(flags.publicKey, io);
+  if (flags.maxBody < 1) throw new UsageError('--max-body must be at least 1 byte', 'use a size like 512kb or 10mb');
+  const { createListener } = await import('../../core/receive/listener.js');
+  const { ListenError } = await import('../../core/receive/bind.js');
+  const { DeliveryStore, defaultStateDir } = await import('../../core/store/log.js');
+  const { plainRenderer, jsonRenderer } = await import('../../output/render/listen-renderers.js');
+  const colour = colorLevel(io, io.stdout, !flags.color) > 0;
+  const out = await loadChalk(colorLevel(io, io.stdout, !flags.color));
+  const err = await loadChalk(colorLevel(io, io.stderr, !flags.color));
+
+  const store = flags.store ? new DeliveryStore({ dir: defaultStateDir(io.env) }) : null;
+  const { randomBytes } = await import('node:crypto');
+  const probeSecret = randomBytes(16).toString('hex');
+  const listener = createListener({
+    probeSecret,
+    publicKey: flags.publicKey,
+    scheme: flags.expectScheme ? flags.scheme : undefined,
+    forwardTo: flags.forwardTo ?? null,
+    forwardTimeoutMs: flags.forwardTimeout,
+    maxBodyBytes: flags.maxBody,
+    store,
+    filter: flags.events,
+  });
+  // A terminal gets the live view; pipes get plain lines; --json gets NDJSON.
+  const interactive = Boolean(io.stdout.isTTY) && !flags.json;
+  const bus = factBus();
+  const render: Renderer = interactive ? bus.push : flags.json ? jsonRenderer(io, Boolean(flags.showPii), err) : plainRenderer(io, out, err);
+  listener.on('fact', render);
+
+  const ciMode = flags.waitFor !== undefined || flags.count !== undefined;
+  const wanted = flags.count ?? 1;
+  let matched = 0;
+  let finish: (code: number) => void = () => undefined;
+  const finished = new Promise<number>((resolve) => (finish = resolve));
+  listener.on('fact', (fact: ListenerFact) => {
+    if (!ciMode || fact.type !== 'completed' || fact.delivery.ignored) return;
+    if (!matches(fact.delivery, flags.waitFor)) return;
+    matched++;
+    if (matched >= wanted) finish(ExitCode.ok);
+  });
+
+  let ready;
+  try {
+    ready = await listener.start({ port: flags.port, host: flags.host });
+  } catch (error) {
+    await listener.close();
+    if (error instanceof ListenError) {
+      const hint =
+        error.code === 'port-in-use'
+          ? 'pass --port 0 for any free port, or stop whatever holds it (another idpass listen?)'
+          : error.code === 'bad-host'
+            ? 'use 127.0.0.1 (the default) or an address this machine has'
+            : 'use a port above 1023';
+      throw new UsageError(error.message, hint);
+    }
+    throw error;
+  }
+
+  if (!interactive) {
+    const { bannerLines } = await import('../../output/render/listen-banner.js');
+    const banner = bannerLines(err, {
+      url: ready.url,
+      host: flags.host,
+      forwardTo: flags.forwardTo ?? null,
+      forwardTimeoutMs: flags.forwardTimeout,
+      key: describeKey(flags.publicKey),
+      expectedScheme: flags.expectScheme ? flags.scheme : null,
+      storeFile: listener.storeFile,
+      storeOn: flags.store,
+      tunnelHost: flags.tunnel ? flags.tunnelHost.origin : null,
+    });
+    for (const line of banner) writeLine(io.stderr, line);
+  }
+
+  let supervisor: TunnelSupervisor | null = null;
+  if (flags.tunnel) {
+    const { TunnelSupervisor } = await import('../../core/tunnel/supervisor.js');
+    const { localtunnelProvider } = await import('../../core/tunnel/localtunnel.js');
+    const loopback = ['127.0.0.1', '::1', 'localhost', '0.0.0.0', '::'].includes(flags.host);
+    supervisor = new TunnelSupervisor({
+      provider: localtunnelProvider({ host: flags.tunnelHost, localPort: ready.port, localHost: loopback ? undefined : flags.host }),
+      subdomain: flags.subdomain,
+      probeSecret,
+    });
+    supervisor.on('fact', render);
+    supervisor.start();
+  }
+
+  const onAbort = () => finish(ciMode ? ExitCode.interrupted : ExitCode.ok);
+  io.signal.addEventListener('abort', onAbort, { once: true });
+  if (io.signal.aborted) onAbort();
+
+  let view: { unmount(): void } | null = null;
+  if (interactive) {
+    const { mountLiveView } = await import('./live.js');
+    const instance = await mountLiveView(io, {
+      header: {
+        local: ready.url,
+        forward: flags.forwardTo?.href ?? null,
+        key: describeKey(flags.publicKey),
+        scheme: flags.expectScheme ? `expecting ${flags.scheme}` : 'any scheme',
+        store: listener.storeFile,
+      },
+      initialTunnel: flags.tunnel ? { state: 'connecting', host: flags.tunnelHost.origin } : { state: 'off' },
+      subscribe: bus.subscribe,
+      replay: async (delivery) => {
+        try {
+          return await listener.replay(delivery);
+        } catch (error) {
+          if (error instanceof ListenError && error.code === 'no-forward-target') {
+            throw new Error('nothing to replay to: start idpass listen with --forward-to <your app>', { cause: error });
+          }
+          throw error;
+        }
+      },
+      onQuit: () => finish(ciMode ? ExitCode.interrupted : ExitCode.ok),
+      color: colour,
+      showPii: Boolean(flags.showPii),
+    });
+    view = instance;
+    void instance.waitUntilExit().then(() => finish(ciMode ? ExitCode.interrupted : ExitCode.ok));
+  }
+  let timer: NodeJS.Timeout | undefined;
+  if (flags.timeout !== undefined) {
+    timer = setTimeout(() => finish(ciMode ? ExitCode.checkFailed : ExitCode.ok), flags.timeout);
+  }
+  const code = await finished;
+  clearTimeout(timer);
+  view?.unmount();
+  io.signal.removeEventListener('abort', onAbort);
+  if (ciMode && code === ExitCode.checkFailed) {
+    writeLine(io.stderr, err.red(`timed out after ${formatDuration(flags.timeout!)}: ${matched} of ${wanted} matching deliveries arrived`));
+  } else if (ciMode && code === ExitCode.ok) {
+    writeLine(io.stderr, err.green(`${matched} of ${wanted} matching deliveries arrived`));
+  }
+  writeLine(io.stderr, err.dim(`stopping: closing the ${supervisor ? 'tunnel and the ' : ''}listener, flushing the store…`));
+  await supervisor?.stop();
+  await listener.close();
+  writeLine(io.stderr, err.dim(`stopped after ${listener.count} ${listener.count === 1 ? 'delivery' : 'deliveries'}`));
+  return code;
+}
+
+function matches(delivery: Delivery, waitFor: ListenOptions['waitFor']): boolean {
+  return waitFor ? waitFor(delivery.classification.event) : true;
+}

@@ -1,0 +1,77 @@
+import { BUILTIN_TEST_KEY, keyFingerprint, SCHEMES, type Scheme } from '../../core/signing/schemes.js';
+import { ValueError } from '../../flags/values.js';
+import { UsageError } from '../../output/errors.js';
+import type { IO } from '../../output/io.js';
+import { InvalidArgumentError, Option, type Command } from './commander.js';
+
+/** What every command gets from the program: the streams, and a place to put its exit code. */
+export interface CommandContext {
+  io: IO;
+  exitCode: number;
+}
+
+/** `--json`, `--no-color`, `--debug`. */
+export interface OutputOptions {
+  json?: boolean;
+  color: boolean;
+  debug?: boolean;
+}
+
+/** The output options plus `--public-key` and `--scheme`. */
+export interface SharedOptions extends OutputOptions {
+  publicKey: string;
+  scheme: Scheme;
+}
+
+/** Adapts a value parser that throws ValueError into one commander reports as an invalid argument. */
+export function argParser<T>(parse: (text: string) => T): (text: string) => T {
+  return (text) => {
+    try {
+      return parse(text);
+    } catch (error) {
+      if (error instanceof ValueError) throw new InvalidArgumentError(error.message);
+      throw error;
+    }
+  };
+}
+
+export function collect<T>(parse: (text: string) => T) {
+  return (text: string, previous: T[] | undefined): T[] => [...(previous ?? []), parse(text)];
+}
+
+/** `--public-key`, `--scheme`, then the output options, as SPEC.md lists them. */
+export function addSharedOptions(command: Command, { json = true }: { json?: boolean } = {}): Command {
+  command
+    .addOption(
+      new Option('--public-key <key>', 'your Identitypass public key: it signs (trigger) and verifies (listen, verify)')
+        .env('IDPASS_PUBLIC_KEY')
+        .default(BUILTIN_TEST_KEY, 'built-in test key'),
+    )
+    .addOption(new Option('--scheme <name>', 'signature scheme to sign with; when verifying, a delivery in another scheme gets a note').choices(SCHEMES).env('IDPASS_SCHEME').default('identitypass'));
+  return addOutputOptions(command, { json });
+}
+
+/** `--json`, `--no-color`, `--debug`: for commands that neither sign nor verify. */
+export function addOutputOptions(command: Command, { json = true }: { json?: boolean } = {}): Command {
+  if (json) command.option('--json', 'machine output: one JSON object per line on stdout');
+  command
+    .addOption(new Option('--no-color', 'no colour (also NO_COLOR=1)'))
+    .addOption(new Option('--debug', 'stack traces and internals on stderr').env('IDPASS_DEBUG'));
+  return command;
+}
+
+/** Refuses keys that cannot be right and warns about ones that are probably not what was meant. */
+export function checkPublicKey(key: string, io: IO): void {
+  if (key.trim() === '' || /\s/.test(key)) {
+    throw new UsageError('--public-key is empty or has spaces in it', 'copy the public key (test_pk_… or live_pk_…) from the Identitypass dashboard');
+  }
+  if (/^(test|live)_sk_/.test(key)) {
+    io.stderr.write(`warning: ${keyFingerprint(key)} looks like a secret key; Identitypass signs webhooks with the public key (test_pk_… / live_pk_…)\n`);
+  } else if (!/^(test|live)_pk_/.test(key)) {
+    io.stderr.write('warning: that key does not look like an Identitypass public key (test_pk_… or live_pk_…)\n');
+  }
+}
+
+export function describeKey(key: string): string {
+  return key === BUILTIN_TEST_KEY ? 'built-in test key' : `key ${keyFingerprint(key)}`;
+}

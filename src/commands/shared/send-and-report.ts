@@ -1,0 +1,42 @@
+import type { PlannedDelivery } from '../../core/trigger/plan.js';
+import type { DeliveryResult } from '../../core/trigger/send.js';
+import { ExitCode } from '../../output/errors.js';
+import { colorLevel, loadChalk, writeLine, type IO } from '../../output/io.js';
+import { formatDuration } from '../../output/render/format.js';
+import { resultJson, resultLines, sendSummary } from '../../output/render/send-report.js';
+
+/** Sends planned deliveries one by one and reports each as trigger does; returns the exit code. */
+export interface SendReportOptions {
+  io: IO;
+  json: boolean;
+  color: boolean;
+  timeoutMs: number;
+  /** One line of talk (stderr) before sending. */
+  intro: string;
+}
+
+export async function sendAndReport(planned: PlannedDelivery[], to: URL, { io, json, color, timeoutMs, intro }: SendReportOptions): Promise<number> {
+  const { sendPlanned } = await import('../../core/trigger/send.js');
+  const out = await loadChalk(colorLevel(io, io.stdout, !color));
+  const err = await loadChalk(colorLevel(io, io.stderr, !color));
+  io.stderr.write(err.dim(intro) + '\n');
+
+  const results: DeliveryResult[] = [];
+  let index = 0;
+  for await (const result of sendPlanned(planned, to, { timeoutMs, signal: io.signal })) {
+    results.push(result);
+    if (json) writeLine(io.stdout, JSON.stringify(resultJson(result)));
+    else for (const line of resultLines(result, out)) writeLine(io.stdout, line);
+    const next = planned[++index];
+    if (next && next.delayBeforeMs > 0 && !io.signal.aborted) {
+      io.stderr.write(err.dim(`waiting ${formatDuration(next.delayBeforeMs)} before the ${next.role} delivery…`) + '\n');
+    }
+  }
+  if (io.signal.aborted) return ExitCode.interrupted;
+
+  const failed = results.filter((r) => !r.ok).length;
+  const summary = sendSummary(planned.length, results.length, failed);
+  if (summary) io.stderr.write(summary + '\n');
+  if (results.some((r) => r.error && !r.error.connected)) return ExitCode.network;
+  return failed > 0 || results.length < planned.length ? ExitCode.checkFailed : ExitCode.ok;
+}

@@ -1,0 +1,36 @@
+import type { TriggerError } from '../../core/trigger/errors.js';
+import { UsageError } from '../../output/errors.js';
+
+/** A TriggerError in the CLI's words: what the user typed, and the flag that fixes it. */
+export function triggerUsageError(error: TriggerError): UsageError {
+  const f = error.facts;
+  switch (error.code) {
+    case 'unknown-event': {
+      const close = f.suggestions ?? [];
+      return new UsageError(
+        `unknown event "${f.event}"` + (close.length ? `; did you mean ${close.join(', ')}?` : '') + ' (idpass trigger --list shows them all)',
+      );
+    }
+    case 'unknown-product':
+      return new UsageError(`unknown product "${f.product}"; use one of bvn, nin, passport, drivers-license, voters-card, face, document`);
+    case 'product-with-data':
+      return new UsageError('--product and --data do not go together: --data sends your file as it is');
+    case 'product-not-applicable':
+      return new UsageError(`--product shapes direct-API verification bodies only; ${f.event} has its own shape (change it with --set)`);
+    case 'pending-not-applicable':
+      return new UsageError(`--pending-first sends a pending result and then its final one: use it with verification.completed or verification.failed, not ${f.event}`);
+    case 'pending-with-tamper':
+      return new UsageError('--pending-first and --tamper do not go together: run them separately');
+    case 'tamper-body-static-scheme':
+      return new UsageError(`--tamper body needs --scheme prembly-hmac: the ${f.scheme} scheme does not sign the body, so no receiver can notice a changed one`);
+    case 'data-not-json':
+      return new UsageError(`--data is not valid JSON: ${f.detail}`);
+    case 'data-not-object':
+      return new UsageError('--data must hold a JSON object, the way Identitypass bodies are');
+    case 'unset-missing-field':
+      return new UsageError(`--unset ${f.path}: the body has no such field`);
+    case 'bad-edit':
+    case 'bad-status-expectation':
+      return new UsageError(error.message);
+  }
+}

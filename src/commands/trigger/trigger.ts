@@ -1,0 +1,125 @@
+import { DEFAULT_TRIGGER_URL } from '../../core/defaults.js';
+import { EVENTS, PRODUCTS, type Product } from '../../core/delivery/catalog.js';
+import type { StatusExpectation } from '../../core/delivery/rules.js';
+import type { PlannedDelivery } from '../../core/trigger/plan.js';
+import { TAMPER_KINDS, type TamperKind } from '../../core/trigger/tamper.js';
+import { parseAssignment, parseStatusExpectation } from '../../flags/domain.js';
+import { parseDuration, parseHttpUrl } from '../../flags/values.js';
+import { ExitCode, UsageError } from '../../output/errors.js';
+import { writeLine, type IO } from '../../output/io.js';
+import { Command, Option } from '../shared/commander.js';
+import { addSharedOptions, argParser, checkPublicKey, collect, describeKey, type CommandContext, type SharedOptions } from '../shared/options.js';
+import { readInput } from '../shared/read-input.js';
+import { sendAndReport } from '../shared/send-and-report.js';
+
+/** `idpass trigger <event>`: signed sample deliveries to a URL, checked against what Identitypass needs. */
+
+export interface TriggerOptions extends SharedOptions {
+  event?: string;
+  to: URL;
+  product?: Product;
+  set?: { path: string; value: unknown }[];
+  unset?: string[];
+  data?: string;
+  pendingFirst?: boolean;
+  delay: number;
+  tamper?: TamperKind;
+  expectStatus?: StatusExpectation;
+  timeout: number;
+  list?: boolean;
+}
+
+export function createTriggerCommand(ctx: CommandContext): Command {
+  const command = new Command('trigger')
+    .description(
+      'Send realistic, correctly signed Identitypass deliveries from fixtures to a URL and check the answer.\n' +
+        'Exit codes: 0 answered as expected, 1 unexpected answer, 2 bad usage, 3 network error, 130 interrupted.',
+    )
+    .argument('[event]', 'event name (see --list)')
+    .addOption(
+      new Option('-t, --to <url>', 'where to POST')
+        .env('IDPASS_TRIGGER_URL')
+        .default(new URL(DEFAULT_TRIGGER_URL), DEFAULT_TRIGGER_URL)
+        .argParser(argParser((text) => parseHttpUrl(text, '--to'))),
+    )
+    .addOption(new Option('--product <name>', 'record shape for verification events (default: bvn)').choices(PRODUCTS))
+    .addOption(new Option('--set <path=value>', 'override a body field by dot path; value parsed as JSON when it parses').argParser(collect(argParser(parseAssignment))))
+    .addOption(new Option('--unset <path>', 'remove a body field').argParser(collect(String)))
+    .option('--data <file>', 'send this JSON file as the body instead of a fixture (- reads stdin); still signed')
+    .option('--pending-first', 'send verification.pending first, then the final result with the same reference')
+    .addOption(new Option('--delay <duration>', 'wait between the two deliveries of --pending-first').default(2000, '2s').argParser(argParser(parseDuration)))
+    .addOption(new Option('--tamper <kind>', 'negative test: the receiver should refuse it').choices(TAMPER_KINDS))
+    .addOption(
+      new Option('--expect-status <code>', 'status the receiver must answer: 200, 2xx, 4xx, 401, 200,202 (default: 200; 4xx with --tamper)').argParser(
+        argParser(parseStatusExpectation),
+      ),
+    )
+    .addOption(new Option('--timeout <duration>', 'how long to wait for each reply').default(10_000, '10s').argParser(argParser(parseDuration)))
+    .option('--list', 'print the event names, one line each, and exit');
+  addSharedOptions(command);
+  command.action(async (event: string | undefined, flags: TriggerOptions) => {
+    ctx.exitCode = await runTrigger({ ...flags, event }, ctx.io);
+  });
+  return command;
+}
+
+function printList(options: TriggerOptions, io: IO): void {
+  const width = Math.max(...EVENTS.map((e) => e.name.length));
+  for (const event of EVENTS) {
+    writeLine(io.stdout, options.json ? JSON.stringify({ event: event.name, description: event.description }) : `${event.name.padEnd(width)}  ${event.description}`);
+  }
+}
+
+export async function runTrigger(options: TriggerOptions, io: IO): Promise<number> {
+  if (options.list) {
+    printList(options, io);
+    return ExitCode.ok;
+  }
+  const { event } = options;
+  if (!event) {
+    throw new UsageError('which event? name one, like: idpass trigger verification.completed', 'idpass trigger --list shows every event name');
+  }
+  checkPublicKey(options.publicKey, io);
+  const data =
+    options.data === undefined
+      ? undefined
+      : await readInput(options.data, io, { flag: '--data', hint: 'pass the path of a JSON file holding the body to send' });
+  // Loaded here, not at the top: --help and --list should not pay for crypto and http.
+  const { planTrigger } = await import('../../core/trigger/plan.js');
+  const { TriggerError } = await import('../../core/trigger/errors.js');
+  const { triggerUsageError } = await import('./advice.js');
+
+  let planned: PlannedDelivery[];
+  try {
+    planned = planTrigger({
+      event,
+      product: options.product,
+      set: options.set,
+      unset: options.unset,
+      data,
+      scheme: options.scheme,
+      publicKey: options.publicKey,
+      pendingFirst: options.pendingFirst,
+      delayMs: options.delay,
+      tamper: options.tamper,
+      expect: options.expectStatus,
+    });
+  } catch (error) {
+    if (error instanceof TriggerError) throw triggerUsageError(error);
+    throw error;
+  }
+
+  return sendAndReport(planned, options.to, {
+    io,
+    json: Boolean(options.json),
+    color: options.color,
+    timeoutMs: options.timeout,
+    intro: `Sending ${describePlan(planned)} to ${options.to.href} (${options.scheme}, ${describeKey(options.publicKey)})`,
+  });
+}
+
+function describePlan(planned: PlannedDelivery[]): string {
+  const names = planned.map((p) => p.event);
+  if (names.every((n) => n === names[0])) return names.length === 1 ? names[0]! : `${names[0]} ×${names.length}`;
+  return names.join(' then ');
+}

@@ -1,0 +1,61 @@
+import { readHeader } from '../signing/headers.js';
+import { SCHEMES, type Scheme } from '../signing/schemes.js';
+import { verify } from '../signing/verify.js';
+import { classify } from './classify.js';
+import type { Delivery } from './types.js';
+
+/**
+ * What a request is, from its method, path, headers and raw bytes: the signature checked over
+ * those bytes, the JSON parsed after, the body classified. The listener, `idpass verify` and
+ * `idpass events show` all explain deliveries through this one function.
+ */
+export interface DescribeInput extends Pick<Delivery, 'id' | 'receivedAt' | 'method' | 'path' | 'headers' | 'body'> {
+  /** The declared size when the body was not read. */
+  size?: number;
+  publicKey: string;
+  /** The scheme the user said to expect; another one gets a note. */
+  expectedScheme?: Scheme;
+}
+
+export function describeDelivery(input: DescribeInput): Delivery {
+  const { headers, body } = input;
+  const tooLarge = body === null;
+  const raw = body ?? Buffer.alloc(0);
+  const verification = verify({ body: raw, headers, publicKey: input.publicKey, schemes: SCHEMES });
+  let json: unknown;
+  let jsonError: string | null = null;
+  if (!tooLarge) {
+    try {
+      json = JSON.parse(raw.toString('utf8'));
+    } catch (error) {
+      jsonError = raw.length === 0 ? 'the body is empty' : `the body is not JSON: ${(error as Error).message}`;
+    }
+  }
+  const notes: string[] = [];
+  const contentType = readHeader(headers, 'content-type');
+  if (!contentType) notes.push('no content-type header (Identitypass sends application/json)');
+  else if (!/^application\/json\b/i.test(contentType)) notes.push(`content-type is ${contentType} (Identitypass sends application/json)`);
+  if (input.method !== 'POST') notes.push(`method ${input.method} (Identitypass sends POST)`);
+  const expected = input.expectedScheme;
+  return {
+    id: input.id,
+    receivedAt: input.receivedAt,
+    method: input.method,
+    path: input.path,
+    headers,
+    body,
+    size: body?.length ?? input.size ?? 0,
+    json,
+    jsonError,
+    tooLarge,
+    verification,
+    schemeNote: expected && verification.scheme && verification.scheme !== expected ? `signed with ${verification.scheme}, not the configured ${expected}` : null,
+    duplicate: false,
+    classification: classify(json),
+    ignored: false,
+    notes,
+    stored: false,
+    forward: null,
+    answerStatus: null,
+  };
+}

@@ -1,0 +1,41 @@
+import type { ForwardReply } from '../http/forward.js';
+import type { VerifyResult } from '../signing/verify.js';
+import type { Classification } from './classify.js';
+
+/** What the app answered to a forwarded delivery, and whether Prembly would count it delivered. */
+export interface ForwardResult extends ForwardReply {
+  /** Why Identitypass would count this answer as a failed delivery, if it would. */
+  warning: string | null;
+}
+
+/** A delivery as the listener saw it; the one shape every renderer consumes. */
+export interface Delivery {
+  id: string;
+  receivedAt: string;
+  method: string;
+  path: string;
+  /** Header pairs in wire order with their original casing. */
+  headers: [string, string][];
+  /** Raw bytes as received; null when refused unread for its size. */
+  body: Buffer | null;
+  size: number;
+  /** The parsed body, when it was JSON. */
+  json: unknown;
+  jsonError: string | null;
+  tooLarge: boolean;
+  verification: VerifyResult;
+  /** Set when the delivery used another scheme than the one configured. */
+  schemeNote: string | null;
+  duplicate: boolean;
+  classification: Classification;
+  /** Dropped by the event filter: recorded, not forwarded, not shown. */
+  ignored: boolean;
+  /** Things about the request itself worth knowing (content type, method…). */
+  notes: string[];
+  stored: boolean;
+  forward: ForwardResult | null;
+  /** The status the sender got. */
+  answerStatus: number | null;
+  /** Set on a replay: the id of the delivery whose bytes were sent again. */
+  replayOf?: string;
+}

@@ -1,0 +1,129 @@
+import http from 'node:http';
+import https from 'node:https';
+import { SendError, sendRequest, type SendFailureKind } from './send.js';
+
+/** Passing a delivery to the developer's app: the exact bytes, the same headers, no redirects. */
+
+/** Headers that describe one hop, not the message (RFC 9110 §7.6.1), plus those the new hop sets itself. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'content-length',
+]);
+
+/** Header pairs (wire order, original casing) to forward, with hop-by-hop ones dropped. */
+export function forwardableHeaders(pairs: [string, string][]): Record<string, string | string[]> {
+  const connectionListed = new Set(
+    pairs
+      .filter(([name]) => name.toLowerCase() === 'connection')
+      .flatMap(([, value]) => value.split(',').map((v) => v.trim().toLowerCase())),
+  );
+  const out: Record<string, string | string[]> = {};
+  const casing = new Map<string, string>();
+  for (const [name, value] of pairs) {
+    const lower = name.toLowerCase();
+    if (HOP_BY_HOP.has(lower) || connectionListed.has(lower)) continue;
+    const key = casing.get(lower) ?? name;
+    casing.set(lower, key);
+    const existing = out[key];
+    out[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return out;
+}
+
+/** What the app answered to a forwarded request, or why it did not. */
+export interface ForwardReply {
+  url: string;
+  /** The app's status, or 502 / 504 when it could not answer. */
+  status: number;
+  /** Whether the app itself answered (false: unreachable or timed out). */
+  answered: boolean;
+  ms: number;
+  contentType: string | null;
+  /** The app's reply as it will be passed back to the sender. */
+  body: Buffer;
+  /** The first 1,000 characters of the reply, as Identitypass keeps them. */
+  preview: string;
+  error: { kind: SendFailureKind; message: string } | null;
+}
+
+export interface ForwarderOptions {
+  target: URL;
+  timeoutMs: number;
+  /** Longest app reply passed back to the sender. */
+  maxReplyBytes?: number;
+}
+
+export class Forwarder {
+  private readonly agent: http.Agent;
+
+  constructor(private readonly options: ForwarderOptions) {
+    const Agent = options.target.protocol === 'https:' ? https.Agent : http.Agent;
+    this.agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  }
+
+  get target(): URL {
+    return this.options.target;
+  }
+
+  /** The URL for a delivery that arrived at `path`: the target's path, plus the query the sender used. */
+  urlFor(path: string): URL {
+    const url = new URL(this.options.target);
+    const query = path.indexOf('?');
+    if (query >= 0 && !url.search) url.search = path.slice(query);
+    return url;
+  }
+
+  async forward(path: string, headers: [string, string][], body: Buffer, signal?: AbortSignal): Promise<ForwardReply> {
+    const url = this.urlFor(path);
+    try {
+      const reply = await sendRequest({
+        url,
+        headers: forwardableHeaders(headers),
+        body,
+        timeoutMs: this.options.timeoutMs,
+        signal,
+        agent: this.agent,
+        maxReplyBytes: this.options.maxReplyBytes ?? 1024 * 1024,
+      });
+      const contentType = typeof reply.headers['content-type'] === 'string' ? reply.headers['content-type'] : null;
+      return {
+        url: url.href,
+        status: reply.status,
+        answered: true,
+        ms: reply.ms,
+        contentType,
+        body: reply.body,
+        preview: reply.body.toString('utf8', 0, Math.min(reply.body.length, 4000)).slice(0, 1000),
+        error: null,
+      };
+    } catch (error) {
+      if (!(error instanceof SendError)) throw error;
+      const timedOut = error.kind === 'timeout';
+      const status = timedOut ? 504 : 502;
+      const message = timedOut ? `the app did not answer within ${this.options.timeoutMs}ms` : `the app at ${url.host} could not be reached: ${error.message}`;
+      return {
+        url: url.href,
+        status,
+        answered: false,
+        ms: error.ms,
+        contentType: 'application/json',
+        body: Buffer.from(JSON.stringify({ error: message, forwardedTo: url.href })),
+        preview: '',
+        error: { kind: error.kind, message },
+      };
+    }
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}

@@ -1,0 +1,37 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import { CoreError } from '../core-error.js';
+
+export type ListenErrorCode = 'port-in-use' | 'bad-host' | 'port-denied' | 'no-forward-target' | 'no-body';
+
+export class ListenError extends CoreError<ListenErrorCode, { port?: number; host?: string }> {}
+
+export interface Bound {
+  server: Server;
+  url: string;
+  host: string;
+  port: number;
+}
+
+/** Binds the app, with bind failures as ListenError, and limits that keep a slow client from holding it. */
+export async function bindApp(app: Express, port: number, host: string): Promise<Bound> {
+  const server = app.listen(port, host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const facts = { port, host };
+      if (error.code === 'EADDRINUSE') reject(new ListenError('port-in-use', `port ${port} on ${host} is in use`, facts));
+      else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') reject(new ListenError('bad-host', `cannot listen on ${host}: no such local address`, facts));
+      else if (error.code === 'EACCES') reject(new ListenError('port-denied', `not allowed to listen on port ${port}`, facts));
+      else reject(error);
+    });
+  });
+  server.headersTimeout = 15_000;
+  server.requestTimeout = 60_000;
+  server.keepAliveTimeout = 5_000;
+  server.maxHeadersCount = 200;
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return { server, url: `http://${shownHost}:${address.port}`, host: address.address, port: address.port };
+}

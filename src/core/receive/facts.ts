@@ -1,0 +1,16 @@
+import type { Delivery } from '../delivery/types.js';
+import type { TunnelFact } from '../tunnel/types.js';
+
+/** What the listener emits; renderers (plain, NDJSON, the live view) consume these and nothing else. */
+export type ListenerFact =
+  | { type: 'ready'; url: string; host: string; port: number }
+  | { type: 'received'; delivery: Delivery }
+  | { type: 'completed'; delivery: Delivery }
+  /** The store could not be opened (`open`) or written (`write`); deliveries are still answered. */
+  | { type: 'store-error'; phase: 'open' | 'write'; path: string; cause: string }
+  /** Something worth knowing that needs no action from the listener (unreadable store lines, an abandoned request). */
+  | { type: 'warning'; message: string }
+  | { type: 'closed' };
+
+/** Everything `idpass listen` reports: the listener's facts and the tunnel supervisor's. */
+export type ListenFact = ListenerFact | TunnelFact;

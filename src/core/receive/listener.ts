@@ -1,0 +1,216 @@
+import { EventEmitter } from 'node:events';
+import type { Server } from 'node:http';
+import type { Request, Response } from 'express';
+import { DEFAULT_HOST } from '../defaults.js';
+import { describeDelivery } from '../delivery/describe.js';
+import { forwardWarning } from '../delivery/rules.js';
+import type { Delivery, ForwardResult } from '../delivery/types.js';
+import { Forwarder } from '../http/forward.js';
+import { BUILTIN_TEST_KEY, type Scheme } from '../signing/schemes.js';
+import { encodeDelivery, encodeOutcome, type StoredLine } from '../store/codec.js';
+import { DeliveryStore, newDeliveryId } from '../store/log.js';
+import { createListenerApp, headerPairs } from './app.js';
+import { bindApp, ListenError } from './bind.js';
+import type { ListenerFact } from './facts.js';
+import { TokenWindow } from './token-window.js';
+
+export interface ListenerOptions {
+  /** Key deliveries are verified with. */
+  publicKey?: string;
+  /** The scheme the user expects; deliveries in another one are noted, not refused. */
+  scheme?: Scheme;
+  forwardTo?: URL | string | null;
+  forwardTimeoutMs?: number;
+  /** Bigger bodies get 413 (still recorded, without the body). */
+  maxBodyBytes?: number;
+  /** Where deliveries are recorded; null records nothing. */
+  store?: DeliveryStore | null;
+  /** Which event names to forward and show; all when omitted. */
+  filter?: (event: string | null) => boolean;
+  /** Answers GET /.idpass/probe/<nonce> so a tunnel supervisor can check the path end to end. */
+  probeSecret?: string;
+}
+
+const MAX_TOKENS = 50_000;
+const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
+
+/** Reads the raw body once, verifies, classifies, records, forwards and answers. Emits facts, prints nothing. */
+export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
+  readonly app;
+  readonly publicKey: string;
+  private readonly forwarder: Forwarder | null;
+  private readonly store: DeliveryStore | null;
+  private readonly maxBodyBytes: number;
+  private storeBroken = false;
+  private readonly tokens = new TokenWindow(MAX_TOKENS);
+  private server: Server | null = null;
+  private inFlight = 0;
+  private drained: (() => void) | null = null;
+  private closing: Promise<void> | null = null;
+  private readonly abort = new AbortController();
+  count = 0;
+
+  constructor(private readonly options: ListenerOptions = {}) {
+    super();
+    this.publicKey = options.publicKey ?? BUILTIN_TEST_KEY;
+    this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+    const forwardTo = options.forwardTo ? new URL(options.forwardTo) : null;
+    this.forwarder = forwardTo ? new Forwarder({ target: forwardTo, timeoutMs: options.forwardTimeoutMs ?? 10_000 }) : null;
+    this.store = options.store ?? null;
+    this.app = createListenerApp({
+      maxBodyBytes: this.maxBodyBytes,
+      probeSecret: options.probeSecret,
+      count: () => this.count,
+      receive: (req, res, body) => this.receive(req, res, body),
+      abandoned: (req) =>
+        this.fact({ type: 'warning', message: `a ${req.method} ${req.originalUrl} was abandoned by the client before its body arrived; nothing was recorded` }),
+      internalError: (req, cause) => this.fact({ type: 'warning', message: `internal error on ${req.method} ${req.originalUrl}: ${cause}` }),
+    });
+  }
+
+  get forwardTarget(): URL | null {
+    return this.forwarder?.target ?? null;
+  }
+
+  get storeFile(): string | null {
+    return this.store && !this.storeBroken ? this.store.file : null;
+  }
+
+  private fact(fact: ListenerFact): void {
+    this.emit('fact', fact);
+  }
+
+  private describe(req: Request, body: Buffer | null): Delivery {
+    const delivery = describeDelivery({
+      id: newDeliveryId(),
+      receivedAt: new Date().toISOString(),
+      method: req.method,
+      path: req.originalUrl,
+      headers: headerPairs(req),
+      body,
+      size: Number(req.get('content-length') ?? 0),
+      publicKey: this.publicKey,
+      expectedScheme: this.options.scheme,
+    });
+    delivery.duplicate = this.tokens.seen(delivery.verification.token);
+    const filter = this.options.filter;
+    delivery.ignored = delivery.jsonError === null && !delivery.tooLarge && filter ? !filter(delivery.classification.event) : false;
+    return delivery;
+  }
+
+  private async record(...lines: StoredLine[]): Promise<boolean> {
+    if (!this.store || this.storeBroken) return false;
+    try {
+      await this.store.append(...lines);
+      return true;
+    } catch (error) {
+      this.storeBroken = true;
+      this.fact({ type: 'store-error', phase: 'write', path: this.store.file, cause: (error as Error).message });
+      return false;
+    }
+  }
+
+  private async forward(delivery: Delivery, body: Buffer): Promise<ForwardResult> {
+    const reply = await this.forwarder!.forward(delivery.path, delivery.headers, body, this.abort.signal);
+    return { ...reply, warning: forwardWarning(reply) };
+  }
+
+  private async receive(req: Request, res: Response, body: Buffer | null): Promise<void> {
+    this.inFlight++;
+    try {
+      const delivery = this.describe(req, body);
+      this.count++;
+      // Recorded before anything is answered: a delivery Identitypass will not resend is never lost.
+      delivery.stored = await this.record(encodeDelivery(delivery, this.forwarder?.target.href ?? null));
+      this.fact({ type: 'received', delivery });
+
+      let status: number;
+      if (delivery.tooLarge) {
+        status = 413;
+        res.set('connection', 'close').status(status).json({ error: `the body is larger than the ${this.maxBodyBytes} byte limit` });
+      } else if (delivery.jsonError) {
+        status = 400;
+        res.status(status).json({ error: delivery.jsonError });
+      } else if (this.forwarder && !delivery.ignored) {
+        const forward = await this.forward(delivery, delivery.body ?? Buffer.alloc(0));
+        delivery.forward = forward;
+        status = forward.status;
+        await this.record(encodeOutcome(delivery.id, status, forward));
+        if (forward.contentType) res.set('content-type', forward.contentType);
+        res.status(status).end(forward.body);
+      } else {
+        status = 200;
+        res.status(status).json(delivery.ignored ? { received: true, ignored: true } : { received: true });
+      }
+      delivery.answerStatus = status;
+      this.fact({ type: 'completed', delivery });
+    } finally {
+      this.inFlight--;
+      if (this.inFlight === 0) this.drained?.();
+    }
+  }
+
+  /**
+   * Sends a delivery's original bytes and headers to the forward target again and returns the
+   * result as a new delivery marked as a replay. Replays are not recorded: they were not received.
+   */
+  async replay(original: Delivery): Promise<Delivery> {
+    if (!this.forwarder) throw new ListenError('no-forward-target', 'nothing to replay to: the listener forwards to no app');
+    if (!original.body) throw new ListenError('no-body', 'that delivery was refused unread (too large): there are no bytes to replay');
+    const forward = await this.forward(original, original.body);
+    return { ...original, id: newDeliveryId(), receivedAt: new Date().toISOString(), replayOf: original.id, duplicate: false, stored: false, forward, answerStatus: forward.status };
+  }
+
+  /** Prepares the store (seeding duplicate detection from it) and starts listening. */
+  async start({ port = 4567, host = DEFAULT_HOST }: { port?: number; host?: string } = {}): Promise<{ url: string; host: string; port: number }> {
+    await this.openStore();
+    const { server, ...ready } = await bindApp(this.app, port, host);
+    this.server = server;
+    this.fact({ type: 'ready', ...ready });
+    return ready;
+  }
+
+  private async openStore(): Promise<void> {
+    if (!this.store) return;
+    try {
+      const { records, skipped } = await DeliveryStore.load(this.store.dir);
+      for (const record of records.slice(-MAX_TOKENS)) {
+        if (record.verification?.token) this.tokens.remember(record.verification.token);
+      }
+      if (skipped.length) {
+        const lines = `line ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', …' : ''}`;
+        this.fact({ type: 'warning', message: `the store ${this.store.file} has ${skipped.length} unreadable line${skipped.length > 1 ? 's' : ''} (${lines}); skipped` });
+      }
+      await this.store.open();
+    } catch (error) {
+      this.storeBroken = true;
+      this.fact({ type: 'store-error', phase: 'open', path: this.store.dir, cause: (error as Error).message });
+    }
+  }
+
+  /** Stops accepting, lets deliveries in flight finish (a few seconds at most), flushes the store. */
+  close(graceMs = 5_000): Promise<void> {
+    this.closing ??= (async () => {
+      const server = this.server;
+      if (server) {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        if (this.inFlight > 0) {
+          await Promise.race([new Promise<void>((resolve) => (this.drained = resolve)), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+        }
+        this.abort.abort();
+        server.closeAllConnections();
+        await closed;
+      }
+      this.forwarder?.close();
+      await this.store?.close().catch(() => undefined);
+      this.fact({ type: 'closed' });
+    })();
+    return this.closing;
+  }
+}
+
+/** Builds a listener; call `start()` to bind it. */
+export function createListener(options: ListenerOptions = {}): Listener {
+  return new Listener(options);
+}

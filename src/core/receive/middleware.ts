@@ -1,0 +1,122 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { classify, type Classification } from '../delivery/classify.js';
+import { SCHEMES, type Scheme } from '../signing/schemes.js';
+import { verify, type VerifyResult } from '../signing/verify.js';
+import { TokenWindow } from './token-window.js';
+
+/** What the middleware attaches to `req.identitypass` once a delivery passed. */
+export interface IdentitypassDelivery {
+  verification: VerifyResult;
+  classification: Classification;
+  /** The exact bytes the signature was checked over. */
+  rawBody: Buffer;
+  /** The token was seen before by this middleware (only when duplicates are allowed through). */
+  duplicate: boolean;
+}
+
+/** An express request after `identitypassWebhook()`: `body` is the parsed JSON. */
+export type IdentitypassRequest = Request & { identitypass: IdentitypassDelivery };
+
+export type DuplicatePolicy = 'reject' | 'allow';
+
+export interface IdentitypassWebhookOptions {
+  /** Your Identitypass public key (`test_pk_…` / `live_pk_…`). */
+  publicKey: string;
+  /** Schemes to accept; all three by default. Pass `['prembly-hmac']` to refuse the static ones. */
+  schemes?: readonly Scheme[];
+  /**
+   * A delivery whose `token` was seen before: `'reject'` (default) answers 409, `'allow'` lets it
+   * through with `req.identitypass.duplicate` set, or decide per request.
+   */
+  onDuplicate?: DuplicatePolicy | ((token: string, req: Request) => DuplicatePolicy);
+  /** Largest body accepted; bigger ones get 413. 10 MB by default: identity bodies carry photos. */
+  maxBodyBytes?: number;
+  /** How many tokens to remember for duplicate detection. */
+  rememberTokens?: number;
+}
+
+export const MOUNT_FIRST_MESSAGE =
+  'identitypassWebhook() needs the raw request body, but it was already parsed (by express.json() or another body parser). ' +
+  'Mount identitypassWebhook() before any body parser on this route, e.g. app.post("/webhooks/identitypass", identitypassWebhook({ publicKey }), handler); ' +
+  'it parses the JSON itself after checking the signature.';
+
+class BodyTooLarge extends Error {}
+
+function readRaw(req: Request, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * Express middleware that verifies Identitypass deliveries in your own app: it reads the raw body
+ * itself, checks the signature in constant time over those exact bytes, refuses replays of a
+ * token, answers 401 with the reason when the signature is missing or wrong, and otherwise sets
+ * `req.body` to the parsed JSON and `req.identitypass` to the verification result.
+ */
+export function identitypassWebhook(options: IdentitypassWebhookOptions): RequestHandler {
+  if (!options?.publicKey) throw new TypeError('identitypassWebhook({ publicKey }) needs your Identitypass public key');
+  const { publicKey, schemes = SCHEMES, onDuplicate = 'reject', maxBodyBytes = 10 * 1024 * 1024, rememberTokens = 10_000 } = options;
+  const seen = new TokenWindow(rememberTokens);
+
+  return async (req: Request, res: Response, next: NextFunction) => {
+    let raw: Buffer;
+    if (Buffer.isBuffer(req.body)) {
+      raw = req.body; // express.raw() ran first: those are still the exact bytes
+    } else if (req.body !== undefined || req.readableEnded) {
+      next(new Error(MOUNT_FIRST_MESSAGE));
+      return;
+    } else {
+      try {
+        raw = await readRaw(req, maxBodyBytes);
+      } catch (error) {
+        if (error instanceof BodyTooLarge) {
+          res.status(413).set('connection', 'close').json({ error: `body larger than ${maxBodyBytes} bytes` });
+          return;
+        }
+        next(error);
+        return;
+      }
+    }
+
+    const verification = verify({ body: raw, headers: req.headers, publicKey, schemes });
+    if (!verification.valid) {
+      res.status(401).json({ error: 'invalid Identitypass signature', reason: verification.reason, message: verification.message });
+      return;
+    }
+
+    const token = verification.token;
+    const duplicate = seen.seen(token);
+    if (duplicate && token) {
+      const policy = typeof onDuplicate === 'function' ? onDuplicate(token, req) : onDuplicate;
+      if (policy === 'reject') {
+        res.status(409).json({ error: 'duplicate delivery', reason: 'duplicate-token', message: `token ${token} was already received` });
+        return;
+      }
+    }
+
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw.toString('utf8'));
+    } catch {
+      res.status(400).json({ error: 'the body is not JSON' });
+      return;
+    }
+    req.body = parsed;
+    (req as IdentitypassRequest).identitypass = { verification, classification: classify(parsed), rawBody: raw, duplicate };
+    next();
+  };
+}

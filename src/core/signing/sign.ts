@@ -1,0 +1,51 @@
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { signatureHeaderFor, TOKEN_HEADER, type Scheme } from './schemes.js';
+
+export type Body = string | Uint8Array;
+
+function toBuffer(body: Body): Buffer {
+  return typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+}
+
+/** The signature header value a scheme puts on `body` under `publicKey`. */
+export function computeSignature(scheme: Scheme, publicKey: string, body: Body): string {
+  if (scheme === 'prembly-hmac') {
+    return createHmac('sha256', publicKey).update(toBuffer(body)).digest('base64');
+  }
+  return Buffer.from(publicKey, 'utf8').toString('base64');
+}
+
+export interface SignOptions {
+  body: Body;
+  publicKey: string;
+  scheme?: Scheme;
+  /** The `token` header; a fresh random one when omitted. */
+  token?: string;
+}
+
+export interface SignedHeaders {
+  headers: Record<string, string>;
+  token: string;
+  signatureHeader: string;
+  signature: string;
+}
+
+/** Signs a raw body the way Identitypass does and returns the headers to send with it. */
+export function sign({ body, publicKey, scheme = 'identitypass', token = randomUUID() }: SignOptions): SignedHeaders {
+  const signatureHeader = signatureHeaderFor(scheme);
+  const signature = computeSignature(scheme, publicKey, body);
+  return {
+    headers: { 'content-type': 'application/json', [signatureHeader]: signature, [TOKEN_HEADER]: token },
+    token,
+    signatureHeader,
+    signature,
+  };
+}
+
+/** Compares two strings in time that depends only on their lengths. */
+export function constantTimeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'utf8');
+  const right = Buffer.from(b, 'utf8');
+  if (left.length !== right.length) return false;
+  return timingSafeEqual(left, right);
+}

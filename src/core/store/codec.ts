@@ -1,0 +1,248 @@
+import { describeDelivery } from '../delivery/describe.js';
+import type { IdentityStatus } from '../delivery/classify.js';
+import type { Delivery, ForwardResult } from '../delivery/types.js';
+import type { SendFailureKind } from '../http/send.js';
+import type { Scheme } from '../signing/schemes.js';
+import type { VerifyReason } from '../signing/verify.js';
+
+/**
+ * The one codec between a delivery and its stored lines. A delivery is stored as one `delivery`
+ * line when it arrives and one `outcome` line once its answer is known; a reader merges the two.
+ * Decoding checks every field, so readers get exact types and never cast.
+ */
+
+export interface StoredVerification {
+  /** null on lines that recorded only part of the verdict (the token, say). */
+  valid: boolean | null;
+  reason: VerifyReason;
+  scheme: Scheme | null;
+  message: string;
+  weak: boolean;
+  token: string | null;
+}
+
+export interface StoredForward {
+  url: string;
+  status: number;
+  answered: boolean;
+  ms: number;
+  preview: string;
+  error: { kind: SendFailureKind; message: string } | null;
+  warning: string | null;
+}
+
+export interface StoredDelivery {
+  kind: 'delivery';
+  v: 1;
+  id: string;
+  receivedAt: string;
+  method: string;
+  path: string;
+  /** Header pairs in wire order with their original casing. */
+  headers: [string, string][];
+  /** The raw body, base64; null when it was refused unread (too large). */
+  body: string | null;
+  size: number;
+  tooLarge: boolean;
+  event: string | null;
+  identityStatus: IdentityStatus | null;
+  reference: string | null;
+  /** The verdict at receipt; null on lines written without one. */
+  verification: StoredVerification | null;
+  duplicate: boolean;
+  jsonError: string | null;
+  ignored: boolean;
+  /** Where the listener forwarded it, if anywhere. */
+  forwardTo: string | null;
+}
+
+export interface StoredOutcome {
+  kind: 'outcome';
+  id: string;
+  at: string;
+  answerStatus: number | null;
+  forward: StoredForward | null;
+}
+
+export type StoredLine = StoredDelivery | StoredOutcome;
+
+/** A delivery with its outcome merged in, as readers want it. */
+export type DeliveryRecord = StoredDelivery & { outcome?: StoredOutcome };
+
+/** The line written when a delivery arrives, before it is answered. */
+export function encodeDelivery(d: Delivery, forwardTo: string | null): StoredDelivery {
+  const v = d.verification;
+  return {
+    kind: 'delivery',
+    v: 1,
+    id: d.id,
+    receivedAt: d.receivedAt,
+    method: d.method,
+    path: d.path,
+    headers: d.headers,
+    body: d.body ? d.body.toString('base64') : null,
+    size: d.size,
+    tooLarge: d.tooLarge,
+    event: d.classification.event,
+    identityStatus: d.classification.identityStatus,
+    reference: d.classification.reference,
+    verification: { valid: v.valid, reason: v.reason, scheme: v.scheme, message: v.message, weak: v.weak, token: v.token },
+    duplicate: d.duplicate,
+    jsonError: d.jsonError,
+    ignored: d.ignored,
+    forwardTo,
+  };
+}
+
+/** The line written once the sender was answered. */
+export function encodeOutcome(id: string, answerStatus: number, forward: ForwardResult | null, at = new Date()): StoredOutcome {
+  return {
+    kind: 'outcome',
+    id,
+    at: at.toISOString(),
+    answerStatus,
+    forward: forward && {
+      url: forward.url,
+      status: forward.status,
+      answered: forward.answered,
+      ms: forward.ms,
+      preview: forward.preview,
+      error: forward.error,
+      warning: forward.warning,
+    },
+  };
+}
+
+export function lineText(line: StoredLine): string {
+  return JSON.stringify(line) + '\n';
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const strOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const bool = (v: unknown): boolean => v === true;
+
+function isHeaderPairs(v: unknown): v is [string, string][] {
+  return Array.isArray(v) && v.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && typeof p[1] === 'string');
+}
+
+function decodeVerification(v: unknown): StoredVerification | null {
+  if (!isObj(v)) return null;
+  const valid = typeof v.valid === 'boolean' ? v.valid : null;
+  return {
+    valid,
+    reason: (strOrNull(v.reason) ?? (valid ? 'valid' : 'missing-signature')) as VerifyReason,
+    scheme: strOrNull(v.scheme) as Scheme | null,
+    message: strOrNull(v.message) ?? '',
+    weak: bool(v.weak),
+    token: strOrNull(v.token),
+  };
+}
+
+function decodeForward(v: unknown): StoredForward | null {
+  if (!isObj(v) || typeof v.status !== 'number') return null;
+  const error = isObj(v.error) ? { kind: (strOrNull(v.error.kind) ?? 'other') as SendFailureKind, message: strOrNull(v.error.message) ?? '' } : null;
+  return {
+    url: strOrNull(v.url) ?? '',
+    status: v.status,
+    answered: bool(v.answered),
+    ms: typeof v.ms === 'number' ? v.ms : 0,
+    preview: strOrNull(v.preview) ?? '',
+    error,
+    warning: strOrNull(v.warning),
+  };
+}
+
+/** One stored line, checked; null when it is not a line this store writes. */
+export function decodeLine(value: unknown): StoredLine | null {
+  if (!isObj(value) || typeof value.id !== 'string') return null;
+  if (value.kind === 'outcome') {
+    return {
+      kind: 'outcome',
+      id: value.id,
+      at: strOrNull(value.at) ?? '',
+      answerStatus: typeof value.answerStatus === 'number' ? value.answerStatus : null,
+      forward: decodeForward(value.forward),
+    };
+  }
+  if (value.kind !== 'delivery' || typeof value.receivedAt !== 'string' || !isHeaderPairs(value.headers)) return null;
+  const body = strOrNull(value.body);
+  return {
+    kind: 'delivery',
+    v: 1,
+    id: value.id,
+    receivedAt: value.receivedAt,
+    method: strOrNull(value.method) ?? 'POST',
+    path: strOrNull(value.path) ?? '/',
+    headers: value.headers,
+    body,
+    size: typeof value.size === 'number' ? value.size : 0,
+    tooLarge: bool(value.tooLarge) || body === null,
+    event: strOrNull(value.event),
+    identityStatus: strOrNull(value.identityStatus) as IdentityStatus | null,
+    reference: strOrNull(value.reference),
+    verification: decodeVerification(value.verification),
+    duplicate: bool(value.duplicate),
+    jsonError: strOrNull(value.jsonError),
+    ignored: bool(value.ignored),
+    forwardTo: strOrNull(value.forwardTo),
+  };
+}
+
+export interface LoadResult {
+  records: DeliveryRecord[];
+  /** Lines that could not be read, with their line numbers. */
+  skipped: number[];
+}
+
+/** Every record in a store file's text; unreadable lines are skipped and counted, never fatal. */
+export function parseStoreText(text: string): LoadResult {
+  const deliveries = new Map<string, DeliveryRecord>();
+  const skipped: number[] = [];
+  const lines = text.split('\n');
+  lines.forEach((text, index) => {
+    if (text.trim() === '') return;
+    let line: StoredLine | null;
+    try {
+      line = decodeLine(JSON.parse(text));
+    } catch {
+      line = null;
+    }
+    if (line?.kind === 'delivery') deliveries.set(line.id, line);
+    else if (line?.kind === 'outcome') {
+      const record = deliveries.get(line.id);
+      if (record) record.outcome = line;
+    } else skipped.push(index + 1);
+  });
+  return { records: [...deliveries.values()], skipped };
+}
+
+/** A record's lines again, as they would be written: for compaction. */
+export function recordText(record: DeliveryRecord): string {
+  const { outcome, ...delivery } = record;
+  return lineText(delivery) + (outcome ? lineText(outcome) : '');
+}
+
+/** The delivery as `idpass listen` described it when it arrived (verdict as at receipt). */
+export function deliveryFromRecord(record: DeliveryRecord, publicKey: string): Delivery {
+  const d = describeDelivery({
+    id: record.id,
+    receivedAt: record.receivedAt,
+    method: record.method,
+    path: record.path,
+    headers: record.headers,
+    body: record.body === null ? null : Buffer.from(record.body, 'base64'),
+    size: record.size,
+    publicKey,
+  });
+  const atReceipt = record.verification;
+  if (atReceipt && atReceipt.valid !== null) d.verification = { ...d.verification, ...atReceipt, valid: atReceipt.valid };
+  d.duplicate = record.duplicate;
+  d.ignored = record.ignored;
+  d.stored = true;
+  const forward = record.outcome?.forward;
+  if (forward) d.forward = { ...forward, contentType: null, body: Buffer.from(forward.preview) };
+  const answered = record.outcome?.answerStatus;
+  d.answerStatus = typeof answered === 'number' ? answered : d.tooLarge ? 413 : d.jsonError ? 400 : 200;
+  return d;
+}

@@ -1,0 +1,29 @@
+import { CoreError } from '../core-error.js';
+
+/** Why a trigger request makes no sense; the command layer turns each code into advice. */
+export type TriggerErrorCode =
+  | 'unknown-event'
+  | 'unknown-product'
+  | 'product-with-data'
+  | 'product-not-applicable'
+  | 'pending-not-applicable'
+  | 'pending-with-tamper'
+  | 'tamper-body-static-scheme'
+  | 'data-not-json'
+  | 'data-not-object'
+  | 'bad-edit'
+  | 'unset-missing-field'
+  | 'bad-status-expectation';
+
+export interface TriggerErrorFacts {
+  event?: string;
+  product?: string;
+  scheme?: string;
+  path?: string;
+  /** Close event names, for "did you mean". */
+  suggestions?: string[];
+  detail?: string;
+}
+
+/** Something in the trigger request itself is wrong. */
+export class TriggerError extends CoreError<TriggerErrorCode, TriggerErrorFacts> {}

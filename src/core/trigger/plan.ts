@@ -1,0 +1,203 @@
+import { randomUUID } from 'node:crypto';
+import { CoreError } from '../core-error.js';
+import { EVENT_NAMES, findEvent, isProduct, type EventInfo, type Product } from '../delivery/catalog.js';
+import { deliveredStatus, parseStatusExpectation, type StatusExpectation } from '../delivery/rules.js';
+import { suggestNames } from '../delivery/suggest.js';
+import { BUILTIN_TEST_KEY, isStaticScheme, signatureHeaderFor, type Scheme } from '../signing/schemes.js';
+import { computeSignature, sign } from '../signing/sign.js';
+import { getPath, PathError, setPath, unsetPath } from './body-edits.js';
+import { TriggerError } from './errors.js';
+import { loadFixture } from './fixtures.js';
+import type { TamperKind } from './tamper.js';
+
+/** Works out every request a trigger sends, signed and in order, without sending anything. */
+
+export interface TriggerOptions {
+  event: string;
+  url?: URL | string;
+  product?: Product | string;
+  /** `--set` assignments, applied in order. */
+  set?: { path: string; value: unknown }[];
+  unset?: string[];
+  /** Raw bytes of a JSON body to send instead of the fixture. */
+  data?: Uint8Array;
+  scheme?: Scheme;
+  publicKey?: string;
+  pendingFirst?: boolean;
+  delayMs?: number;
+  tamper?: TamperKind;
+  expect?: StatusExpectation | string;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export type DeliveryRole = 'single' | 'pending' | 'final' | 'original' | 'replay' | 'resend';
+
+export interface PlannedDelivery {
+  event: string;
+  role: DeliveryRole;
+  body: Buffer;
+  headers: Record<string, string | string[]>;
+  token: string;
+  reference: string | null;
+  expect: StatusExpectation;
+  delayBeforeMs: number;
+  tamper: TamperKind | null;
+}
+
+const WRONG_KEY = 'test_pk_idpass0tampered0wrong0key';
+
+function resolveEvent(name: string): EventInfo {
+  const info = findEvent(name);
+  if (info) return info;
+  const close = suggestNames(name, EVENT_NAMES);
+  throw new TriggerError('unknown-event', `unknown event "${name}"`, { event: name, suggestions: close });
+}
+
+function parseDataBody(data: Uint8Array): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(data).toString('utf8'));
+  } catch (error) {
+    throw new TriggerError('data-not-json', `the body is not valid JSON: ${(error as Error).message}`, { detail: (error as Error).message });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new TriggerError('data-not-object', 'the body must be a JSON object, the way Identitypass bodies are');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function applyEdits(body: Record<string, unknown>, options: TriggerOptions): void {
+  try {
+    for (const { path, value } of options.set ?? []) setPath(body, path, value);
+    for (const path of options.unset ?? []) {
+      if (!unsetPath(body, path)) throw new TriggerError('unset-missing-field', `cannot remove ${path}: the body has no such field`, { path });
+    }
+  } catch (error) {
+    if (error instanceof PathError) throw new TriggerError('bad-edit', error.message, { detail: error.message });
+    throw error;
+  }
+}
+
+function defaultExpectation(info: EventInfo, tamper: TamperKind | undefined): StatusExpectation {
+  return tamper ? parseStatusExpectation('4xx') : deliveredStatus(info.name);
+}
+
+function expectationFrom(text: string): StatusExpectation {
+  try {
+    return parseStatusExpectation(text);
+  } catch (error) {
+    if (error instanceof CoreError) throw new TriggerError('bad-status-expectation', error.message, { detail: text });
+    throw error;
+  }
+}
+
+function referenceOf(body: Record<string, unknown>, info: EventInfo): string | null {
+  const value = getPath(body, info.referencePath);
+  return typeof value === 'string' ? value : null;
+}
+
+/**
+ * Works out every request a trigger sends, signed and in order, without sending anything.
+ * Throws TriggerError for requests that make no sense.
+ */
+export function planTrigger(options: TriggerOptions): PlannedDelivery[] {
+  const info = resolveEvent(options.event);
+  const scheme = options.scheme ?? 'identitypass';
+  const publicKey = options.publicKey ?? BUILTIN_TEST_KEY;
+  const { tamper, pendingFirst } = options;
+
+  let product: Product | undefined;
+  if (options.product !== undefined) {
+    if (!isProduct(options.product)) {
+      throw new TriggerError('unknown-product', `unknown product "${options.product}"`, { product: options.product });
+    }
+    if (options.data) throw new TriggerError('product-with-data', 'a product record shape and a body of your own do not go together');
+    if (!info.usesProduct) {
+      throw new TriggerError('product-not-applicable', `product record shapes apply to direct-API verification bodies only; ${info.name} has its own shape`, {
+        event: info.name,
+      });
+    }
+    product = options.product;
+  }
+  if (pendingFirst && !info.canFollowPending) {
+    throw new TriggerError('pending-not-applicable', `a pending result can only precede verification.completed or verification.failed, not ${info.name}`, {
+      event: info.name,
+    });
+  }
+  if (pendingFirst && tamper) throw new TriggerError('pending-with-tamper', 'a pending-first pair and a tampered delivery do not go together');
+  if (tamper === 'body' && isStaticScheme(scheme)) {
+    throw new TriggerError('tamper-body-static-scheme', `the ${scheme} scheme does not sign the body, so no receiver can notice a changed one`, { scheme });
+  }
+  const expect =
+    options.expect === undefined
+      ? defaultExpectation(info, tamper)
+      : typeof options.expect === 'string'
+        ? expectationFrom(options.expect)
+        : options.expect;
+
+  const edited = options.set?.length || options.unset?.length;
+  const body = options.data ? parseDataBody(options.data) : loadFixture(info.name, { product });
+  applyEdits(body, options);
+  // --data without edits goes out byte for byte as the file has it.
+  const bytes = options.data && !edited ? Buffer.from(options.data) : Buffer.from(JSON.stringify(body));
+  const reference = referenceOf(body, info);
+
+  const signed = (payload: Buffer, token = randomUUID()) => sign({ body: payload, publicKey, scheme, token });
+
+  if (pendingFirst) {
+    const ref = reference ?? randomUUID();
+    if (reference === null) setPath(body, info.referencePath, ref);
+    body.is_callback_retry = true;
+    const finalBytes = Buffer.from(JSON.stringify(body));
+    const pending = loadFixture('verification.pending', { product, reference: ref });
+    if (typeof body.endpoint_name === 'string') pending.endpoint_name = body.endpoint_name;
+    if (body.request_data !== undefined) pending.request_data = body.request_data;
+    const pendingBytes = Buffer.from(JSON.stringify(pending));
+    const first = signed(pendingBytes);
+    const second = signed(finalBytes);
+    return [
+      { event: 'verification.pending', role: 'pending', body: pendingBytes, headers: first.headers, token: first.token, reference: ref, expect, delayBeforeMs: 0, tamper: null },
+      { event: info.name, role: 'final', body: finalBytes, headers: second.headers, token: second.token, reference: ref, expect, delayBeforeMs: options.delayMs ?? 2000, tamper: null },
+    ];
+  }
+
+  const { headers, token } = signed(bytes);
+  const one = (overrides: Partial<PlannedDelivery>): PlannedDelivery => ({
+    event: info.name,
+    role: 'single',
+    body: bytes,
+    headers,
+    token,
+    reference,
+    expect,
+    delayBeforeMs: 0,
+    tamper: tamper ?? null,
+    ...overrides,
+  });
+
+  switch (tamper) {
+    case undefined:
+      return [one({})];
+    case 'signature': {
+      const header = signatureHeaderFor(scheme);
+      return [one({ headers: { ...headers, [header]: computeSignature(scheme, WRONG_KEY, bytes) } })];
+    }
+    case 'body': {
+      const changed = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
+      changed.tampered_by = 'idpass';
+      return [one({ body: Buffer.from(JSON.stringify(changed)) })];
+    }
+    case 'missing-signature': {
+      const header = signatureHeaderFor(scheme);
+      const { [header]: _dropped, ...rest } = headers;
+      return [one({ headers: rest })];
+    }
+    case 'replay':
+      return [
+        one({ role: 'original', expect: defaultExpectation(info, undefined), tamper: null }),
+        one({ role: 'replay' }),
+      ];
+  }
+}
+

@@ -1,0 +1,54 @@
+import { CoreError } from '../core/core-error.js';
+import { compileEventPatterns, EventPatternError, type EventFilter } from '../core/delivery/event-filter.js';
+import { parseStatusExpectation as parseExpectation, type StatusExpectation } from '../core/delivery/rules.js';
+import { splitPath } from '../core/trigger/body-edits.js';
+import { ValueError } from './values.js';
+
+/** Flag values in the domain's own terms: event patterns, status expectations, body edits. */
+
+/** Event names and globs, comma-separated; every entry must match a known event. */
+export function parseEventPatterns(list: string, flag = '--events'): EventFilter {
+  try {
+    return compileEventPatterns(list);
+  } catch (error) {
+    if (!(error instanceof EventPatternError)) throw error;
+    if (error.code === 'no-patterns') throw new ValueError(`${flag} needs at least one event name, like verification.completed or verification.*`);
+    const close = error.facts.suggestions;
+    throw new ValueError(
+      `${flag}: "${error.facts.entry}" matches no event` + (close.length ? `; did you mean ${close.join(', ')}?` : '') + ' (idpass trigger --list shows them all)',
+    );
+  }
+}
+
+/** `200`, `2xx`, `4xx`, `401`, or several joined by commas (`200,202`). */
+export function parseStatusExpectation(text: string): StatusExpectation {
+  try {
+    return parseExpectation(text);
+  } catch (error) {
+    if (error instanceof CoreError) throw new ValueError(error.message);
+    throw error;
+  }
+}
+
+/** `path=value`, the value parsed as JSON when it parses and kept as a string otherwise. */
+export function parseAssignment(text: string): { path: string; value: unknown } {
+  const eq = text.indexOf('=');
+  if (eq <= 0) {
+    throw new ValueError(`"${text}" is not path=value: write it like data.firstName=Ada or verification.status='"PENDING"'`);
+  }
+  const path = text.slice(0, eq).trim();
+  try {
+    splitPath(path);
+  } catch (error) {
+    if (error instanceof CoreError) throw new ValueError(error.message);
+    throw error;
+  }
+  const raw = text.slice(eq + 1);
+  let value: unknown = raw;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    // not JSON: the text itself is the value
+  }
+  return { path, value };
+}

@@ -1,0 +1,77 @@
+import { isValidSubdomain } from '../core/tunnel/subdomain.js';
+
+/** Parsing the values users type into flags: durations, sizes, counts, ports, URLs, subdomains. */
+
+/** A flag value that cannot be used; the message says what would work. */
+export class ValueError extends Error {}
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** `500ms`, `2s`, `1.5s`, `1m`, `1h`, or `0`. */
+export function parseDuration(text: string): number {
+  const trimmed = text.trim();
+  if (trimmed === '0') return 0;
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/i.exec(trimmed);
+  if (!match) {
+    const hint = /^\d+(\.\d+)?$/.test(trimmed) ? ` (add a unit: ${trimmed}s or ${trimmed}ms)` : '';
+    throw new ValueError(`"${text}" is not a duration${hint}; use forms like 500ms, 2s, 1.5s, 1m`);
+  }
+  return Math.round(Number(match[1]) * DURATION_UNITS[match[2]!.toLowerCase()]!);
+}
+
+const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** `10mb`, `512kb`, `1048576`. */
+export function parseSize(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(text.trim());
+  if (!match) throw new ValueError(`"${text}" is not a size; use forms like 512kb, 10mb or a number of bytes`);
+  return Math.floor(Number(match[1]) * SIZE_UNITS[(match[2] ?? 'b').toLowerCase()]!);
+}
+
+/** A whole number of at least 1. */
+export function parseCount(text: string): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) throw new ValueError(`"${text}" is not a count: use a whole number of at least 1`);
+  return Number(text);
+}
+
+export function parseSubdomain(text: string): string {
+  if (!isValidSubdomain(text)) {
+    throw new ValueError(`"${text}" is not a subdomain a localtunnel server accepts: 4 to 63 lowercase letters, digits and inner dashes`);
+  }
+  return text;
+}
+
+/** An http(s) URL, with a clear complaint about anything else. */
+export function parseHttpUrl(text: string, flag: string): URL {
+  // "localhost:3000/hook" parses as a URL with the scheme "localhost:", so look for a bare host first
+  const bareHost = /^[\w.-]+(:\d+)?(\/|$)/.test(text);
+  const hint = bareHost ? ` (did you mean http://${text}?)` : '';
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ValueError(`${flag} "${text}" is not a URL${hint}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ValueError(`${flag} "${text}" must be an http:// or https:// URL${hint}`);
+  }
+  return url;
+}
+
+/** A TCP port, or 0 for any free one. */
+export function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text.trim()) || port > 65535) throw new ValueError(`"${text}" is not a port: use a number from 1 to 65535, or 0 for any free port`);
+  return port;
+}
+
+/** `name: value`, as curl and HTTP logs write headers. */
+export function parseHeaderLine(text: string): [string, string] {
+  const colon = text.indexOf(':');
+  if (colon <= 0) {
+    throw new ValueError(`"${text}" has no "name: value" form; write it like --header "x-prembly-signature: <value>"`);
+  }
+  const name = text.slice(0, colon).trim();
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new ValueError(`"${name}" is not a header name`);
+  return [name, text.slice(colon + 1).trim()];
+}

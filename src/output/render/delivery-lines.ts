@@ -1,0 +1,40 @@
+import type { ChalkInstance } from 'chalk';
+import type { Delivery } from '../../core/delivery/types.js';
+import { identityTone, painter } from '../palette.js';
+import { clockTime } from './format.js';
+
+/** One line per delivery, with indented lines for anything that needs attention. */
+export function formatDeliveryLines(d: Delivery, c: ChalkInstance): string[] {
+  const k = d.classification;
+  const paint = painter(c);
+  const parts = [c.dim(clockTime(d.receivedAt)), c.bold(k.event ?? (d.jsonError ? 'not JSON' : d.tooLarge ? 'too large' : 'unrecognised body'))];
+  if (k.identityStatus || k.responseCode) {
+    parts.push(`${paint[identityTone(k.identityStatus)](k.identityStatus ?? '—')}${k.responseCode ? ` ${k.responseCode} ${c.dim(k.responseMeaning ?? '')}` : ''}`.trim());
+  }
+  if (k.product) parts.push(k.product);
+  if (k.reference) parts.push(c.dim(`ref ${k.reference}`));
+  const v = d.verification;
+  parts.push(v.valid ? c.green(`sig ✔ ${v.scheme}${v.weak ? ' (weak)' : ''}`) : c.red(`sig ✘ ${v.reason === 'missing-signature' ? 'missing' : (v.scheme ?? 'invalid')}`));
+  if (k.retry) parts.push(c.cyan('retry'));
+  if (d.duplicate) parts.push(c.magenta('duplicate token'));
+  if (d.forward) {
+    const f = d.forward;
+    const label = f.answered ? `app ${f.status} ${f.ms}ms` : `app ${f.error?.kind === 'timeout' ? 'timeout' : 'unreachable'} → ${f.status}`;
+    parts.push(f.warning ? c.yellow(`→ ${label}`) : c.green(`→ ${label}`));
+  } else if (d.answerStatus !== null) {
+    parts.push(c.dim(`→ ${d.answerStatus}`));
+  }
+  parts.push(c.dim(`${d.method} ${d.path}`));
+  const lines = [parts.join('  ')];
+  const detail = (mark: string, text: string) => lines.push(`    ${mark} ${text}`);
+  if (!v.valid) detail(c.red('✘'), `signature: ${v.message}`);
+  if (d.schemeNote) detail(c.yellow('!'), d.schemeNote);
+  if (d.duplicate) detail(c.magenta('!'), `token ${v.token} was seen before: a retry or a replay`);
+  if (d.jsonError) detail(c.red('✘'), `${d.jsonError}; answered 400`);
+  if (d.tooLarge) detail(c.red('✘'), `body of ${d.size} bytes is over --max-body; answered 413`);
+  for (const note of d.notes) detail(c.yellow('!'), note);
+  if (d.forward?.error) detail(c.red('✘'), d.forward.error.message);
+  if (d.forward?.warning) detail(c.yellow('!'), d.forward.warning);
+  if (d.forward?.warning && d.forward.answered && d.forward.preview) detail(c.dim('↳'), `app reply: ${d.forward.preview.replace(/\s+/g, ' ').slice(0, 200)}`);
+  return lines;
+}

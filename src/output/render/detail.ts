@@ -1,0 +1,95 @@
+import type { Delivery } from '../../core/delivery/types.js';
+import { redact } from '../../core/delivery/redact.js';
+import { IDENTITYPASS_SIGNATURE_HEADER, PREMBLY_SIGNATURE_HEADER } from '../../core/signing/schemes.js';
+import { identityTone, type Tone } from '../palette.js';
+import { clockTime } from './format.js';
+
+/**
+ * Everything known about one delivery, as titled sections of text lines: what the live view's
+ * detail pane shows and what `idpass events show` prints.
+ */
+
+export interface DetailLine {
+  text: string;
+  tone: Tone;
+}
+
+const line = (text: string, tone: Tone = 'plain'): DetailLine => ({ text, tone });
+
+/** A static signature is the public key in base64: show its start only. */
+export function headerValue(name: string, value: string): string {
+  const lower = name.toLowerCase();
+  if ((lower === PREMBLY_SIGNATURE_HEADER || lower === IDENTITYPASS_SIGNATURE_HEADER) && value.length > 12) {
+    return `${value.slice(0, 8)}… (${value.length} characters)`;
+  }
+  return value;
+}
+
+export type DetailSection = 'summary' | 'signature' | 'result' | 'headers' | 'body' | 'reply';
+const ALL_SECTIONS: DetailSection[] = ['summary', 'signature', 'result', 'headers', 'body', 'reply'];
+
+export function detailLines(d: Delivery, showPii: boolean, sections: DetailSection[] = ALL_SECTIONS): DetailLine[] {
+  const k = d.classification;
+  const out: DetailLine[] = [];
+  const want = new Set(sections);
+  if (want.has('summary')) {
+    out.push(line(`${k.event ?? 'unrecognised body'}  ·  ${d.id}  ·  ${clockTime(d.receivedAt)}  ·  ${d.method} ${d.path}  ·  ${d.size} bytes${d.replayOf ? `  ·  replay of ${d.replayOf}` : ''}`, 'title'));
+  }
+  if (want.has('signature')) signatureLines(d, out);
+  if (want.has('result')) resultLines(d, out);
+  if (want.has('headers')) {
+    out.push(line('Headers', 'title'));
+    for (const [name, value] of d.headers) out.push(line(`  ${name}: ${headerValue(name, value)}`, 'dim'));
+  }
+  if (want.has('body')) bodyLines(d, showPii, out);
+  if (want.has('reply')) replyLines(d, out);
+  return out;
+}
+
+function signatureLines(d: Delivery, out: DetailLine[]): void {
+  const v = d.verification;
+  out.push(line('Signature', 'title'));
+  out.push(line(`  ${v.valid ? '✔ valid' : '✘ invalid'}${v.scheme ? ` (${v.scheme})` : ''}: ${v.message}`, v.valid ? 'good' : 'bad'));
+  if (v.weak && v.valid) out.push(line('  this scheme signs no body: trust the contents only as far as you trust the transport', 'warn'));
+  out.push(line(`  token ${v.token ?? '(none)'}${d.duplicate ? '  — seen before: a retry or a replay' : ''}`, d.duplicate ? 'warn' : 'dim'));
+  if (d.schemeNote) out.push(line(`  ${d.schemeNote}`, 'warn'));
+}
+
+function resultLines(d: Delivery, out: DetailLine[]): void {
+  const k = d.classification;
+  out.push(line('Result', 'title'));
+  if (d.jsonError) out.push(line(`  ${d.jsonError}`, 'bad'));
+  else if (d.tooLarge) out.push(line('  refused unread: larger than --max-body', 'bad'));
+  else {
+    const status = k.identityStatus ?? '—';
+    const tone = k.identityStatus ? identityTone(k.identityStatus) : 'plain';
+    out.push(line(`  ${status}${k.responseCode ? `  response_code ${k.responseCode} (${k.responseMeaning})` : ''}`, tone));
+    const facts = [k.product && `product ${k.product}`, k.reference && `reference ${k.reference}`, k.retry && 'is a retry', k.envelope && `inside a ${k.envelope} envelope`, k.detail && `detail "${k.detail}"`].filter(Boolean);
+    if (facts.length) out.push(line(`  ${facts.join('  ·  ')}`));
+  }
+  for (const note of d.notes) out.push(line(`  ${note}`, 'warn'));
+}
+
+function bodyLines(d: Delivery, showPii: boolean, out: DetailLine[]): void {
+  out.push(line(`Body${showPii ? '' : ' (personal data redacted; --show-pii reveals)'}`, 'title'));
+  if (d.json !== undefined) {
+    for (const text of JSON.stringify(showPii ? d.json : redact(d.json), null, 2).split('\n')) out.push(line(`  ${text}`));
+  } else if (d.body && d.body.length > 0) {
+    out.push(line(`  ${d.body.subarray(0, 2000).toString('utf8')}${d.body.length > 2000 ? '…' : ''}`));
+  } else if (d.body === null && !d.tooLarge) {
+    out.push(line(`  no longer in memory: idpass events show ${d.id}`, 'dim'));
+  } else {
+    out.push(line('  (empty)', 'dim'));
+  }
+}
+
+function replyLines(d: Delivery, out: DetailLine[]): void {
+  out.push(line('App reply', 'title'));
+  if (!d.forward) out.push(line(`  not forwarded; the sender got ${d.answerStatus ?? '—'}`, 'dim'));
+  else {
+    const f = d.forward;
+    out.push(line(`  ${f.answered ? `${f.status} in ${f.ms}ms from ${f.url}` : `${f.status}: ${f.error?.message ?? 'no answer'}`}`, f.warning ? 'warn' : 'good'));
+    if (f.warning) out.push(line(`  ${f.warning}`, 'warn'));
+    if (f.preview) for (const text of f.preview.split('\n').slice(0, 20)) out.push(line(`  ${text}`, 'dim'));
+  }
+}

@@ -1,0 +1,68 @@
+import type { ChalkInstance } from 'chalk';
+import type { ListenFact } from '../../core/receive/facts.js';
+import type { TunnelFact } from '../../core/tunnel/types.js';
+import { writeLine, type IO } from '../io.js';
+import { deliveryJson } from './delivery-json.js';
+import { formatDeliveryLines } from './delivery-lines.js';
+import { storeErrorText } from './store-error.js';
+import { tunnelLines } from './tunnel-lines.js';
+
+/** The plain-line and NDJSON consumers of the listener's and tunnel's facts (the live view is the third). */
+
+export interface Renderer {
+  (fact: ListenFact): void;
+}
+
+/** Plain lines: deliveries on stdout, talk on stderr. For pipes and non-TTY terminals. */
+export function plainRenderer(io: IO, out: ChalkInstance, err: ChalkInstance): Renderer {
+  const tunnelState = {};
+  return (fact) => {
+    if (fact.type.startsWith('tunnel-')) {
+      for (const line of tunnelLines(fact as TunnelFact, err, tunnelState)) writeLine(io.stderr, line);
+      return;
+    }
+    switch (fact.type) {
+      case 'completed':
+        if (!fact.delivery.ignored) for (const line of formatDeliveryLines(fact.delivery, out)) writeLine(io.stdout, line);
+        break;
+      case 'warning':
+        writeLine(io.stderr, err.yellow(`warning: ${fact.message}`));
+        break;
+      case 'store-error':
+        writeLine(io.stderr, err.red(`error: ${storeErrorText(fact)}`));
+        break;
+      default:
+        break;
+    }
+  };
+}
+
+/** NDJSON on stdout, one object per fact that matters to a machine; talk stays on stderr. */
+export function jsonRenderer(io: IO, showPii: boolean, err: ChalkInstance): Renderer {
+  const tunnelState = {};
+  return (fact) => {
+    if (fact.type.startsWith('tunnel-')) {
+      const lines = tunnelLines(fact as TunnelFact, err, tunnelState);
+      // a retry that failed the same way as the last says nothing new: one line per cause
+      if (lines.length > 0) writeLine(io.stdout, JSON.stringify(fact));
+      for (const line of lines) writeLine(io.stderr, line);
+      return;
+    }
+    switch (fact.type) {
+      case 'ready':
+        writeLine(io.stdout, JSON.stringify({ type: 'ready', url: fact.url, host: fact.host, port: fact.port }));
+        break;
+      case 'completed':
+        if (!fact.delivery.ignored) writeLine(io.stdout, JSON.stringify(deliveryJson(fact.delivery, showPii)));
+        break;
+      case 'warning':
+        writeLine(io.stderr, `warning: ${fact.message}`);
+        break;
+      case 'store-error':
+        writeLine(io.stderr, `error: ${storeErrorText(fact)}`);
+        break;
+      default:
+        break;
+    }
+  };
+}

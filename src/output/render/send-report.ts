@@ -1,0 +1,111 @@
+import type { ChalkInstance } from 'chalk';
+import { IDENTITYPASS_TIMEOUT_MS } from '../../core/delivery/rules.js';
+import type { DeliveryResult } from '../../core/trigger/send.js';
+import type { TamperKind } from '../../core/trigger/tamper.js';
+
+/** How trigger and `events resend` report each delivery: a line (plus details) or a JSON object. */
+
+const TAMPER_WORDS: Record<TamperKind, string> = {
+  signature: 'a wrong signature',
+  body: 'a body changed after signing',
+  'missing-signature': 'no signature header',
+  replay: 'a token it had already seen',
+};
+
+/** What to do about a delivery that fell short, in Identitypass's terms and the CLI's flags. */
+export function hintFor(result: DeliveryResult): string | null {
+  const problem = result.problem;
+  if (!problem) return null;
+  switch (problem.code) {
+    case 'timeout': {
+      const waited = problem.timeoutMs ?? IDENTITYPASS_TIMEOUT_MS;
+      return waited >= IDENTITYPASS_TIMEOUT_MS
+        ? 'Identitypass waits 10 s for a reply and then counts the delivery as failed: answer first, work later'
+        : `the receiver took longer than --timeout ${waited}ms (Identitypass itself waits 10 s)`;
+    }
+    case 'refused':
+      return 'is your app running on that port? (idpass listen serves the default URL)';
+    case 'dns':
+      return 'check the host name in --to';
+    case 'reset':
+      return 'the receiver dropped the connection: look for a crash in its logs';
+    case 'tamper-accepted':
+      return result.tamper === 'replay'
+        ? 'the receiver accepted a token it had already seen: track token values and refuse repeats'
+        : `the receiver accepted ${TAMPER_WORDS[result.tamper!]}: it must answer 401 when the signature is missing or wrong`;
+    case 'tamper-unexpected-status':
+      return `expected ${result.expected} for ${TAMPER_WORDS[result.tamper!]}`;
+    case 'redirect':
+      return 'Identitypass does not follow redirects: a 3xx is a failed delivery. Point --to at the final URL';
+    case 'genuine-rejected':
+      return 'the receiver rejected a correctly signed delivery: does it verify the raw body bytes with the same --public-key and --scheme?';
+    case 'no-handler':
+      return 'nothing handles that path: check the path in --to';
+    case 'too-large':
+      return 'the receiver refused the body size: identity bodies carry base64 photos and can be large';
+    case 'handler-failed':
+      return 'the handler failed; Identitypass retries only workflow and SDK deliveries, everything else is lost';
+    case 'not-exactly-200':
+      return 'Identitypass treats anything but 200 as a failed delivery (workflow deliveries accept any 2xx)';
+    case 'not-delivered':
+      return 'Identitypass treats anything but 200 as a failed delivery';
+  }
+}
+
+/** The machine form of one result, as `--json` prints it. */
+export function resultJson(result: DeliveryResult) {
+  const hint = hintFor(result);
+  return {
+    event: result.event,
+    reference: result.reference,
+    token: result.token,
+    url: result.url,
+    status: result.status,
+    ok: result.ok,
+    ms: result.ms,
+    expected: result.expected,
+    role: result.role,
+    tamper: result.tamper,
+    ...(result.reply !== null ? { reply: result.reply } : {}),
+    ...(result.error ? { error: result.error.message, errorKind: result.error.kind } : {}),
+    ...(hint ? { hint } : {}),
+  };
+}
+
+const ROLE_NOTES: Record<DeliveryResult['role'], string> = {
+  single: '',
+  pending: 'pending, 1 of 2',
+  final: 'final, 2 of 2, is_callback_retry',
+  original: 'replay test, first send',
+  replay: 'replay test, same token again',
+  resend: 'resent from the store',
+};
+
+/** One result as text lines: a mark, the event, the status, then any error, reply and hint. */
+export function resultLines(result: DeliveryResult, c: ChalkInstance): string[] {
+  const mark = result.ok ? c.green('✔') : c.red('✘');
+  const notes = [ROLE_NOTES[result.role], result.tamper && result.tamper !== 'replay' ? `tamper: ${result.tamper}` : ''].filter(Boolean);
+  const label = c.bold(result.event) + (notes.length ? c.dim(` (${notes.join(', ')})`) : '');
+  let status: string;
+  if (result.status !== null) {
+    const text = String(result.status);
+    status = result.ok ? c.green(text) : c.red(text) + c.dim(` expected ${result.expected}`);
+  } else {
+    status = c.red(result.error?.kind === 'timeout' ? 'timeout' : 'no reply');
+  }
+  const ref = result.reference ? `ref ${result.reference}` : 'no reference';
+  const lines = [`${mark} ${label}  ${status}  ${c.dim(ref)}  → ${result.url}  ${c.dim(`${result.ms}ms`)}`];
+  if (result.error) lines.push(`    ${c.red(result.error.message)}`);
+  if (result.reply !== null) lines.push(`    reply: ${result.reply === '' ? c.dim('(empty)') : result.reply}`);
+  const hint = hintFor(result);
+  if (hint) lines.push(`    ${c.yellow('hint:')} ${hint}`);
+  return lines;
+}
+
+/** The closing tally, when there was more than one delivery or anything failed; null otherwise. */
+export function sendSummary(planned: number, sent: number, failed: number): string | null {
+  if (planned <= 1 && failed === 0) return null;
+  const unsent = planned - sent;
+  const parts = [`${sent - failed} ok`, failed ? `${failed} failed` : '', unsent ? `${unsent} not sent` : ''].filter(Boolean);
+  return `${planned} ${planned === 1 ? 'delivery' : 'deliveries'}: ${parts.join(', ')}`;
+}

@@ -1,0 +1,49 @@
+import { Box, Text } from 'ink';
+import { clockTime } from '../../output/render/format.js';
+import type { ViewState } from '../view-model.js';
+import type { Cell } from './columns.js';
+import type { HeaderInfo, Paint } from './types.js';
+
+/** The five lines on top: tunnel state, where deliveries go, how they are verified, the counts. */
+export function Header({ header, state, paint, width }: { header: HeaderInfo; state: ViewState; paint: Paint; width: number }) {
+  const t = state.tunnel;
+  let tunnel: Cell;
+  switch (t.state) {
+    case 'up':
+      tunnel = { text: `● public ${t.url}`, colour: 'green' };
+      break;
+    case 'off':
+      tunnel = { text: '○ local only (--no-tunnel)', colour: 'gray' };
+      break;
+    case 'connecting':
+      tunnel = { text: `◌ tunnel connecting to ${t.host}…`, colour: 'yellow' };
+      break;
+    case 'down':
+      tunnel = { text: `✘ tunnel reconnecting since ${clockTime(t.since)}: ${t.cause}`, colour: 'red' };
+      break;
+    case 'unavailable':
+      tunnel = { text: `✘ local only: tunnel unavailable since ${clockTime(t.since)} (${t.cause}), retrying`, colour: 'yellow' };
+      break;
+  }
+  const c = state.counts;
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate">
+        <Text bold>idpass listen</Text>  <Text color={paint(tunnel.colour ?? '')}>{tunnel.text}</Text>
+      </Text>
+      <Text wrap="truncate">
+        local {header.local}  {header.forward ? `→ app ${header.forward}` : <Text color={paint('gray')}>no --forward-to</Text>}
+      </Text>
+      <Text wrap="truncate" color={paint('gray')}>
+        verify with {header.key} · {header.scheme}{header.store ? ` · store ${header.store}` : ' · not recording'}
+      </Text>
+      <Text wrap="truncate">
+        deliveries {c.deliveries} · <Text color={paint(c.invalidSignatures ? 'red' : '')}>invalid signatures {c.invalidSignatures}</Text> ·{' '}
+        <Text color={paint(c.forwardFailures ? 'yellow' : '')}>app failures {c.forwardFailures}</Text>
+        {state.dropped ? <Text color={paint('gray')}> · {state.dropped} older rows only in the store</Text> : null}
+      </Text>
+      <Text color={paint('gray')}>{'─'.repeat(Math.max(0, Math.min(width, 200)))}</Text>
+    </Box>
+  );
+}
+

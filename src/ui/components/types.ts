@@ -1,0 +1,11 @@
+/** What the header shows about the listener's setup; given once by the command. */
+export interface HeaderInfo {
+  local: string;
+  forward: string | null;
+  key: string;
+  scheme: string;
+  store: string | null;
+}
+
+/** A colour name when colour is on, else undefined (the terminal's own colour). */
+export type Paint = (colour: string) => string | undefined;

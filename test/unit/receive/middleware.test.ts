@@ -1,0 +1,101 @@
+import { createHmac } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express from 'express';
+import { afterEach, describe, expect, it } from 'vitest';
+import { identitypassWebhook, MOUNT_FIRST_MESSAGE, sign, type IdentitypassRequest } from '../../../src/index.js';
+import { postRaw } from '../../helpers/receiver.js';
+
+const KEY = 'test_pk_middleware0key0abcd';
+const BODY = JSON.stringify({ status: true, response_code: '00', verification: { status: 'VERIFIED', reference: 'mw-1' } });
+const hmac = (body: string) => createHmac('sha256', KEY).update(body).digest('base64');
+
+let servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  servers = [];
+});
+
+async function app(setup: (a: express.Express) => void): Promise<string> {
+  const a = express();
+  setup(a);
+  // errors reach the app's own error handler, as in a real app
+  a.use((error: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    res.status(500).json({ error: error.message });
+  });
+  const server = a.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  servers.push(server);
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+}
+
+const echo = (req: express.Request, res: express.Response) => {
+  const r = req as IdentitypassRequest;
+  res.json({ body: req.body, scheme: r.identitypass.verification.scheme, event: r.identitypass.classification.event, raw: r.identitypass.rawBody.length, duplicate: r.identitypass.duplicate });
+};
+
+describe('identitypassWebhook (real express app on loopback)', () => {
+  it('lets a correctly signed delivery through with the parsed body and the verification', async () => {
+    const url = await app((a) => a.post('/hook', identitypassWebhook({ publicKey: KEY }), echo));
+    const reply = await postRaw(url, BODY, { 'content-type': 'application/json', 'x-prembly-signature': hmac(BODY), token: 't1' });
+    expect(reply.status).toBe(200);
+    expect(JSON.parse(reply.text)).toEqual({ body: JSON.parse(BODY), scheme: 'prembly-hmac', event: 'verification.completed', raw: BODY.length, duplicate: false });
+  });
+
+  it('answers 401 with the reason for a missing, wrong or tampered signature', async () => {
+    const url = await app((a) => a.post('/hook', identitypassWebhook({ publicKey: KEY }), echo));
+    const missing = await postRaw(url, BODY, { 'content-type': 'application/json', token: 'a' });
+    expect(missing.status).toBe(401);
+    expect(JSON.parse(missing.text)).toMatchObject({ reason: 'missing-signature' });
+    const tampered = await postRaw(url, BODY.replace('VERIFIED', 'NOT-VERIFIED'), { 'content-type': 'application/json', 'x-prembly-signature': hmac(BODY), token: 'b' });
+    expect(tampered.status).toBe(401);
+    expect(JSON.parse(tampered.text)).toMatchObject({ reason: 'body-mismatch' });
+  });
+
+  it('refuses a replayed token with 409, or lets it through flagged when allowed', async () => {
+    const strict = await app((a) => a.post('/hook', identitypassWebhook({ publicKey: KEY }), echo));
+    const headers = { 'content-type': 'application/json', 'x-prembly-signature': hmac(BODY), token: 'same' };
+    expect((await postRaw(strict, BODY, headers)).status).toBe(200);
+    expect((await postRaw(strict, BODY, headers)).status).toBe(409);
+
+    const lenient = await app((a) => a.post('/hook', identitypassWebhook({ publicKey: KEY, onDuplicate: 'allow' }), echo));
+    await postRaw(lenient, BODY, headers);
+    const again = await postRaw(lenient, BODY, headers);
+    expect(again.status).toBe(200);
+    expect(JSON.parse(again.text).duplicate).toBe(true);
+  });
+
+  it('can refuse the static schemes', async () => {
+    const url = await app((a) => a.post('/hook', identitypassWebhook({ publicKey: KEY, schemes: ['prembly-hmac'] }), echo));
+    const { headers } = sign({ body: BODY, publicKey: KEY, scheme: 'identitypass' });
+    const reply = await postRaw(url, BODY, headers);
+    expect(reply.status).toBe(401);
+    expect(JSON.parse(reply.text)).toMatchObject({ reason: 'scheme-not-allowed' });
+  });
+
+  it('tells the developer to mount it before express.json() instead of failing silently', async () => {
+    const url = await app((a) => a.post('/hook', express.json(), identitypassWebhook({ publicKey: KEY }), echo));
+    const reply = await postRaw(url, BODY, { 'content-type': 'application/json', 'x-prembly-signature': hmac(BODY), token: 'c' });
+    expect(reply.status).toBe(500);
+    expect(JSON.parse(reply.text).error).toBe(MOUNT_FIRST_MESSAGE);
+    expect(MOUNT_FIRST_MESSAGE).toMatch(/before any body parser/);
+  });
+
+  it('works after express.raw(), which keeps the exact bytes', async () => {
+    const url = await app((a) => a.post('/hook', express.raw({ type: '*/*' }), identitypassWebhook({ publicKey: KEY }), echo));
+    const reply = await postRaw(url, BODY, { 'content-type': 'application/json', 'x-prembly-signature': hmac(BODY), token: 'd' });
+    expect(reply.status).toBe(200);
+  });
+
+  it('answers 413 past maxBodyBytes and 400 to a signed body that is not JSON', async () => {
+    const url = await app((a) => a.post('/hook', identitypassWebhook({ publicKey: KEY, maxBodyBytes: 100 }), echo));
+    const big = JSON.stringify({ pad: 'x'.repeat(200) });
+    expect((await postRaw(url, big, { 'x-prembly-signature': hmac(big), token: 'e' })).status).toBe(413);
+    const notJson = 'status=true';
+    expect((await postRaw(url, notJson, { 'x-prembly-signature': hmac(notJson), token: 'f' })).status).toBe(400);
+  });
+
+  it('refuses to be built without a key', () => {
+    expect(() => identitypassWebhook({ publicKey: '' })).toThrow(/public key/);
+  });
+});

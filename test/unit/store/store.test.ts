@@ -1,0 +1,148 @@
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeLine, deliveryFromRecord, encodeDelivery, encodeOutcome, parseStoreText, type StoredDelivery } from '../../../src/core/store/codec.js';
+import { defaultStateDir, DeliveryStore, newDeliveryId } from '../../../src/core/store/log.js';
+import { findRecord, RecordLookupError } from '../../../src/core/store/lookup.js';
+import { KEY, makeDelivery, verified } from '../../helpers/deliveries.js';
+
+describe('store', () => {
+  const delivery = (id: string, extra: Partial<StoredDelivery> = {}): StoredDelivery => ({
+    kind: 'delivery',
+    v: 1,
+    id,
+    receivedAt: '2026-01-01T00:00:00.000Z',
+    method: 'POST',
+    path: '/',
+    headers: [['token', id]],
+    body: Buffer.from(`{"id":"${id}"}`).toString('base64'),
+    size: 10,
+    tooLarge: false,
+    event: null,
+    identityStatus: null,
+    reference: null,
+    verification: null,
+    duplicate: false,
+    jsonError: null,
+    ignored: false,
+    forwardTo: null,
+    ...extra,
+  });
+
+  it('locates the state directory as SPEC.md says', () => {
+    expect(defaultStateDir({ IDPASS_HOME: '/x/y' })).toBe('/x/y');
+    expect(defaultStateDir({ XDG_STATE_HOME: '/state' })).toBe('/state/idpass');
+    expect(defaultStateDir({})).toMatch(/\.local\/state\/idpass$/);
+  });
+
+  it('makes time-ordered unique ids', () => {
+    const a = newDeliveryId(1_000);
+    const b = newDeliveryId(2_000);
+    expect(a < b).toBe(true);
+    expect(newDeliveryId(1_000)).not.toBe(a);
+  });
+
+  it('merges outcomes and skips unreadable lines by number', () => {
+    const text = [JSON.stringify(delivery('a')), '{"kind":"deliv', JSON.stringify({ kind: 'outcome', id: 'a', at: 'x', answerStatus: 201 }), '[]', JSON.stringify(delivery('b')), ''].join('\n');
+    const { records, skipped } = parseStoreText(text);
+    expect(records.map((r) => r.id)).toEqual(['a', 'b']);
+    expect(records[0]!.outcome?.answerStatus).toBe(201);
+    expect(skipped).toEqual([2, 4]);
+  });
+
+  it('appends concurrently without interleaving, privately', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'idpass-store-')), 'state');
+    const store = new DeliveryStore({ dir });
+    await store.open();
+    const big = 'x'.repeat(200_000);
+    await Promise.all(Array.from({ length: 50 }, (_, i) => store.append(delivery(`d${i}`, { path: `/${big}` }))));
+    await store.close();
+    const { records, skipped } = await DeliveryStore.load(dir);
+    expect(skipped).toEqual([]);
+    expect(records.map((r) => r.id)).toEqual(Array.from({ length: 50 }, (_, i) => `d${i}`));
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(store.file).mode & 0o777).toBe(0o600);
+  });
+
+  it('tightens the mode of an existing looser file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'idpass-store-'));
+    writeFileSync(join(dir, 'deliveries.ndjson'), '', { mode: 0o644 });
+    const store = new DeliveryStore({ dir });
+    await store.open();
+    await store.close();
+    expect(statSync(store.file).mode & 0o777).toBe(0o600);
+  });
+
+  it('drops the oldest deliveries past its size limit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'idpass-store-'));
+    const store = new DeliveryStore({ dir, maxBytes: 20_000 });
+    await store.open();
+    for (let i = 0; i < 100; i++) await store.append(delivery(`d${String(i).padStart(3, '0')}`, { path: `/${'p'.repeat(500)}` }));
+    await store.append({ kind: 'outcome', id: 'd099', at: 'now', answerStatus: 200, forward: null });
+    await store.close();
+    expect(readFileSync(store.file).length).toBeLessThanOrEqual(20_000);
+    const { records } = await DeliveryStore.load(dir);
+    expect(records.length).toBeGreaterThan(5);
+    expect(records.length).toBeLessThan(100);
+    expect(records.at(-1)!.id).toBe('d099');
+    expect(records.at(-1)!.outcome?.answerStatus).toBe(200);
+    const ids = records.map((r) => r.id);
+    expect(ids).toEqual([...ids].sort());
+    expect(statSync(store.file).mode & 0o777).toBe(0o600);
+  });
+
+  it('loads a missing store as empty', async () => {
+    expect(await DeliveryStore.load(join(tmpdir(), 'idpass-none-' + Date.now()))).toEqual({ records: [], skipped: [] });
+  });
+});
+
+describe('codec', () => {
+  it('round-trips a delivery through its stored lines', () => {
+    const original = makeDelivery(verified());
+    original.forward = { url: 'http://app/hook', status: 201, answered: true, ms: 3, contentType: 'text/plain', body: Buffer.from('ok'), preview: 'ok', error: null, warning: 'w' };
+    const stored = encodeDelivery(original, 'http://app/hook');
+    const outcome = encodeOutcome(original.id, 201, original.forward);
+    const text = JSON.stringify(stored) + '\n' + JSON.stringify(outcome) + '\n';
+    const { records } = parseStoreText(text);
+    expect(records).toHaveLength(1);
+    const back = deliveryFromRecord(records[0]!, KEY);
+    expect(back.body!.equals(original.body!)).toBe(true);
+    expect(back.headers).toEqual(original.headers);
+    expect(back.classification.event).toBe(original.classification.event);
+    expect(back.verification.valid).toBe(true);
+    expect(back.answerStatus).toBe(201);
+    expect(back.forward).toMatchObject({ status: 201, preview: 'ok', warning: 'w' });
+    expect(records[0]!.forwardTo).toBe('http://app/hook');
+  });
+
+  it('reads lines written without the optional fields, and refuses ones that are not its own', () => {
+    const minimal = decodeLine({ kind: 'delivery', id: 'x', receivedAt: 't', headers: [], body: null });
+    expect(minimal).toMatchObject({ kind: 'delivery', tooLarge: true, event: null, verification: null, duplicate: false });
+    expect(decodeLine({ kind: 'delivery', id: 'x', receivedAt: 't', headers: 'nope' })).toBeNull();
+    expect(decodeLine({ kind: 'other', id: 'x' })).toBeNull();
+    expect(decodeLine([])).toBeNull();
+  });
+});
+
+describe('lookup', () => {
+  const records = parseStoreText(['aa1', 'aa2', 'b'].map((id) => JSON.stringify({ kind: 'delivery', id, receivedAt: 't', headers: [], body: '' })).join('\n')).records;
+
+  it('finds an exact id or a unique prefix', () => {
+    expect(findRecord(records, 'b').id).toBe('b');
+    expect(findRecord(records, 'aa2').id).toBe('aa2');
+  });
+
+  it('says whether nothing matched, the store is empty, or the prefix is ambiguous', () => {
+    const codeOf = (list: typeof records, id: string) => {
+      try {
+        findRecord(list, id);
+      } catch (error) {
+        return (error as RecordLookupError).code;
+      }
+    };
+    expect(codeOf(records, 'zz')).toBe('no-match');
+    expect(codeOf([], 'zz')).toBe('store-empty');
+    expect(codeOf(records, 'aa')).toBe('ambiguous');
+  });
+});
