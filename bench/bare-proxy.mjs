@@ -7,11 +7,15 @@ const target = new URL(process.argv[2]);
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 const app = express();
 app.post('/{*path}', express.raw({ type: () => true, limit: '10mb' }), (req, res) => {
-  const out = http.request(target, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': req.body.length } }, (reply) => {
-    const chunks = [];
-    reply.on('data', (c) => chunks.push(c));
-    reply.on('end', () => res.status(reply.statusCode).end(Buffer.concat(chunks)));
-  });
+  const out = http.request(
+    target,
+    { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': req.body.length } },
+    (reply) => {
+      const chunks = [];
+      reply.on('data', (c) => chunks.push(c));
+      reply.on('end', () => res.status(reply.statusCode).end(Buffer.concat(chunks)));
+    },
+  );
   out.on('error', () => res.status(502).end());
   out.end(req.body);
 });

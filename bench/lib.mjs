@@ -55,7 +55,9 @@ export async function startBare() {
 
 /** Starts the built `idpass listen --json` and returns the child with its local URL. */
 export async function startListener(home, extra = []) {
-  const child = startProcess([join(root, 'bin/idpass.js'), 'listen', '--port', '0', '--json', '--public-key', key, ...extra], { IDPASS_HOME: home });
+  const child = startProcess([join(root, 'bin/idpass.js'), 'listen', '--port', '0', '--json', '--public-key', key, ...extra], {
+    IDPASS_HOME: home,
+  });
   return { child, url: JSON.parse(await lineFrom(child)).url };
 }
 
@@ -82,10 +84,14 @@ export async function latencies(url, count, extraHeaders = {}) {
   for (let i = 0; i < count; i++) {
     const start = process.hrtime.bigint();
     await new Promise((resolve, reject) => {
-      const req = http.request(`${url}/webhook`, { method: 'POST', agent, headers: { ...headersFor(extraHeaders), token: randomUUID(), 'content-length': Buffer.byteLength(body) } }, (res) => {
-        res.resume();
-        res.on('end', resolve);
-      });
+      const req = http.request(
+        `${url}/webhook`,
+        { method: 'POST', agent, headers: { ...headersFor(extraHeaders), token: randomUUID(), 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          res.resume();
+          res.on('end', resolve);
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });

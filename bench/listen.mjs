@@ -5,7 +5,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { closeAgent, fmt, interleavedLatencies, lineFrom, load, root, startBare, startListener, startProcess, stopProcesses } from './lib.mjs';
+import {
+  closeAgent,
+  fmt,
+  interleavedLatencies,
+  lineFrom,
+  load,
+  root,
+  startBare,
+  startListener,
+  startProcess,
+  stopProcesses,
+} from './lib.mjs';
 
 const seconds = Number(process.env.SECONDS_EACH ?? 5);
 const connections = Number(process.env.CONNECTIONS ?? 50);
@@ -22,8 +33,12 @@ try {
   const bareRate = bareRun.requests.average;
   const listenRate = listenRun.requests.average;
   console.log(`throughput, ${connections} connections, ${seconds}s each (node ${process.version})`);
-  console.log(`  bare express (200 only)                ${bareRate.toFixed(0).padStart(7)} req/s          errors ${bareRun.errors + bareRun.non2xx}`);
-  console.log(`  idpass listen (verify+classify+store)  ${listenRate.toFixed(0).padStart(7)} deliveries/s   errors ${listenRun.errors + listenRun.non2xx}`);
+  console.log(
+    `  bare express (200 only)                ${bareRate.toFixed(0).padStart(7)} req/s          errors ${bareRun.errors + bareRun.non2xx}`,
+  );
+  console.log(
+    `  idpass listen (verify+classify+store)  ${listenRate.toFixed(0).padStart(7)} deliveries/s   errors ${listenRun.errors + listenRun.non2xx}`,
+  );
   console.log(`  ratio listen / bare                    ${fmt(listenRate / bareRate)}   (goal ≥ 0.60)`);
 
   const app = await startBare();
@@ -34,10 +49,14 @@ try {
   const [d2, p] = await interleavedLatencies({ url: app }, { url: proxy }, rounds);
   console.log(`forwarding latency, one request at a time, ${rounds} each, keep-alive`);
   console.log(`  direct to app           p50 ${fmt(d.p50)} ms   p99 ${fmt(d.p99)} ms`);
-  console.log(`  through idpass listen   p50 ${fmt(v.p50)} ms   p99 ${fmt(v.p99)} ms   (verify + classify + forward + NDJSON line, no store)`);
+  console.log(
+    `  through idpass listen   p50 ${fmt(v.p50)} ms   p99 ${fmt(v.p99)} ms   (verify + classify + forward + NDJSON line, no store)`,
+  );
   console.log(`  through a bare proxy    p50 ${fmt(p.p50)} ms   p99 ${fmt(p.p99)} ms   (express.raw + http forward, nothing else)`);
   console.log(`  added by idpass         p50 ${fmt(v.p50 - d.p50)} ms   p99 ${fmt(v.p99 - d.p99)} ms   (goal p50 < 1 ms)`);
-  console.log(`  added by the bare hop   p50 ${fmt(p.p50 - d2.p50)} ms   p99 ${fmt(p.p99 - d2.p99)} ms   (what any forwarding costs on this machine)`);
+  console.log(
+    `  added by the bare hop   p50 ${fmt(p.p50 - d2.p50)} ms   p99 ${fmt(p.p99 - d2.p99)} ms   (what any forwarding costs on this machine)`,
+  );
 } finally {
   closeAgent();
   stopProcesses();

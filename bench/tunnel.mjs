@@ -23,7 +23,13 @@ const home = mkdtempSync(join(tmpdir(), 'idpass-bench-'));
 try {
   startProcess(tunnelServerArgs(port));
   await new Promise((r) => setTimeout(r, 1000));
-  const { child, url: direct } = await startListener(home, ['--tunnel-host', `http://127.0.0.1:${port}`, '--subdomain', 'idpass-bench', '--no-store']);
+  const { child, url: direct } = await startListener(home, [
+    '--tunnel-host',
+    `http://127.0.0.1:${port}`,
+    '--subdomain',
+    'idpass-bench',
+    '--no-store',
+  ]);
   const up = JSON.parse(await lineFrom(child, (line) => line.includes('"tunnel-up"')));
   const tunnel = { url: `http://127.0.0.1:${port}`, headers: { host: new URL(up.url).hostname } };
 
@@ -32,15 +38,21 @@ try {
   const directRun = await load(direct, connections, seconds);
   const tunnelRun = await load(tunnel.url, connections, seconds, tunnel.headers);
   console.log(`throughput, ${connections} connections, ${seconds}s each (node ${process.version})`);
-  console.log(`  straight to idpass listen  ${directRun.requests.average.toFixed(0).padStart(7)} deliveries/s   errors ${directRun.errors + directRun.non2xx}`);
-  console.log(`  through the tunnel         ${tunnelRun.requests.average.toFixed(0).padStart(7)} deliveries/s   errors ${tunnelRun.errors + tunnelRun.non2xx}`);
+  console.log(
+    `  straight to idpass listen  ${directRun.requests.average.toFixed(0).padStart(7)} deliveries/s   errors ${directRun.errors + directRun.non2xx}`,
+  );
+  console.log(
+    `  through the tunnel         ${tunnelRun.requests.average.toFixed(0).padStart(7)} deliveries/s   errors ${tunnelRun.errors + tunnelRun.non2xx}`,
+  );
   console.log(`  ratio tunnel / direct      ${fmt(tunnelRun.requests.average / directRun.requests.average)}`);
 
   const [d, t] = await interleavedLatencies({ url: direct }, tunnel, rounds);
   console.log(`latency, one request at a time, ${rounds} each, keep-alive`);
   console.log(`  straight to idpass listen  p50 ${fmt(d.p50)} ms   p99 ${fmt(d.p99)} ms`);
   console.log(`  through the tunnel         p50 ${fmt(t.p50)} ms   p99 ${fmt(t.p99)} ms`);
-  console.log(`  ratio tunnel / direct      p50 ${fmt(t.p50 / d.p50)}×   p99 ${fmt(t.p99 / d.p99)}×   (added p50 ${fmt(t.p50 - d.p50)} ms)`);
+  console.log(
+    `  ratio tunnel / direct      p50 ${fmt(t.p50 / d.p50)}×   p99 ${fmt(t.p99 / d.p99)}×   (added p50 ${fmt(t.p50 - d.p50)} ms)`,
+  );
 } finally {
   closeAgent();
   stopProcesses();

@@ -66,7 +66,9 @@ function configure(command: Command, io: IO): void {
 
 export async function buildProgram(ctx: CommandContext, argv: string[] = []): Promise<Command> {
   const program = new Command('idpass')
-    .description('Test Identitypass (Prembly) identity-verification webhooks: receive real deliveries locally, send signed samples anywhere.')
+    .description(
+      'Test Identitypass (Prembly) identity-verification webhooks: receive real deliveries locally, send signed samples anywhere.',
+    )
     .version(packageVersion(), '-v, --version', 'print the version')
     .helpCommand(true)
     .addHelpText(
@@ -118,6 +120,7 @@ export async function run(argv: string[]): Promise<number> {
   const onSignal = () => {
     interrupts += 1;
     // A second Ctrl-C means "now": do not wait for a clean shutdown.
+    // eslint-disable-next-line no-restricted-properties -- the shim's own signal wiring
     if (interrupts > 1) process.exit(ExitCode.interrupted);
     controller.abort();
   };
@@ -125,6 +128,7 @@ export async function run(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
   // `idpass events list | head -1` closes the pipe early: that is the reader's choice, not a crash.
   const onStreamError = (error: NodeJS.ErrnoException) => {
+    // eslint-disable-next-line no-restricted-properties -- the shim's own stream wiring
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw error;
   };

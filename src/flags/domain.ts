@@ -12,10 +12,13 @@ export function parseEventPatterns(list: string, flag = '--events'): EventFilter
     return compileEventPatterns(list);
   } catch (error) {
     if (!(error instanceof EventPatternError)) throw error;
-    if (error.code === 'no-patterns') throw new ValueError(`${flag} needs at least one event name, like verification.completed or verification.*`);
+    if (error.code === 'no-patterns')
+      throw new ValueError(`${flag} needs at least one event name, like verification.completed or verification.*`);
     const close = error.facts.suggestions;
     throw new ValueError(
-      `${flag}: "${error.facts.entry}" matches no event` + (close.length ? `; did you mean ${close.join(', ')}?` : '') + ' (idpass trigger --list shows them all)',
+      `${flag}: "${error.facts.entry}" matches no event` +
+        (close.length ? `; did you mean ${close.join(', ')}?` : '') +
+        ' (idpass trigger --list shows them all)',
     );
   }
 }

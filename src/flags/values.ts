@@ -61,7 +61,8 @@ export function parseHttpUrl(text: string, flag: string): URL {
 /** A TCP port, or 0 for any free one. */
 export function parsePort(text: string): number {
   const port = Number(text);
-  if (!/^\d+$/.test(text.trim()) || port > 65535) throw new ValueError(`"${text}" is not a port: use a number from 1 to 65535, or 0 for any free port`);
+  if (!/^\d+$/.test(text.trim()) || port > 65535)
+    throw new ValueError(`"${text}" is not a port: use a number from 1 to 65535, or 0 for any free port`);
   return port;
 }
 

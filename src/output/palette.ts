@@ -21,7 +21,14 @@ export function answerTone(status: number | null): Tone {
 }
 
 /** The ink colour name for a tone; undefined leaves the terminal's own colour. */
-export const TONE_COLOURS: Record<Tone, string | undefined> = { plain: undefined, good: 'green', bad: 'red', warn: 'yellow', dim: 'gray', title: 'cyan' };
+export const TONE_COLOURS: Record<Tone, string | undefined> = {
+  plain: undefined,
+  good: 'green',
+  bad: 'red',
+  warn: 'yellow',
+  dim: 'gray',
+  title: 'cyan',
+};
 
 /** chalk painters for each tone. */
 export function painter(c: ChalkInstance): Record<Tone, (text: string) => string> {

@@ -79,7 +79,10 @@ function boundRows(state: ViewState, rows: Delivery[]): ViewState {
 
 function countNew(state: ViewState, d: Delivery): ViewState {
   const c = state.counts;
-  return { ...state, counts: { ...c, deliveries: c.deliveries + 1, invalidSignatures: c.invalidSignatures + (d.verification.valid ? 0 : 1) } };
+  return {
+    ...state,
+    counts: { ...c, deliveries: c.deliveries + 1, invalidSignatures: c.invalidSignatures + (d.verification.valid ? 0 : 1) },
+  };
 }
 
 /** Applies one fact; `rows` is the working copy of the list for this batch. */
@@ -110,7 +113,9 @@ function applyFact(state: ViewState, fact: ListenFact, rows: Delivery[]): ViewSt
       return countNew(next, d);
     }
     case 'tunnel-connecting':
-      return state.tunnel.state === 'off' || state.tunnel.state === 'connecting' ? { ...state, tunnel: { state: 'connecting', host: fact.host } } : state;
+      return state.tunnel.state === 'off' || state.tunnel.state === 'connecting'
+        ? { ...state, tunnel: { state: 'connecting', host: fact.host } }
+        : state;
     case 'tunnel-up':
       return {
         ...state,
@@ -154,7 +159,10 @@ export function reduce(state: ViewState, action: ViewAction): ViewState {
       return boundRows(next, rows);
     }
     case 'replayed':
-      return { ...boundRows(state, [...state.rows, action.delivery]), message: { text: `replayed ${action.delivery.replayOf}: the app answered ${action.delivery.answerStatus}`, tone: 'info' } };
+      return {
+        ...boundRows(state, [...state.rows, action.delivery]),
+        message: { text: `replayed ${action.delivery.replayOf}: the app answered ${action.delivery.answerStatus}`, tone: 'info' },
+      };
     case 'message':
       return { ...state, message: { text: action.text, tone: action.tone } };
     case 'key':
@@ -192,7 +200,8 @@ function onKey(state: ViewState, key: Extract<ViewAction, { type: 'key' }>['key'
         selected: -1,
         detail: false,
         dropped: 0,
-        message: { text: 'view cleared (the store keeps every delivery)', tone: 'info' } };
+        message: { text: 'view cleared (the store keeps every delivery)', tone: 'info' },
+      };
   }
 }
 

@@ -78,7 +78,10 @@ describe('idpass events (built binary, a store written by a real listener)', () 
 
     const other = await scope.receiver();
     const newKey = 'test_pk_rotated0key0abcdefg';
-    const resigned = await runCli(['events', 'resend', id, '--resign', '--scheme', 'prembly-hmac', '--public-key', newKey, '--to', other.url], { env });
+    const resigned = await runCli(
+      ['events', 'resend', id, '--resign', '--scheme', 'prembly-hmac', '--public-key', newKey, '--to', other.url],
+      { env },
+    );
     expect(resigned.code).toBe(0);
     const got = other.received[0]!;
     expect(got.body.equals(original.body)).toBe(true);
@@ -156,7 +159,18 @@ describe('idpass events (built binary, a store written by a real listener)', () 
 
     it('a corrupt line is skipped with a warning', async () => {
       const home = tempHome();
-      const good = { kind: 'delivery', v: 1, id: 'k1', receivedAt: '2026-01-01T00:00:00.000Z', method: 'POST', path: '/', headers: [], body: '', size: 0, event: 'verification.completed' };
+      const good = {
+        kind: 'delivery',
+        v: 1,
+        id: 'k1',
+        receivedAt: '2026-01-01T00:00:00.000Z',
+        method: 'POST',
+        path: '/',
+        headers: [],
+        body: '',
+        size: 0,
+        event: 'verification.completed',
+      };
       writeFileSync(join(home, 'deliveries.ndjson'), `{"kind":"deliv\n${JSON.stringify(good)}\n`);
       const res = await runCli(['events', 'list', '--json'], { env: { IDPASS_HOME: home } });
       expect(res.code).toBe(0);
@@ -183,14 +197,32 @@ describe('idpass verify (built binary)', () => {
   writeFileSync(file, body);
 
   it('exits 0 for a valid signature and explains the result', async () => {
-    const res = await runCli(['verify', '--body', file, '--header', `x-prembly-signature: ${hmac(body)}`, '--header', 'token: abc', '--public-key', KEY]);
+    const res = await runCli([
+      'verify',
+      '--body',
+      file,
+      '--header',
+      `x-prembly-signature: ${hmac(body)}`,
+      '--header',
+      'token: abc',
+      '--public-key',
+      KEY,
+    ]);
     expect(res.code).toBe(0);
     expect(res.stdout).toContain('✔ valid (prembly-hmac)');
     expect(res.stdout).toContain('NOT-VERIFIED  response_code 01 (record not found)');
   });
 
   it('exits 1 for a wrong signature, a changed body, or a missing signature header', async () => {
-    const wrong = await runCli(['verify', '--body', file, '-H', `X-Prembly-Signature: ${hmac(body, 'test_pk_other0key0aaaa')}`, '--public-key', KEY]);
+    const wrong = await runCli([
+      'verify',
+      '--body',
+      file,
+      '-H',
+      `X-Prembly-Signature: ${hmac(body, 'test_pk_other0key0aaaa')}`,
+      '--public-key',
+      KEY,
+    ]);
     expect(wrong.code).toBe(1);
     expect(wrong.stdout).toContain('✘ invalid (prembly-hmac)');
     const unsigned = await runCli(['verify', '--body', file, '--header', 'token: abc', '--public-key', KEY, '--json']);
@@ -199,7 +231,9 @@ describe('idpass verify (built binary)', () => {
   });
 
   it('reads the body from stdin with --body -', async () => {
-    const res = await runCli(['verify', '--body', '-', '--header', `x-prembly-signature: ${hmac(body)}`, '--public-key', KEY], { input: body });
+    const res = await runCli(['verify', '--body', '-', '--header', `x-prembly-signature: ${hmac(body)}`, '--public-key', KEY], {
+      input: body,
+    });
     expect(res.code).toBe(0);
   });
 

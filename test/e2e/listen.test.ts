@@ -12,18 +12,42 @@ import { readStoreLines, storedDeliveries } from '../helpers/store.js';
 
 const KEY = 'test_pk_listen0e2e0key0mnop';
 const hmac = (body: string | Buffer, key = KEY) => createHmac('sha256', key).update(body).digest('base64');
-const BODY = JSON.stringify({ status: true, response_code: '00', verification: { status: 'VERIFIED', reference: 'ref-1' }, endpoint_name: 'BVN Basic', data: { bvn: '22200000001', firstName: 'ADA', phoneNumber1: '08000000001' } });
-const signed = (body = BODY, token = `tok-${Math.random()}`) => ({ 'content-type': 'application/json', 'x-prembly-signature': hmac(body), token });
+const BODY = JSON.stringify({
+  status: true,
+  response_code: '00',
+  verification: { status: 'VERIFIED', reference: 'ref-1' },
+  endpoint_name: 'BVN Basic',
+  data: { bvn: '22200000001', firstName: 'ADA', phoneNumber1: '08000000001' },
+});
+const signed = (body = BODY, token = `tok-${Math.random()}`) => ({
+  'content-type': 'application/json',
+  'x-prembly-signature': hmac(body),
+  token,
+});
 
 const scope = testScope();
-const listen = (args: string[] = [], options: Parameters<typeof startListen>[1] = {}): Promise<RunningListen> => scope.listen(['--public-key', KEY, ...args], options);
+const listen = (args: string[] = [], options: Parameters<typeof startListen>[1] = {}): Promise<RunningListen> =>
+  scope.listen(['--public-key', KEY, ...args], options);
 const receiver = scope.receiver;
 
 describe('idpass listen (built binary, real processes on loopback)', () => {
   it('trigger → listen --forward-to → app: byte-identical bodies, headers kept, every delivery explained and stored', async () => {
     const app = await receiver();
     const l = await listen(['--forward-to', app.url]);
-    const res = await runCli(['trigger', 'verification.completed', '--pending-first', '--delay', '50ms', '--scheme', 'prembly-hmac', '--public-key', KEY, '--to', `${l.url}/webhook`, '--json']);
+    const res = await runCli([
+      'trigger',
+      'verification.completed',
+      '--pending-first',
+      '--delay',
+      '50ms',
+      '--scheme',
+      'prembly-hmac',
+      '--public-key',
+      KEY,
+      '--to',
+      `${l.url}/webhook`,
+      '--json',
+    ]);
     expect(res.code).toBe(0);
     const [pending, final] = await l.waitForDeliveries(2);
     expect(app.received).toHaveLength(2);
@@ -38,8 +62,22 @@ describe('idpass listen (built binary, real processes on loopback)', () => {
       expect(Buffer.from(record.body, 'base64').equals(app.received[i]!.body)).toBe(true);
       expect(record.headers.find(([n]: [string]) => n.toLowerCase() === 'token')[1]).toBe(app.received[i]!.headers.token);
     });
-    expect(pending).toMatchObject({ event: 'verification.pending', identityStatus: 'PENDING', responseCode: '02', retry: false, signature: { valid: true, scheme: 'prembly-hmac', weak: false } });
-    expect(final).toMatchObject({ event: 'verification.completed', identityStatus: 'VERIFIED', responseCode: '00', responseMeaning: 'success', product: 'BVN Basic', retry: true, forward: { status: 200, answered: true, warning: null } });
+    expect(pending).toMatchObject({
+      event: 'verification.pending',
+      identityStatus: 'PENDING',
+      responseCode: '02',
+      retry: false,
+      signature: { valid: true, scheme: 'prembly-hmac', weak: false },
+    });
+    expect(final).toMatchObject({
+      event: 'verification.completed',
+      identityStatus: 'VERIFIED',
+      responseCode: '00',
+      responseMeaning: 'success',
+      product: 'BVN Basic',
+      retry: true,
+      forward: { status: 200, answered: true, warning: null },
+    });
     expect(final!.reference).toBe(pending!.reference);
     const outcomes = readStoreLines(l.home).filter((x) => x.kind === 'outcome');
     expect(outcomes.map((o) => o.forward.status)).toEqual([200, 200]);
@@ -60,8 +98,16 @@ describe('idpass listen (built binary, real processes on loopback)', () => {
     await postRaw(l.url, BODY, { 'content-type': 'application/json', 'x-prembly-signature': hmac(BODY, 'test_pk_other'), token: 'b' });
     await postRaw(l.url, BODY, { 'content-type': 'application/json', 'x-prembly-signature': truncated, token: 'c' });
     await postRaw(l.url, BODY.replace('ADA', 'EVE'), { 'content-type': 'application/json', 'x-prembly-signature': hmac(BODY), token: 'd' });
-    await postRaw(l.url, BODY, { 'content-type': 'application/json', 'x-identitypass-signature': Buffer.from('test_pk_someone0else0abcd').toString('base64'), token: 'e' });
-    await postRaw(l.url, BODY, { 'content-type': 'application/json', 'X-IdentityPass-Signature': Buffer.from(KEY).toString('base64'), token: 'f' });
+    await postRaw(l.url, BODY, {
+      'content-type': 'application/json',
+      'x-identitypass-signature': Buffer.from('test_pk_someone0else0abcd').toString('base64'),
+      token: 'e',
+    });
+    await postRaw(l.url, BODY, {
+      'content-type': 'application/json',
+      'X-IdentityPass-Signature': Buffer.from(KEY).toString('base64'),
+      token: 'f',
+    });
     const ds = await l.waitForDeliveries(6);
     expect(ds.map((d) => (d.signature as { reason: string }).reason)).toEqual([
       'missing-signature',
@@ -157,7 +203,9 @@ describe('idpass listen (built binary, real processes on loopback)', () => {
     const l = await listen();
     await new Promise<void>((resolve) => {
       const socket = net.connect(l.port, '127.0.0.1', () => {
-        socket.write('POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"status": true, "da');
+        socket.write(
+          'POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"status": true, "da',
+        );
         setTimeout(() => {
           socket.destroy();
           resolve();
@@ -202,7 +250,18 @@ describe('idpass listen (built binary, real processes on loopback)', () => {
 
   it('skips a corrupt line in an existing store with a warning and keeps appending', async () => {
     const home = tempHome();
-    const good = JSON.stringify({ kind: 'delivery', v: 1, id: 'old-1', receivedAt: new Date().toISOString(), method: 'POST', path: '/', headers: [], body: '', size: 0, verification: { token: 'old-token' } });
+    const good = JSON.stringify({
+      kind: 'delivery',
+      v: 1,
+      id: 'old-1',
+      receivedAt: new Date().toISOString(),
+      method: 'POST',
+      path: '/',
+      headers: [],
+      body: '',
+      size: 0,
+      verification: { token: 'old-token' },
+    });
     writeFileSync(join(home, 'deliveries.ndjson'), `${good}\n{"kind":"delivery","id":"trunc\n`);
     const l = await listen([], { home });
     await l.waitForStderr(/1 unreadable line \(line 2\)/);

@@ -40,7 +40,10 @@ describe('the live view in a real terminal (tmux)', () => {
     const sent = await runCli(['trigger', 'verification.completed', '--pending-first', '--delay', '50ms', '--to', url]);
     expect(sent.code).toBe(0);
     // rows appear on arrival; wait until the app's answer to the second one is in too
-    const screen = await term.waitFor((s) => s.includes('deliveries 2') && /VERIFIED 00\s+✔ weak\s+200 \d+ms/.test(s), 'two answered deliveries');
+    const screen = await term.waitFor(
+      (s) => s.includes('deliveries 2') && /VERIFIED 00\s+✔ weak\s+200 \d+ms/.test(s),
+      'two answered deliveries',
+    );
     expect(screen).toMatch(/verification\.pending\s+PENDING 02/);
     expect(screen).toMatch(/verification\.completed\s+VERIFIED 00\s+✔ weak\s+200 \d+ms\s+retry/);
     expect(screen).toContain('local http://127.0.0.1:');
@@ -73,7 +76,10 @@ describe('the live view in a real terminal (tmux)', () => {
     await runCli(['trigger', 'verification.failed', '--product', 'voters-card', '--to', url]);
     await term.waitFor((s) => s.includes('deliveries 1'), 'one delivery');
     term.resize(60);
-    const narrow = await term.waitFor((s) => s.split('\n').some((l) => /verification\.failed\s+NOT-VERIFIED 01/.test(l)) && !s.includes('ref '), 'the narrow layout');
+    const narrow = await term.waitFor(
+      (s) => s.split('\n').some((l) => /verification\.failed\s+NOT-VERIFIED 01/.test(l)) && !s.includes('ref '),
+      'the narrow layout',
+    );
     for (const line of narrow.split('\n')) expect(line.length).toBeLessThanOrEqual(60);
     expect(narrow.split('\n').filter((l) => l.includes('verification.failed'))).toHaveLength(1);
     term.keys('C-c');

@@ -19,15 +19,28 @@ function writeConsumer(project: string, tarball: string): void {
   const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, Record<string, unknown>> };
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
   const root = lock.packages['']!;
-  const integrity = `sha512-${createHash('sha512').update(readFileSync(join(project, tarball))).digest('base64')}`;
+  const integrity = `sha512-${createHash('sha512')
+    .update(readFileSync(join(project, tarball)))
+    .digest('base64')}`;
   const packages: Record<string, unknown> = {
     '': { name: 'consumer', dependencies: { idpass: `file:${tarball}` } },
-    'node_modules/idpass': { version: pkg.version, resolved: `file:${tarball}`, integrity, license: root.license, dependencies: root.dependencies, bin: root.bin, engines: root.engines },
+    'node_modules/idpass': {
+      version: pkg.version,
+      resolved: `file:${tarball}`,
+      integrity,
+      license: root.license,
+      dependencies: root.dependencies,
+      bin: root.bin,
+      engines: root.engines,
+    },
   };
   for (const [path, entry] of Object.entries(lock.packages)) {
     if (path && !entry.dev && !entry.devOptional) packages[path] = entry;
   }
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { idpass: `file:${tarball}` } }));
+  writeFileSync(
+    join(project, 'package.json'),
+    JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { idpass: `file:${tarball}` } }),
+  );
   writeFileSync(join(project, 'package-lock.json'), JSON.stringify({ name: 'consumer', lockfileVersion: 3, requires: true, packages }));
 }
 
@@ -60,7 +73,14 @@ console.log(JSON.stringify({ good: good.valid, bad: bad.valid, event: classify(J
 `,
     );
     const check = await run('node', ['check.mjs'], { cwd: project });
-    expect(JSON.parse(check.stdout)).toEqual({ good: true, bad: false, event: 'verification.completed', middleware: 'function', listener: 'function', trigger: 'function' });
+    expect(JSON.parse(check.stdout)).toEqual({
+      good: true,
+      bad: false,
+      event: 'verification.completed',
+      middleware: 'function',
+      listener: 'function',
+      trigger: 'function',
+    });
 
     // the tree a user gets: no axios older than 1.x (npm overrides would not reach it)
     const tree = await run('npm', ['ls', 'axios', '--all', '--json'], { cwd: project });

@@ -30,7 +30,17 @@ function strictAnswer() {
 describe('idpass trigger (built binary, real loopback receiver)', () => {
   it('delivers a correctly signed verification.completed and exits 0', async () => {
     const r = await receiver();
-    const res = await runCli(['trigger', 'verification.completed', '--to', r.url, '--scheme', 'prembly-hmac', '--public-key', KEY, '--json']);
+    const res = await runCli([
+      'trigger',
+      'verification.completed',
+      '--to',
+      r.url,
+      '--scheme',
+      'prembly-hmac',
+      '--public-key',
+      KEY,
+      '--json',
+    ]);
     expect(res.code).toBe(0);
     expect(r.received).toHaveLength(1);
     const got = r.received[0]!;
@@ -49,7 +59,10 @@ describe('idpass trigger (built binary, real loopback receiver)', () => {
   it('signs with the static schemes: the base64 public key in the right header', async () => {
     const r = await receiver();
     expect((await runCli(['trigger', 'verification.failed', '--to', r.url, '--public-key', KEY])).code).toBe(0);
-    expect((await runCli(['trigger', 'verification.failed', '--to', r.url, '--scheme', 'prembly-legacy'], { env: { IDPASS_PUBLIC_KEY: KEY } })).code).toBe(0);
+    expect(
+      (await runCli(['trigger', 'verification.failed', '--to', r.url, '--scheme', 'prembly-legacy'], { env: { IDPASS_PUBLIC_KEY: KEY } }))
+        .code,
+    ).toBe(0);
     const [original, legacy] = r.received;
     expect(original!.headers['x-identitypass-signature']).toBe(Buffer.from(KEY).toString('base64'));
     expect(original!.headers['x-prembly-signature']).toBeUndefined();
@@ -69,7 +82,18 @@ describe('idpass trigger (built binary, real loopback receiver)', () => {
 
   it('sends pending then the final result with one reference and is_callback_retry', async () => {
     const r = await receiver();
-    const res = await runCli(['trigger', 'verification.completed', '--pending-first', '--delay', '200ms', '--to', r.url, '--product', 'passport', '--json']);
+    const res = await runCli([
+      'trigger',
+      'verification.completed',
+      '--pending-first',
+      '--delay',
+      '200ms',
+      '--to',
+      r.url,
+      '--product',
+      'passport',
+      '--json',
+    ]);
     expect(res.code).toBe(0);
     expect(r.received).toHaveLength(2);
     const [pending, final] = r.received.map(bodyOf);
@@ -88,7 +112,18 @@ describe('idpass trigger (built binary, real loopback receiver)', () => {
 
   it('applies --set and --unset, and sends --data as the file holds it', async () => {
     const r = await receiver();
-    const set = await runCli(['trigger', 'verification.completed', '--to', r.url, '--set', 'data.firstName=Grace', '--set', 'data.age=37', '--unset', 'session']);
+    const set = await runCli([
+      'trigger',
+      'verification.completed',
+      '--to',
+      r.url,
+      '--set',
+      'data.firstName=Grace',
+      '--set',
+      'data.age=37',
+      '--unset',
+      'session',
+    ]);
     expect(set.code).toBe(0);
     const body = bodyOf(r.received[0]!);
     expect(body.data.firstName).toBe('Grace');
@@ -99,7 +134,19 @@ describe('idpass trigger (built binary, real loopback receiver)', () => {
     const file = join(dir, 'body.json');
     const raw = '{\n  "status": true,\n  "verification": {"status": "VERIFIED", "reference": "file-ref"}\n}\n';
     writeFileSync(file, raw);
-    const data = await runCli(['trigger', 'verification.completed', '--to', r.url, '--data', file, '--scheme', 'prembly-hmac', '--public-key', KEY, '--json']);
+    const data = await runCli([
+      'trigger',
+      'verification.completed',
+      '--to',
+      r.url,
+      '--data',
+      file,
+      '--scheme',
+      'prembly-hmac',
+      '--public-key',
+      KEY,
+      '--json',
+    ]);
     expect(data.code).toBe(0);
     expect(r.received[1]!.body.toString('utf8')).toBe(raw);
     expect(r.received[1]!.headers['x-prembly-signature']).toBe(hmacOf(Buffer.from(raw)));
@@ -149,7 +196,16 @@ describe('idpass trigger (built binary, real loopback receiver)', () => {
 
   it('does not send the final delivery when the receiver cannot be reached', async () => {
     const port = await freePort();
-    const res = await runCli(['trigger', 'verification.completed', '--pending-first', '--delay', '10ms', '--to', `http://127.0.0.1:${port}/`, '--json']);
+    const res = await runCli([
+      'trigger',
+      'verification.completed',
+      '--pending-first',
+      '--delay',
+      '10ms',
+      '--to',
+      `http://127.0.0.1:${port}/`,
+      '--json',
+    ]);
     expect(res.code).toBe(3);
     expect(jsonLines(res.stdout)).toHaveLength(1);
     expect(res.stderr).toContain('1 not sent');
@@ -166,7 +222,19 @@ describe('idpass trigger (built binary, real loopback receiver)', () => {
   describe('--tamper', () => {
     it.each(['signature', 'body', 'missing-signature', 'replay'])('%s: exits 0 when a strict receiver refuses it', async (kind) => {
       const r = await receiver(strictAnswer());
-      const res = await runCli(['trigger', 'verification.completed', '--tamper', kind, '--to', r.url, '--scheme', 'prembly-hmac', '--public-key', KEY, '--json']);
+      const res = await runCli([
+        'trigger',
+        'verification.completed',
+        '--tamper',
+        kind,
+        '--to',
+        r.url,
+        '--scheme',
+        'prembly-hmac',
+        '--public-key',
+        KEY,
+        '--json',
+      ]);
       expect(res.code).toBe(0);
       const lines = jsonLines(res.stdout);
       expect(lines.at(-1)!.status).toBeGreaterThanOrEqual(400);
@@ -189,7 +257,20 @@ describe('idpass trigger (built binary, real loopback receiver)', () => {
 
     it('honours --expect-status for the tampered delivery', async () => {
       const r = await receiver(strictAnswer());
-      const res = await runCli(['trigger', 'verification.completed', '--tamper', 'signature', '--expect-status', '403', '--to', r.url, '--scheme', 'prembly-hmac', '--public-key', KEY]);
+      const res = await runCli([
+        'trigger',
+        'verification.completed',
+        '--tamper',
+        'signature',
+        '--expect-status',
+        '403',
+        '--to',
+        r.url,
+        '--scheme',
+        'prembly-hmac',
+        '--public-key',
+        KEY,
+      ]);
       expect(res.code).toBe(1);
       expect(res.stdout).toContain('401 expected 403');
     });
@@ -246,7 +327,22 @@ describe('idpass trigger (built binary, real loopback receiver)', () => {
     expect(version).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
     const help = await runCli(['trigger', '--help']);
     expect(help.code).toBe(0);
-    for (const flag of ['--to', '--product', '--set', '--unset', '--data', '--pending-first', '--delay', '--tamper', '--expect-status', '--timeout', '--json', '--list', '--public-key', '--scheme']) {
+    for (const flag of [
+      '--to',
+      '--product',
+      '--set',
+      '--unset',
+      '--data',
+      '--pending-first',
+      '--delay',
+      '--tamper',
+      '--expect-status',
+      '--timeout',
+      '--json',
+      '--list',
+      '--public-key',
+      '--scheme',
+    ]) {
       expect(help.stdout).toContain(flag);
     }
   });

@@ -9,7 +9,11 @@ import { TunnelServer, viaTunnel } from '../helpers/tunnel-server.js';
 
 const KEY = 'test_pk_tunnel0e2e0key0qrst';
 const hmac = (body: string | Buffer) => createHmac('sha256', KEY).update(body).digest('base64');
-const signed = (body: string | Buffer, token = `tok-${Math.random()}`) => ({ 'content-type': 'application/json', 'x-prembly-signature': hmac(body), token });
+const signed = (body: string | Buffer, token = `tok-${Math.random()}`) => ({
+  'content-type': 'application/json',
+  'x-prembly-signature': hmac(body),
+  token,
+});
 
 let server: TunnelServer;
 
@@ -37,12 +41,19 @@ describe('the tunnel (a real localtunnel server on loopback)', () => {
     expect(l.stderr()).toContain('http://idpass-e2e-one.localhost/webhook');
 
     // a large body with multi-byte characters, so chunk boundaries fall inside characters
-    const body = JSON.stringify({ verification: { status: 'VERIFIED', reference: 'tun-1' }, data: { firstName: 'Ọláńrewájú', notes: 'ẹ̀ 🙂 '.repeat(20_000) } });
+    const body = JSON.stringify({
+      verification: { status: 'VERIFIED', reference: 'tun-1' },
+      data: { firstName: 'Ọláńrewájú', notes: 'ẹ̀ 🙂 '.repeat(20_000) },
+    });
     const { url, host } = viaTunnel(server, String(up.url));
     const reply = await postRaw(url, body, { ...signed(body), host });
     expect(reply.status).toBe(200);
     const [d] = await l.waitForDeliveries(1);
-    expect(d).toMatchObject({ event: 'verification.completed', signature: { valid: true, scheme: 'prembly-hmac' }, forward: { status: 200 } });
+    expect(d).toMatchObject({
+      event: 'verification.completed',
+      signature: { valid: true, scheme: 'prembly-hmac' },
+      forward: { status: 200 },
+    });
     expect(app.received).toHaveLength(1);
     expect(app.received[0]!.body.equals(Buffer.from(body))).toBe(true);
     expect(Buffer.from(storedDeliveries(l.home)[0]!.body, 'base64').equals(Buffer.from(body))).toBe(true);
@@ -117,7 +128,14 @@ describe('the tunnel (a real localtunnel server on loopback)', () => {
   });
 
   it('answers 502 through the tunnel when the app behind it is down, instead of hanging', async () => {
-    const l = await listen(['--tunnel-host', server.url, '--subdomain', 'idpass-e2e-appdown', '--forward-to', `http://127.0.0.1:${await freePort()}/hook`]);
+    const l = await listen([
+      '--tunnel-host',
+      server.url,
+      '--subdomain',
+      'idpass-e2e-appdown',
+      '--forward-to',
+      `http://127.0.0.1:${await freePort()}/hook`,
+    ]);
     const up = await tunnelUp(l);
     const body = JSON.stringify({ verification: { status: 'VERIFIED' } });
     const { url, host } = viaTunnel(server, String(up.url));

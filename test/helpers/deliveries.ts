@@ -6,7 +6,10 @@ export const KEY = 'test_pk_view0test0key0uvwx';
 let n = 0;
 
 /** A delivery as the listener would describe it, built with the real signing and classification. */
-export function makeDelivery(body: unknown, options: { scheme?: Scheme; key?: string; forward?: Delivery['forward']; extra?: Partial<Delivery> } = {}): Delivery {
+export function makeDelivery(
+  body: unknown,
+  options: { scheme?: Scheme; key?: string; forward?: Delivery['forward']; extra?: Partial<Delivery> } = {},
+): Delivery {
   const bytes = Buffer.from(JSON.stringify(body));
   const { headers } = sign({ body: bytes, publicKey: options.key ?? KEY, scheme: options.scheme ?? 'prembly-hmac' });
   n += 1;
@@ -41,5 +44,16 @@ export const verified = (ref = 'ref-verified-1') => ({
   data: { bvn: '22200000001', firstName: 'ADA' },
   verification: { status: 'VERIFIED', reference: ref },
 });
-export const notVerified = () => ({ status: false, response_code: '01', endpoint_name: 'NIN Basic', data: {}, verification: { status: 'NOT-VERIFIED', reference: 'ref-failed-1' } });
-export const pending = () => ({ status: false, response_code: '02', data: {}, verification: { status: 'PENDING', reference: 'ref-pending-1' } });
+export const notVerified = () => ({
+  status: false,
+  response_code: '01',
+  endpoint_name: 'NIN Basic',
+  data: {},
+  verification: { status: 'NOT-VERIFIED', reference: 'ref-failed-1' },
+});
+export const pending = () => ({
+  status: false,
+  response_code: '02',
+  data: {},
+  verification: { status: 'PENDING', reference: 'ref-pending-1' },
+});

@@ -27,7 +27,10 @@ export function tempHome(): string {
 }
 
 /** Starts the built `idpass listen --json --port 0` and waits for its ready line. */
-export async function startListen(args: string[] = [], options: { home?: string; env?: Record<string, string> } = {}): Promise<RunningListen> {
+export async function startListen(
+  args: string[] = [],
+  options: { home?: string; env?: Record<string, string> } = {},
+): Promise<RunningListen> {
   const home = options.home ?? tempHome();
   // hermetic by default: a test that wants a tunnel names its own tunnel server
   const tunnel = args.includes('--tunnel-host') ? [] : ['--no-tunnel'];
@@ -67,12 +70,13 @@ export async function startListen(args: string[] = [], options: { home?: string;
         done();
         reject(new Error(`timed out waiting for ${what}\nstdout:\n${out}\nstderr:\n${err}`));
       }, timeoutMs);
-      const onExit = () => setTimeout(() => {
-        if (check() === undefined) {
-          done();
-          reject(new Error(`listen exited while waiting for ${what}\nstdout:\n${out}\nstderr:\n${err}`));
-        }
-      }, 50);
+      const onExit = () =>
+        setTimeout(() => {
+          if (check() === undefined) {
+            done();
+            reject(new Error(`listen exited while waiting for ${what}\nstdout:\n${out}\nstderr:\n${err}`));
+          }
+        }, 50);
       const done = () => {
         clearTimeout(timer);
         const i = waiters.indexOf(tryNow);
@@ -103,7 +107,8 @@ export async function startListen(args: string[] = [], options: { home?: string;
         timeoutMs,
         `${count} deliveries`,
       ),
-    waitForStderr: (pattern, timeoutMs = 10_000) => waitUntil(() => (pattern.test(err) ? err : undefined), timeoutMs, `stderr to match ${pattern}`),
+    waitForStderr: (pattern, timeoutMs = 10_000) =>
+      waitUntil(() => (pattern.test(err) ? err : undefined), timeoutMs, `stderr to match ${pattern}`),
     stop: (signal = 'SIGINT') => {
       if (child.exitCode === null) child.kill(signal);
       return exited;

@@ -62,16 +62,25 @@ export async function freePort(): Promise<number> {
 }
 
 /** POSTs exact bytes with exact headers and returns the status and reply text. */
-export function postRaw(url: string, body: string | Buffer, headers: Record<string, string> = {}, agent?: http.Agent): Promise<{ status: number; text: string }> {
+export function postRaw(
+  url: string,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+  agent?: http.Agent,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const data = Buffer.isBuffer(body) ? body : Buffer.from(body);
-    const req = http.request(url, { method: 'POST', headers: { 'content-length': String(data.length), ...headers }, agent: agent ?? false }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      url,
+      { method: 'POST', headers: { 'content-length': String(data.length), ...headers }, agent: agent ?? false },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(data);
   });

@@ -5,7 +5,10 @@ export class Terminal {
   private readonly socket = `idpass-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   private readonly session = 'main';
 
-  constructor(private readonly width = 120, private readonly height = 32) {}
+  constructor(
+    private readonly width = 120,
+    private readonly height = 32,
+  ) {}
 
   private tmux(...args: string[]): string {
     return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });

@@ -5,7 +5,6 @@ import { tunnelServerArgs } from './lt-server-args.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-
 const spawned = new Set<ChildProcess>();
 // whatever happens to the test run, no server outlives it
 process.on('exit', () => {
@@ -49,10 +48,13 @@ export class TunnelServer {
 
   private ready(): Promise<boolean> {
     return new Promise((resolve) => {
-      const req = http.get({ host: '127.0.0.1', port: this.port, path: '/api/status', headers: { host: `localhost:${this.port}` }, timeout: 1000 }, (res) => {
-        res.resume();
-        resolve(res.statusCode === 200);
-      });
+      const req = http.get(
+        { host: '127.0.0.1', port: this.port, path: '/api/status', headers: { host: `localhost:${this.port}` }, timeout: 1000 },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode === 200);
+        },
+      );
       req.on('error', () => resolve(false));
       req.on('timeout', () => req.destroy());
     });

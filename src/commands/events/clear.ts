@@ -17,7 +17,11 @@ export async function runClear(options: ClearOptions, io: IO): Promise<number> {
     return ExitCode.ok;
   }
   if (!options.yes) {
-    if (!io.stdin.isTTY) throw new UsageError(`refusing to delete ${records.length} recorded deliveries without --yes (not on a terminal)`, 'run idpass events clear --yes');
+    if (!io.stdin.isTTY)
+      throw new UsageError(
+        `refusing to delete ${records.length} recorded deliveries without --yes (not on a terminal)`,
+        'run idpass events clear --yes',
+      );
     const { createInterface } = await import('node:readline/promises');
     const rl = createInterface({ input: io.stdin, output: io.stderr });
     const answer = await rl.question(`Delete ${records.length} recorded deliveries in ${file}? [y/N] `);

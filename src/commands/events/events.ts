@@ -21,7 +21,9 @@ export function createEventsCommand(ctx: CommandContext): Command {
   const list = new Command('list')
     .description('list recorded deliveries, newest first')
     .addOption(new Option('--limit <n>', 'how many').default(20).argParser(argParser(parseCount)))
-    .addOption(new Option('--event <pattern>', 'only these events (names or globs like verification.*)').argParser(argParser(eventPattern)));
+    .addOption(
+      new Option('--event <pattern>', 'only these events (names or globs like verification.*)').argParser(argParser(eventPattern)),
+    );
   addOutputOptions(list).action(async (flags: ListOptions) => {
     ctx.exitCode = await (await import('./list.js')).runList(flags, ctx.io);
   });
@@ -37,16 +39,26 @@ export function createEventsCommand(ctx: CommandContext): Command {
   const resend = new Command('resend')
     .description('send a recorded delivery again: its original bytes and headers, or re-signed with --resign')
     .argument('<id>', 'delivery id, or enough of its start to be unique')
-    .addOption(new Option('-t, --to <url>', 'where to send it (default: where listen forwarded it)').argParser(argParser((t) => parseHttpUrl(t, '--to'))))
+    .addOption(
+      new Option('-t, --to <url>', 'where to send it (default: where listen forwarded it)').argParser(
+        argParser((t) => parseHttpUrl(t, '--to')),
+      ),
+    )
     .option('--resign', 'a fresh token and signature under --public-key and --scheme')
-    .addOption(new Option('--expect-status <code>', 'status the receiver must answer (default 200)').argParser(argParser(parseStatusExpectation)))
-    .addOption(new Option('--timeout <duration>', 'how long to wait for the reply').default(10_000, '10s').argParser(argParser(parseDuration)));
+    .addOption(
+      new Option('--expect-status <code>', 'status the receiver must answer (default 200)').argParser(argParser(parseStatusExpectation)),
+    )
+    .addOption(
+      new Option('--timeout <duration>', 'how long to wait for the reply').default(10_000, '10s').argParser(argParser(parseDuration)),
+    );
   addSharedOptions(resend).action(async (id: string, flags: Omit<ResendOptions, 'keyGiven'>, self: Command) => {
     const keyGiven = self.getOptionValueSource('publicKey') !== 'default' || self.getOptionValueSource('scheme') !== 'default';
     ctx.exitCode = await (await import('./resend.js')).runResend(id, { ...flags, keyGiven }, ctx.io);
   });
 
-  const clear = new Command('clear').description('delete every recorded delivery').option('--yes', 'do not ask (required when not on a terminal)');
+  const clear = new Command('clear')
+    .description('delete every recorded delivery')
+    .option('--yes', 'do not ask (required when not on a terminal)');
   addOutputOptions(clear, { json: false }).action(async (flags: ClearOptions) => {
     ctx.exitCode = await (await import('./clear.js')).runClear(flags, ctx.io);
   });

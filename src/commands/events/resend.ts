@@ -56,6 +56,12 @@ export async function runResend(id: string, options: ResendOptions, io: IO): Pro
       },
     ],
     to,
-    { io, json: Boolean(options.json), color: options.color, timeoutMs: options.timeout, intro: `Resending ${record.id} to ${to.href} (${how})` },
+    {
+      io,
+      json: Boolean(options.json),
+      color: options.color,
+      timeoutMs: options.timeout,
+      intro: `Resending ${record.id} to ${to.href} (${how})`,
+    },
   );
 }

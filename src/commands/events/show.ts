@@ -19,7 +19,15 @@ export async function runShow(id: string, options: ShowOptions, io: IO): Promise
     const { headerValue } = await import('../../output/render/detail.js');
     // signature values (a static one is the public key in base64) and the raw body only with --show-pii
     const headers = showPii ? record.headers : record.headers.map(([name, value]) => [name, headerValue(name, value)]);
-    writeLine(io.stdout, JSON.stringify({ ...deliveryJson(delivery, showPii), headers, forwardTo: record.forwardTo, ...(showPii ? { rawBody: record.body } : {}) }));
+    writeLine(
+      io.stdout,
+      JSON.stringify({
+        ...deliveryJson(delivery, showPii),
+        headers,
+        forwardTo: record.forwardTo,
+        ...(showPii ? { rawBody: record.body } : {}),
+      }),
+    );
     return ExitCode.ok;
   }
   const { detailLines } = await import('../../output/render/detail.js');

@@ -10,7 +10,9 @@ export async function loadStore(io: IO) {
   const { records, skipped } = await DeliveryStore.load(dir);
   if (skipped.length) {
     const lines = `line ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', …' : ''}`;
-    io.stderr.write(`warning: skipped ${skipped.length} unreadable line${skipped.length > 1 ? 's' : ''} in ${dir}/${STORE_FILE} (${lines})\n`);
+    io.stderr.write(
+      `warning: skipped ${skipped.length} unreadable line${skipped.length > 1 ? 's' : ''} in ${dir}/${STORE_FILE} (${lines})\n`,
+    );
   }
   return { dir, file: `${dir}/${STORE_FILE}`, records };
 }
@@ -27,6 +29,9 @@ export async function lookup(id: string, io: IO): Promise<{ record: DeliveryReco
       const ids = error.matches.slice(0, 5).map((r) => `${r.id} (${r.event ?? 'unrecognised'})`);
       throw new UsageError(`${error.message}: ${ids.join(', ')}${error.matches.length > 5 ? ', …' : ''}`, 'give more of the id');
     }
-    throw new UsageError(error.message, error.code === 'store-empty' ? 'run idpass listen and send it a delivery first' : 'idpass events list shows the recorded ids');
+    throw new UsageError(
+      error.message,
+      error.code === 'store-empty' ? 'run idpass listen and send it a delivery first' : 'idpass events list shows the recorded ids',
+    );
   }
 }

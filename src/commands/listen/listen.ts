@@ -42,12 +42,29 @@ export function createListenCommand(ctx: CommandContext): Command {
       'Receive Identitypass deliveries on a local listener (and a public tunnel to it): check each signature, explain the verification result, forward the exact request to your app and record every delivery.\n' +
         'Exit codes: 0 stopped cleanly or --wait-for met, 1 --wait-for timed out, 2 bad usage, 130 interrupted while waiting.',
     )
-    .addOption(new Option('-p, --port <n>', 'local port; 0 picks a free one').env('IDPASS_PORT').default(DEFAULT_PORT).argParser(argParser(parsePort)))
+    .addOption(
+      new Option('-p, --port <n>', 'local port; 0 picks a free one')
+        .env('IDPASS_PORT')
+        .default(DEFAULT_PORT)
+        .argParser(argParser(parsePort)),
+    )
     .addOption(new Option('--host <addr>', 'bind address').default(DEFAULT_HOST))
-    .addOption(new Option('-f, --forward-to <url>', 'forward every delivery to your app at this URL').argParser(argParser((t) => parseHttpUrl(t, '--forward-to'))))
-    .addOption(new Option('--forward-timeout <duration>', 'how long to wait for the app').default(10_000, '10s').argParser(argParser(parseDuration)))
-    .addOption(new Option('--events <list>', 'only these events (comma-separated; globs like verification.*)').argParser(argParser(patterns('--events'))))
-    .addOption(new Option('--max-body <size>', 'larger deliveries get 413').default(10 * 1024 * 1024, '10mb').argParser(argParser(parseSize)))
+    .addOption(
+      new Option('-f, --forward-to <url>', 'forward every delivery to your app at this URL').argParser(
+        argParser((t) => parseHttpUrl(t, '--forward-to')),
+      ),
+    )
+    .addOption(
+      new Option('--forward-timeout <duration>', 'how long to wait for the app').default(10_000, '10s').argParser(argParser(parseDuration)),
+    )
+    .addOption(
+      new Option('--events <list>', 'only these events (comma-separated; globs like verification.*)').argParser(
+        argParser(patterns('--events')),
+      ),
+    )
+    .addOption(
+      new Option('--max-body <size>', 'larger deliveries get 413').default(10 * 1024 * 1024, '10mb').argParser(argParser(parseSize)),
+    )
     .option('--no-tunnel', 'local only: no public URL')
     .addOption(
       new Option('--tunnel-host <url>', 'localtunnel server (self-hosted servers welcome)')
@@ -58,9 +75,15 @@ export function createListenCommand(ctx: CommandContext): Command {
     .addOption(new Option('--subdomain <name>', 'ask the tunnel server for this subdomain').argParser(argParser(parseSubdomain)))
     .option('--show-pii', 'show ID numbers, dates of birth, phone numbers and images unredacted')
     .option('--no-store', 'do not record deliveries')
-    .addOption(new Option('--wait-for <event>', 'CI mode: exit 0 once --count matching deliveries arrived').argParser(argParser(patterns('--wait-for'))))
+    .addOption(
+      new Option('--wait-for <event>', 'CI mode: exit 0 once --count matching deliveries arrived').argParser(
+        argParser(patterns('--wait-for')),
+      ),
+    )
     .addOption(new Option('--count <n>', 'CI mode: how many deliveries to wait for (default 1)').argParser(argParser(parseCount)))
-    .addOption(new Option('--timeout <duration>', 'CI mode: exit 1 when they have not arrived by then').argParser(argParser(parseDuration)));
+    .addOption(
+      new Option('--timeout <duration>', 'CI mode: exit 1 when they have not arrived by then').argParser(argParser(parseDuration)),
+    );
   addSharedOptions(command);
   command.action(async (flags: ListenOptions, self: Command) => {
     // Only a scheme the user chose is worth a note when a delivery uses another one.
@@ -97,7 +120,11 @@ export async function runListen(flags: ListenOptions, io: IO): Promise<number> {
   // A terminal gets the live view; pipes get plain lines; --json gets NDJSON.
   const interactive = Boolean(io.stdout.isTTY) && !flags.json;
   const bus = factBus();
-  const render: Renderer = interactive ? bus.push : flags.json ? jsonRenderer(io, Boolean(flags.showPii), err) : plainRenderer(io, out, err);
+  const render: Renderer = interactive
+    ? bus.push
+    : flags.json
+      ? jsonRenderer(io, Boolean(flags.showPii), err)
+      : plainRenderer(io, out, err);
   listener.on('fact', render);
 
   const ciMode = flags.waitFor !== undefined || flags.count !== undefined;

@@ -47,7 +47,12 @@ export function addSharedOptions(command: Command, { json = true }: { json?: boo
         .env('IDPASS_PUBLIC_KEY')
         .default(BUILTIN_TEST_KEY, 'built-in test key'),
     )
-    .addOption(new Option('--scheme <name>', 'signature scheme to sign with; when verifying, a delivery in another scheme gets a note').choices(SCHEMES).env('IDPASS_SCHEME').default('identitypass'));
+    .addOption(
+      new Option('--scheme <name>', 'signature scheme to sign with; when verifying, a delivery in another scheme gets a note')
+        .choices(SCHEMES)
+        .env('IDPASS_SCHEME')
+        .default('identitypass'),
+    );
   return addOutputOptions(command, { json });
 }
 
@@ -63,10 +68,15 @@ export function addOutputOptions(command: Command, { json = true }: { json?: boo
 /** Refuses keys that cannot be right and warns about ones that are probably not what was meant. */
 export function checkPublicKey(key: string, io: IO): void {
   if (key.trim() === '' || /\s/.test(key)) {
-    throw new UsageError('--public-key is empty or has spaces in it', 'copy the public key (test_pk_… or live_pk_…) from the Identitypass dashboard');
+    throw new UsageError(
+      '--public-key is empty or has spaces in it',
+      'copy the public key (test_pk_… or live_pk_…) from the Identitypass dashboard',
+    );
   }
   if (/^(test|live)_sk_/.test(key)) {
-    io.stderr.write(`warning: ${keyFingerprint(key)} looks like a secret key; Identitypass signs webhooks with the public key (test_pk_… / live_pk_…)\n`);
+    io.stderr.write(
+      `warning: ${keyFingerprint(key)} looks like a secret key; Identitypass signs webhooks with the public key (test_pk_… / live_pk_…)\n`,
+    );
   } else if (!/^(test|live)_pk_/.test(key)) {
     io.stderr.write('warning: that key does not look like an Identitypass public key (test_pk_… or live_pk_…)\n');
   }

@@ -15,7 +15,11 @@ export interface SendReportOptions {
   intro: string;
 }
 
-export async function sendAndReport(planned: PlannedDelivery[], to: URL, { io, json, color, timeoutMs, intro }: SendReportOptions): Promise<number> {
+export async function sendAndReport(
+  planned: PlannedDelivery[],
+  to: URL,
+  { io, json, color, timeoutMs, intro }: SendReportOptions,
+): Promise<number> {
   const { sendPlanned } = await import('../../core/trigger/send.js');
   const out = await loadChalk(colorLevel(io, io.stdout, !color));
   const err = await loadChalk(colorLevel(io, io.stderr, !color));

@@ -8,7 +8,9 @@ export function triggerUsageError(error: TriggerError): UsageError {
     case 'unknown-event': {
       const close = f.suggestions ?? [];
       return new UsageError(
-        `unknown event "${f.event}"` + (close.length ? `; did you mean ${close.join(', ')}?` : '') + ' (idpass trigger --list shows them all)',
+        `unknown event "${f.event}"` +
+          (close.length ? `; did you mean ${close.join(', ')}?` : '') +
+          ' (idpass trigger --list shows them all)',
       );
     }
     case 'unknown-product':
@@ -18,11 +20,15 @@ export function triggerUsageError(error: TriggerError): UsageError {
     case 'product-not-applicable':
       return new UsageError(`--product shapes direct-API verification bodies only; ${f.event} has its own shape (change it with --set)`);
     case 'pending-not-applicable':
-      return new UsageError(`--pending-first sends a pending result and then its final one: use it with verification.completed or verification.failed, not ${f.event}`);
+      return new UsageError(
+        `--pending-first sends a pending result and then its final one: use it with verification.completed or verification.failed, not ${f.event}`,
+      );
     case 'pending-with-tamper':
       return new UsageError('--pending-first and --tamper do not go together: run them separately');
     case 'tamper-body-static-scheme':
-      return new UsageError(`--tamper body needs --scheme prembly-hmac: the ${f.scheme} scheme does not sign the body, so no receiver can notice a changed one`);
+      return new UsageError(
+        `--tamper body needs --scheme prembly-hmac: the ${f.scheme} scheme does not sign the body, so no receiver can notice a changed one`,
+      );
     case 'data-not-json':
       return new UsageError(`--data is not valid JSON: ${f.detail}`);
     case 'data-not-object':

@@ -8,7 +8,15 @@ import { parseDuration, parseHttpUrl } from '../../flags/values.js';
 import { ExitCode, UsageError } from '../../output/errors.js';
 import { writeLine, type IO } from '../../output/io.js';
 import { Command, Option } from '../shared/commander.js';
-import { addSharedOptions, argParser, checkPublicKey, collect, describeKey, type CommandContext, type SharedOptions } from '../shared/options.js';
+import {
+  addSharedOptions,
+  argParser,
+  checkPublicKey,
+  collect,
+  describeKey,
+  type CommandContext,
+  type SharedOptions,
+} from '../shared/options.js';
 import { readInput } from '../shared/read-input.js';
 import { sendAndReport } from '../shared/send-and-report.js';
 
@@ -43,18 +51,29 @@ export function createTriggerCommand(ctx: CommandContext): Command {
         .argParser(argParser((text) => parseHttpUrl(text, '--to'))),
     )
     .addOption(new Option('--product <name>', 'record shape for verification events (default: bvn)').choices(PRODUCTS))
-    .addOption(new Option('--set <path=value>', 'override a body field by dot path; value parsed as JSON when it parses').argParser(collect(argParser(parseAssignment))))
+    .addOption(
+      new Option('--set <path=value>', 'override a body field by dot path; value parsed as JSON when it parses').argParser(
+        collect(argParser(parseAssignment)),
+      ),
+    )
     .addOption(new Option('--unset <path>', 'remove a body field').argParser(collect(String)))
     .option('--data <file>', 'send this JSON file as the body instead of a fixture (- reads stdin); still signed')
     .option('--pending-first', 'send verification.pending first, then the final result with the same reference')
-    .addOption(new Option('--delay <duration>', 'wait between the two deliveries of --pending-first').default(2000, '2s').argParser(argParser(parseDuration)))
+    .addOption(
+      new Option('--delay <duration>', 'wait between the two deliveries of --pending-first')
+        .default(2000, '2s')
+        .argParser(argParser(parseDuration)),
+    )
     .addOption(new Option('--tamper <kind>', 'negative test: the receiver should refuse it').choices(TAMPER_KINDS))
     .addOption(
-      new Option('--expect-status <code>', 'status the receiver must answer: 200, 2xx, 4xx, 401, 200,202 (default: 200; 4xx with --tamper)').argParser(
-        argParser(parseStatusExpectation),
-      ),
+      new Option(
+        '--expect-status <code>',
+        'status the receiver must answer: 200, 2xx, 4xx, 401, 200,202 (default: 200; 4xx with --tamper)',
+      ).argParser(argParser(parseStatusExpectation)),
     )
-    .addOption(new Option('--timeout <duration>', 'how long to wait for each reply').default(10_000, '10s').argParser(argParser(parseDuration)))
+    .addOption(
+      new Option('--timeout <duration>', 'how long to wait for each reply').default(10_000, '10s').argParser(argParser(parseDuration)),
+    )
     .option('--list', 'print the event names, one line each, and exit');
   addSharedOptions(command);
   command.action(async (event: string | undefined, flags: TriggerOptions) => {
@@ -66,7 +85,12 @@ export function createTriggerCommand(ctx: CommandContext): Command {
 function printList(options: TriggerOptions, io: IO): void {
   const width = Math.max(...EVENTS.map((e) => e.name.length));
   for (const event of EVENTS) {
-    writeLine(io.stdout, options.json ? JSON.stringify({ event: event.name, description: event.description }) : `${event.name.padEnd(width)}  ${event.description}`);
+    writeLine(
+      io.stdout,
+      options.json
+        ? JSON.stringify({ event: event.name, description: event.description })
+        : `${event.name.padEnd(width)}  ${event.description}`,
+    );
   }
 }
 
@@ -77,7 +101,10 @@ export async function runTrigger(options: TriggerOptions, io: IO): Promise<numbe
   }
   const { event } = options;
   if (!event) {
-    throw new UsageError('which event? name one, like: idpass trigger verification.completed', 'idpass trigger --list shows every event name');
+    throw new UsageError(
+      'which event? name one, like: idpass trigger verification.completed',
+      'idpass trigger --list shows every event name',
+    );
   }
   checkPublicKey(options.publicKey, io);
   const data =

@@ -22,7 +22,11 @@ export function createVerifyCommand(ctx: CommandContext): Command {
         'Exit codes: 0 the signature is valid, 1 it is not (or it is missing), 2 bad input.',
     )
     .option('--body <file>', 'the raw body, exactly as received (- reads stdin)')
-    .addOption(new Option('-H, --header <line>', '"name: value", repeatable (at least the signature header and token)').argParser(collect(argParser(parseHeaderLine))))
+    .addOption(
+      new Option('-H, --header <line>', '"name: value", repeatable (at least the signature header and token)').argParser(
+        collect(argParser(parseHeaderLine)),
+      ),
+    )
     .option('--show-pii', 'show ID numbers, dates of birth, phone numbers and images unredacted');
   addSharedOptions(command);
   command.action(async (flags: VerifyOptions, self: Command) => {
@@ -32,7 +36,8 @@ export function createVerifyCommand(ctx: CommandContext): Command {
 }
 
 export async function runVerify(options: VerifyOptions, io: IO): Promise<number> {
-  if (!options.body) throw new UsageError('--body is missing', 'idpass verify --body body.json --header "x-prembly-signature: …" --header "token: …"');
+  if (!options.body)
+    throw new UsageError('--body is missing', 'idpass verify --body body.json --header "x-prembly-signature: …" --header "token: …"');
   if (!options.header?.length) {
     throw new UsageError(
       'no --header given: the signature travels in the headers',
@@ -40,7 +45,10 @@ export async function runVerify(options: VerifyOptions, io: IO): Promise<number>
     );
   }
   checkPublicKey(options.publicKey, io);
-  const body = await readInput(options.body, io, { flag: '--body', hint: 'save the raw request body to a file, byte for byte, and pass its path' });
+  const body = await readInput(options.body, io, {
+    flag: '--body',
+    hint: 'save the raw request body to a file, byte for byte, and pass its path',
+  });
   const { describeDelivery } = await import('../../core/delivery/describe.js');
   const delivery = describeDelivery({
     id: 'captured',
@@ -55,12 +63,24 @@ export async function runVerify(options: VerifyOptions, io: IO): Promise<number>
   const code = delivery.verification.valid ? ExitCode.ok : ExitCode.checkFailed;
   if (options.json) {
     const { deliveryJson } = await import('../../output/render/delivery-json.js');
-    const { type: _type, id: _id, receivedAt: _at, forward: _f, answerStatus: _a, stored: _s, ...rest } = deliveryJson(delivery, Boolean(options.showPii));
+    const {
+      type: _type,
+      id: _id,
+      receivedAt: _at,
+      forward: _f,
+      answerStatus: _a,
+      stored: _s,
+      ...rest
+    } = deliveryJson(delivery, Boolean(options.showPii));
     writeLine(io.stdout, JSON.stringify({ valid: delivery.verification.valid, ...rest }));
     return code;
   }
   const { detailLines } = await import('../../output/render/detail.js');
   const { printDetail } = await import('../../output/render/print-detail.js');
-  printDetail(detailLines(delivery, Boolean(options.showPii), ['signature', 'result']), io, await loadChalk(colorLevel(io, io.stdout, !options.color)));
+  printDetail(
+    detailLines(delivery, Boolean(options.showPii), ['signature', 'result']),
+    io,
+    await loadChalk(colorLevel(io, io.stdout, !options.color)),
+  );
   return code;
 }

@@ -49,7 +49,10 @@ export function describeDelivery(input: DescribeInput): Delivery {
     jsonError,
     tooLarge,
     verification,
-    schemeNote: expected && verification.scheme && verification.scheme !== expected ? `signed with ${verification.scheme}, not the configured ${expected}` : null,
+    schemeNote:
+      expected && verification.scheme && verification.scheme !== expected
+        ? `signed with ${verification.scheme}, not the configured ${expected}`
+        : null,
     duplicate: false,
     classification: classify(json),
     ignored: false,

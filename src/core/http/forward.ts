@@ -109,7 +109,9 @@ export class Forwarder {
       if (!(error instanceof SendError)) throw error;
       const timedOut = error.kind === 'timeout';
       const status = timedOut ? 504 : 502;
-      const message = timedOut ? `the app did not answer within ${this.options.timeoutMs}ms` : `the app at ${url.host} could not be reached: ${error.message}`;
+      const message = timedOut
+        ? `the app did not answer within ${this.options.timeoutMs}ms`
+        : `the app at ${url.host} could not be reached: ${error.message}`;
       return {
         url: url.href,
         status,

@@ -37,7 +37,10 @@ export function createListenerApp(handlers: AppHandlers): express.Express {
       return;
     }
     if (req.method !== 'POST' && req.method !== 'PUT' && req.method !== 'PATCH') {
-      res.set('allow', 'POST, GET').status(405).json({ error: `${req.method} is not accepted: send deliveries with POST` });
+      res
+        .set('allow', 'POST, GET')
+        .status(405)
+        .json({ error: `${req.method} is not accepted: send deliveries with POST` });
       return;
     }
     await handlers.receive(req, res, Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));

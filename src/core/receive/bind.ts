@@ -22,7 +22,8 @@ export async function bindApp(app: Express, port: number, host: string): Promise
     server.once('error', (error: NodeJS.ErrnoException) => {
       const facts = { port, host };
       if (error.code === 'EADDRINUSE') reject(new ListenError('port-in-use', `port ${port} on ${host} is in use`, facts));
-      else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') reject(new ListenError('bad-host', `cannot listen on ${host}: no such local address`, facts));
+      else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND')
+        reject(new ListenError('bad-host', `cannot listen on ${host}: no such local address`, facts));
       else if (error.code === 'EACCES') reject(new ListenError('port-denied', `not allowed to listen on port ${port}`, facts));
       else reject(error);
     });

@@ -63,8 +63,12 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
       count: () => this.count,
       receive: (req, res, body) => this.receive(req, res, body),
       abandoned: (req) =>
-        this.fact({ type: 'warning', message: `a ${req.method} ${req.originalUrl} was abandoned by the client before its body arrived; nothing was recorded` }),
-      internalError: (req, cause) => this.fact({ type: 'warning', message: `internal error on ${req.method} ${req.originalUrl}: ${cause}` }),
+        this.fact({
+          type: 'warning',
+          message: `a ${req.method} ${req.originalUrl} was abandoned by the client before its body arrived; nothing was recorded`,
+        }),
+      internalError: (req, cause) =>
+        this.fact({ type: 'warning', message: `internal error on ${req.method} ${req.originalUrl}: ${cause}` }),
     });
   }
 
@@ -127,7 +131,10 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
       let status: number;
       if (delivery.tooLarge) {
         status = 413;
-        res.set('connection', 'close').status(status).json({ error: `the body is larger than the ${this.maxBodyBytes} byte limit` });
+        res
+          .set('connection', 'close')
+          .status(status)
+          .json({ error: `the body is larger than the ${this.maxBodyBytes} byte limit` });
       } else if (delivery.jsonError) {
         status = 400;
         res.status(status).json({ error: delivery.jsonError });
@@ -158,11 +165,24 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
     if (!this.forwarder) throw new ListenError('no-forward-target', 'nothing to replay to: the listener forwards to no app');
     if (!original.body) throw new ListenError('no-body', 'that delivery was refused unread (too large): there are no bytes to replay');
     const forward = await this.forward(original, original.body);
-    return { ...original, id: newDeliveryId(), receivedAt: new Date().toISOString(), replayOf: original.id, duplicate: false, stored: false, forward, answerStatus: forward.status };
+    return {
+      ...original,
+      id: newDeliveryId(),
+      receivedAt: new Date().toISOString(),
+      replayOf: original.id,
+      duplicate: false,
+      stored: false,
+      forward,
+      answerStatus: forward.status,
+    };
   }
 
   /** Prepares the store (seeding duplicate detection from it) and starts listening. */
-  async start({ port = 4567, host = DEFAULT_HOST }: { port?: number; host?: string } = {}): Promise<{ url: string; host: string; port: number }> {
+  async start({ port = 4567, host = DEFAULT_HOST }: { port?: number; host?: string } = {}): Promise<{
+    url: string;
+    host: string;
+    port: number;
+  }> {
     await this.openStore();
     const { server, ...ready } = await bindApp(this.app, port, host);
     this.server = server;
@@ -179,7 +199,10 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
       }
       if (skipped.length) {
         const lines = `line ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', …' : ''}`;
-        this.fact({ type: 'warning', message: `the store ${this.store.file} has ${skipped.length} unreadable line${skipped.length > 1 ? 's' : ''} (${lines}); skipped` });
+        this.fact({
+          type: 'warning',
+          message: `the store ${this.store.file} has ${skipped.length} unreadable line${skipped.length > 1 ? 's' : ''} (${lines}); skipped`,
+        });
       }
       await this.store.open();
     } catch (error) {
@@ -196,7 +219,10 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         if (this.inFlight > 0) {
-          await Promise.race([new Promise<void>((resolve) => (this.drained = resolve)), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+          await Promise.race([
+            new Promise<void>((resolve) => (this.drained = resolve)),
+            new Promise((resolve) => setTimeout(resolve, graceMs).unref()),
+          ]);
         }
         this.abort.abort();
         server.closeAllConnections();

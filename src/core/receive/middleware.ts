@@ -84,7 +84,10 @@ export function identitypassWebhook(options: IdentitypassWebhookOptions): Reques
         raw = await readRaw(req, maxBodyBytes);
       } catch (error) {
         if (error instanceof BodyTooLarge) {
-          res.status(413).set('connection', 'close').json({ error: `body larger than ${maxBodyBytes} bytes` });
+          res
+            .status(413)
+            .set('connection', 'close')
+            .json({ error: `body larger than ${maxBodyBytes} bytes` });
           return;
         }
         next(error);

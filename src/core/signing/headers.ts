@@ -2,9 +2,7 @@ import { IDENTITYPASS_SIGNATURE_HEADER, PREMBLY_SIGNATURE_HEADER, type Scheme } 
 
 /** Headers as node, fetch or a plain object carries them. Names are matched case-insensitively. */
 export type HeaderInput =
-  | Record<string, string | string[] | number | undefined>
-  | { get(name: string): string | null }
-  | Iterable<[string, string]>;
+  Record<string, string | string[] | number | undefined> | { get(name: string): string | null } | Iterable<[string, string]>;
 
 /** Reads one header case-insensitively from any of the usual header containers. */
 export function readHeader(headers: HeaderInput, name: string): string | undefined {
@@ -14,9 +12,7 @@ export function readHeader(headers: HeaderInput, name: string): string | undefin
     return value ?? undefined;
   }
   const entries: Iterable<[string, unknown]> =
-    Symbol.iterator in (headers as object)
-      ? (headers as Iterable<[string, string]>)
-      : Object.entries(headers as Record<string, unknown>);
+    Symbol.iterator in (headers as object) ? (headers as Iterable<[string, string]>) : Object.entries(headers as Record<string, unknown>);
   for (const [key, value] of entries) {
     if (key.toLowerCase() !== wanted || value === undefined) continue;
     if (Array.isArray(value)) return value[0] === undefined ? undefined : String(value[0]);

@@ -12,13 +12,7 @@ import { computeSignature, constantTimeEqual, type Body } from './sign.js';
 
 /** Why a verification came out as it did. */
 export type VerifyReason =
-  | 'valid'
-  | 'missing-signature'
-  | 'empty-signature'
-  | 'malformed-signature'
-  | 'wrong-key'
-  | 'body-mismatch'
-  | 'scheme-not-allowed';
+  'valid' | 'missing-signature' | 'empty-signature' | 'malformed-signature' | 'wrong-key' | 'body-mismatch' | 'scheme-not-allowed';
 
 export interface VerifyResult {
   valid: boolean;
@@ -88,8 +82,7 @@ export function verify({ body, headers, publicKey, schemes = SCHEMES }: VerifyOp
       ...found,
       valid: false,
       reason: 'body-mismatch',
-      message:
-        'HMAC-SHA256 does not match: the body changed after signing (a re-serialised body counts) or it was signed with another key',
+      message: 'HMAC-SHA256 does not match: the body changed after signing (a re-serialised body counts) or it was signed with another key',
     };
   }
   const expected = computeSignature(scheme, publicKey, body);

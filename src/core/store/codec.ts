@@ -141,7 +141,9 @@ function decodeVerification(v: unknown): StoredVerification | null {
 
 function decodeForward(v: unknown): StoredForward | null {
   if (!isObj(v) || typeof v.status !== 'number') return null;
-  const error = isObj(v.error) ? { kind: (strOrNull(v.error.kind) ?? 'other') as SendFailureKind, message: strOrNull(v.error.message) ?? '' } : null;
+  const error = isObj(v.error)
+    ? { kind: (strOrNull(v.error.kind) ?? 'other') as SendFailureKind, message: strOrNull(v.error.message) ?? '' }
+    : null;
   return {
     url: strOrNull(v.url) ?? '',
     status: v.status,

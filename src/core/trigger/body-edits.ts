@@ -48,7 +48,10 @@ export function setPath(root: Record<string, unknown>, path: string, value: unkn
   if (Array.isArray(node)) {
     const index = Number(last);
     if (!Number.isInteger(index) || index < 0) {
-      throw new PathError('not-an-index', `cannot set ${path}: ${parts.slice(0, -1).join('.')} is a list, so the last part must be an index`);
+      throw new PathError(
+        'not-an-index',
+        `cannot set ${path}: ${parts.slice(0, -1).join('.')} is a list, so the last part must be an index`,
+      );
     }
     node[index] = value;
   } else {

@@ -59,7 +59,9 @@ function parseDataBody(data: Uint8Array): Record<string, unknown> {
   try {
     parsed = JSON.parse(Buffer.from(data).toString('utf8'));
   } catch (error) {
-    throw new TriggerError('data-not-json', `the body is not valid JSON: ${(error as Error).message}`, { detail: (error as Error).message });
+    throw new TriggerError('data-not-json', `the body is not valid JSON: ${(error as Error).message}`, {
+      detail: (error as Error).message,
+    });
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new TriggerError('data-not-object', 'the body must be a JSON object, the way Identitypass bodies are');
@@ -71,7 +73,8 @@ function applyEdits(body: Record<string, unknown>, options: TriggerOptions): voi
   try {
     for (const { path, value } of options.set ?? []) setPath(body, path, value);
     for (const path of options.unset ?? []) {
-      if (!unsetPath(body, path)) throw new TriggerError('unset-missing-field', `cannot remove ${path}: the body has no such field`, { path });
+      if (!unsetPath(body, path))
+        throw new TriggerError('unset-missing-field', `cannot remove ${path}: the body has no such field`, { path });
     }
   } catch (error) {
     if (error instanceof PathError) throw new TriggerError('bad-edit', error.message, { detail: error.message });
@@ -114,20 +117,33 @@ export function planTrigger(options: TriggerOptions): PlannedDelivery[] {
     }
     if (options.data) throw new TriggerError('product-with-data', 'a product record shape and a body of your own do not go together');
     if (!info.usesProduct) {
-      throw new TriggerError('product-not-applicable', `product record shapes apply to direct-API verification bodies only; ${info.name} has its own shape`, {
-        event: info.name,
-      });
+      throw new TriggerError(
+        'product-not-applicable',
+        `product record shapes apply to direct-API verification bodies only; ${info.name} has its own shape`,
+        {
+          event: info.name,
+        },
+      );
     }
     product = options.product;
   }
   if (pendingFirst && !info.canFollowPending) {
-    throw new TriggerError('pending-not-applicable', `a pending result can only precede verification.completed or verification.failed, not ${info.name}`, {
-      event: info.name,
-    });
+    throw new TriggerError(
+      'pending-not-applicable',
+      `a pending result can only precede verification.completed or verification.failed, not ${info.name}`,
+      {
+        event: info.name,
+      },
+    );
   }
-  if (pendingFirst && tamper) throw new TriggerError('pending-with-tamper', 'a pending-first pair and a tampered delivery do not go together');
+  if (pendingFirst && tamper)
+    throw new TriggerError('pending-with-tamper', 'a pending-first pair and a tampered delivery do not go together');
   if (tamper === 'body' && isStaticScheme(scheme)) {
-    throw new TriggerError('tamper-body-static-scheme', `the ${scheme} scheme does not sign the body, so no receiver can notice a changed one`, { scheme });
+    throw new TriggerError(
+      'tamper-body-static-scheme',
+      `the ${scheme} scheme does not sign the body, so no receiver can notice a changed one`,
+      { scheme },
+    );
   }
   const expect =
     options.expect === undefined
@@ -157,8 +173,28 @@ export function planTrigger(options: TriggerOptions): PlannedDelivery[] {
     const first = signed(pendingBytes);
     const second = signed(finalBytes);
     return [
-      { event: 'verification.pending', role: 'pending', body: pendingBytes, headers: first.headers, token: first.token, reference: ref, expect, delayBeforeMs: 0, tamper: null },
-      { event: info.name, role: 'final', body: finalBytes, headers: second.headers, token: second.token, reference: ref, expect, delayBeforeMs: options.delayMs ?? 2000, tamper: null },
+      {
+        event: 'verification.pending',
+        role: 'pending',
+        body: pendingBytes,
+        headers: first.headers,
+        token: first.token,
+        reference: ref,
+        expect,
+        delayBeforeMs: 0,
+        tamper: null,
+      },
+      {
+        event: info.name,
+        role: 'final',
+        body: finalBytes,
+        headers: second.headers,
+        token: second.token,
+        reference: ref,
+        expect,
+        delayBeforeMs: options.delayMs ?? 2000,
+        tamper: null,
+      },
     ];
   }
 
@@ -194,10 +230,6 @@ export function planTrigger(options: TriggerOptions): PlannedDelivery[] {
       return [one({ headers: rest })];
     }
     case 'replay':
-      return [
-        one({ role: 'original', expect: defaultExpectation(info, undefined), tamper: null }),
-        one({ role: 'replay' }),
-      ];
+      return [one({ role: 'original', expect: defaultExpectation(info, undefined), tamper: null }), one({ role: 'replay' })];
   }
 }
-

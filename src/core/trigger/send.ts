@@ -84,7 +84,11 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
-async function deliver(planned: PlannedDelivery, url: URL, { timeoutMs = IDENTITYPASS_TIMEOUT_MS, signal }: RunOptions): Promise<DeliveryResult> {
+async function deliver(
+  planned: PlannedDelivery,
+  url: URL,
+  { timeoutMs = IDENTITYPASS_TIMEOUT_MS, signal }: RunOptions,
+): Promise<DeliveryResult> {
   const base = {
     event: planned.event,
     role: planned.role,

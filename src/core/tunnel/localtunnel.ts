@@ -38,9 +38,21 @@ function tunnelClass(): TunnelClass {
 }
 
 /** GET {host}/{subdomain} (or /?new): the tunnel's id, url and the port its sockets go to. */
-export async function requestTunnelInfo(host: URL, subdomain: string | undefined, timeoutMs: number, signal?: AbortSignal): Promise<LocaltunnelInfoBody> {
+export async function requestTunnelInfo(
+  host: URL,
+  subdomain: string | undefined,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<LocaltunnelInfoBody> {
   const url = new URL(subdomain ? `/${encodeURIComponent(subdomain)}` : '/?new', host);
-  const reply = await sendRequest({ url, method: 'GET', headers: { accept: 'application/json' }, body: new Uint8Array(0), timeoutMs, signal });
+  const reply = await sendRequest({
+    url,
+    method: 'GET',
+    headers: { accept: 'application/json' },
+    body: new Uint8Array(0),
+    timeoutMs,
+    signal,
+  });
   let body: LocaltunnelInfoBody;
   try {
     body = JSON.parse(reply.body.toString('utf8')) as LocaltunnelInfoBody;
@@ -69,7 +81,12 @@ export function localtunnelProvider({ host, localPort, localHost }: LocaltunnelP
       try {
         info = await requestTunnelInfo(host, subdomain, timeoutMs, signal);
       } catch (error) {
-        throw new Error(error instanceof SendError ? `cannot reach the tunnel server ${host.origin}: ${error.message}` : (error as Error).message);
+        throw new Error(
+          error instanceof SendError ? `cannot reach the tunnel server ${host.origin}: ${error.message}` : (error as Error).message,
+          {
+            cause: error,
+          },
+        );
       }
       // the library asks this._init(cb) for the tunnel info: hand it what was fetched above
       class FetchedTunnel extends Base {

@@ -103,10 +103,21 @@ export class TunnelSupervisor extends EventEmitter<{ fact: [TunnelFact] }> {
     this.lastUrl = handle.url;
     this.attempt = 0;
     if (previous !== null && this.downSince !== null) {
-      this.fact({ type: 'tunnel-restored', url: handle.url, previousUrl: previous, urlChanged: previous !== handle.url, downtimeMs: Date.now() - this.downSince });
+      this.fact({
+        type: 'tunnel-restored',
+        url: handle.url,
+        previousUrl: previous,
+        urlChanged: previous !== handle.url,
+        downtimeMs: Date.now() - this.downSince,
+      });
     } else {
       const granted = handle.clientId === this.subdomain || hostnameOf(handle.url).split('.')[0] === this.subdomain;
-      this.fact({ type: 'tunnel-up', url: handle.url, subdomainRequested: this.explicitSubdomain ? this.subdomain : null, subdomainGranted: granted });
+      this.fact({
+        type: 'tunnel-up',
+        url: handle.url,
+        subdomainRequested: this.explicitSubdomain ? this.subdomain : null,
+        subdomainGranted: granted,
+      });
     }
     this.downSince = null;
     this.scheduleProbe();
@@ -173,10 +184,14 @@ export class TunnelSupervisor extends EventEmitter<{ fact: [TunnelFact] }> {
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, ms);
-      this.abort.signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        resolve();
-      }, { once: true });
+      this.abort.signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        { once: true },
+      );
     });
   }
 

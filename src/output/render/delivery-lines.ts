@@ -7,14 +7,23 @@ import { clockTime } from './format.js';
 export function formatDeliveryLines(d: Delivery, c: ChalkInstance): string[] {
   const k = d.classification;
   const paint = painter(c);
-  const parts = [c.dim(clockTime(d.receivedAt)), c.bold(k.event ?? (d.jsonError ? 'not JSON' : d.tooLarge ? 'too large' : 'unrecognised body'))];
+  const parts = [
+    c.dim(clockTime(d.receivedAt)),
+    c.bold(k.event ?? (d.jsonError ? 'not JSON' : d.tooLarge ? 'too large' : 'unrecognised body')),
+  ];
   if (k.identityStatus || k.responseCode) {
-    parts.push(`${paint[identityTone(k.identityStatus)](k.identityStatus ?? '—')}${k.responseCode ? ` ${k.responseCode} ${c.dim(k.responseMeaning ?? '')}` : ''}`.trim());
+    parts.push(
+      `${paint[identityTone(k.identityStatus)](k.identityStatus ?? '—')}${k.responseCode ? ` ${k.responseCode} ${c.dim(k.responseMeaning ?? '')}` : ''}`.trim(),
+    );
   }
   if (k.product) parts.push(k.product);
   if (k.reference) parts.push(c.dim(`ref ${k.reference}`));
   const v = d.verification;
-  parts.push(v.valid ? c.green(`sig ✔ ${v.scheme}${v.weak ? ' (weak)' : ''}`) : c.red(`sig ✘ ${v.reason === 'missing-signature' ? 'missing' : (v.scheme ?? 'invalid')}`));
+  parts.push(
+    v.valid
+      ? c.green(`sig ✔ ${v.scheme}${v.weak ? ' (weak)' : ''}`)
+      : c.red(`sig ✘ ${v.reason === 'missing-signature' ? 'missing' : (v.scheme ?? 'invalid')}`),
+  );
   if (k.retry) parts.push(c.cyan('retry'));
   if (d.duplicate) parts.push(c.magenta('duplicate token'));
   if (d.forward) {
@@ -35,6 +44,7 @@ export function formatDeliveryLines(d: Delivery, c: ChalkInstance): string[] {
   for (const note of d.notes) detail(c.yellow('!'), note);
   if (d.forward?.error) detail(c.red('✘'), d.forward.error.message);
   if (d.forward?.warning) detail(c.yellow('!'), d.forward.warning);
-  if (d.forward?.warning && d.forward.answered && d.forward.preview) detail(c.dim('↳'), `app reply: ${d.forward.preview.replace(/\s+/g, ' ').slice(0, 200)}`);
+  if (d.forward?.warning && d.forward.answered && d.forward.preview)
+    detail(c.dim('↳'), `app reply: ${d.forward.preview.replace(/\s+/g, ' ').slice(0, 200)}`);
   return lines;
 }

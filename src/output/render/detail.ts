@@ -33,7 +33,12 @@ export function detailLines(d: Delivery, showPii: boolean, sections: DetailSecti
   const out: DetailLine[] = [];
   const want = new Set(sections);
   if (want.has('summary')) {
-    out.push(line(`${k.event ?? 'unrecognised body'}  ·  ${d.id}  ·  ${clockTime(d.receivedAt)}  ·  ${d.method} ${d.path}  ·  ${d.size} bytes${d.replayOf ? `  ·  replay of ${d.replayOf}` : ''}`, 'title'));
+    out.push(
+      line(
+        `${k.event ?? 'unrecognised body'}  ·  ${d.id}  ·  ${clockTime(d.receivedAt)}  ·  ${d.method} ${d.path}  ·  ${d.size} bytes${d.replayOf ? `  ·  replay of ${d.replayOf}` : ''}`,
+        'title',
+      ),
+    );
   }
   if (want.has('signature')) signatureLines(d, out);
   if (want.has('result')) resultLines(d, out);
@@ -51,7 +56,9 @@ function signatureLines(d: Delivery, out: DetailLine[]): void {
   out.push(line('Signature', 'title'));
   out.push(line(`  ${v.valid ? '✔ valid' : '✘ invalid'}${v.scheme ? ` (${v.scheme})` : ''}: ${v.message}`, v.valid ? 'good' : 'bad'));
   if (v.weak && v.valid) out.push(line('  this scheme signs no body: trust the contents only as far as you trust the transport', 'warn'));
-  out.push(line(`  token ${v.token ?? '(none)'}${d.duplicate ? '  — seen before: a retry or a replay' : ''}`, d.duplicate ? 'warn' : 'dim'));
+  out.push(
+    line(`  token ${v.token ?? '(none)'}${d.duplicate ? '  — seen before: a retry or a replay' : ''}`, d.duplicate ? 'warn' : 'dim'),
+  );
   if (d.schemeNote) out.push(line(`  ${d.schemeNote}`, 'warn'));
 }
 
@@ -64,7 +71,13 @@ function resultLines(d: Delivery, out: DetailLine[]): void {
     const status = k.identityStatus ?? '—';
     const tone = k.identityStatus ? identityTone(k.identityStatus) : 'plain';
     out.push(line(`  ${status}${k.responseCode ? `  response_code ${k.responseCode} (${k.responseMeaning})` : ''}`, tone));
-    const facts = [k.product && `product ${k.product}`, k.reference && `reference ${k.reference}`, k.retry && 'is a retry', k.envelope && `inside a ${k.envelope} envelope`, k.detail && `detail "${k.detail}"`].filter(Boolean);
+    const facts = [
+      k.product && `product ${k.product}`,
+      k.reference && `reference ${k.reference}`,
+      k.retry && 'is a retry',
+      k.envelope && `inside a ${k.envelope} envelope`,
+      k.detail && `detail "${k.detail}"`,
+    ].filter(Boolean);
     if (facts.length) out.push(line(`  ${facts.join('  ·  ')}`));
   }
   for (const note of d.notes) out.push(line(`  ${note}`, 'warn'));
@@ -88,7 +101,12 @@ function replyLines(d: Delivery, out: DetailLine[]): void {
   if (!d.forward) out.push(line(`  not forwarded; the sender got ${d.answerStatus ?? '—'}`, 'dim'));
   else {
     const f = d.forward;
-    out.push(line(`  ${f.answered ? `${f.status} in ${f.ms}ms from ${f.url}` : `${f.status}: ${f.error?.message ?? 'no answer'}`}`, f.warning ? 'warn' : 'good'));
+    out.push(
+      line(
+        `  ${f.answered ? `${f.status} in ${f.ms}ms from ${f.url}` : `${f.status}: ${f.error?.message ?? 'no answer'}`}`,
+        f.warning ? 'warn' : 'good',
+      ),
+    );
     if (f.warning) out.push(line(`  ${f.warning}`, 'warn'));
     if (f.preview) for (const text of f.preview.split('\n').slice(0, 20)) out.push(line(`  ${text}`, 'dim'));
   }

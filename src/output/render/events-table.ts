@@ -29,7 +29,9 @@ export function eventsTableRow(r: DeliveryRecord, c: ChalkInstance): string {
   const s = recordSummary(r);
   const when = `${s.receivedAt.slice(0, 10)} ${clockTime(s.receivedAt)}`;
   const result = s.identityStatus ?? '—';
-  const sig = s.signature.valid ? c.green(`valid ${s.signature.scheme}`.padEnd(22)) : c.red(`${s.signature.reason ?? 'invalid'}`.padEnd(22));
+  const sig = s.signature.valid
+    ? c.green(`valid ${s.signature.scheme}`.padEnd(22))
+    : c.red(`${s.signature.reason ?? 'invalid'}`.padEnd(22));
   const app = s.forwardStatus === null ? c.dim('—') : paint[answerTone(s.forwardStatus)](String(s.forwardStatus));
   return `${s.id.padEnd(18)}  ${when}  ${(s.event ?? 'unrecognised').padEnd(30)}  ${paint[identityTone(s.identityStatus)](result.padEnd(12))}  ${sig}  ${app}`;
 }

@@ -19,7 +19,9 @@ export function bannerLines(c: ChalkInstance, f: BannerFacts): string[] {
     ['local', `${f.url}  ${c.dim('(POST deliveries to any path)')}`],
     [
       'forward',
-      f.forwardTo ? `${f.forwardTo.href}  ${c.dim(`(timeout ${formatDuration(f.forwardTimeoutMs)})`)}` : c.dim('off (add --forward-to http://127.0.0.1:3000/webhook)'),
+      f.forwardTo
+        ? `${f.forwardTo.href}  ${c.dim(`(timeout ${formatDuration(f.forwardTimeoutMs)})`)}`
+        : c.dim('off (add --forward-to http://127.0.0.1:3000/webhook)'),
     ],
     ['verify', `${f.key}, scheme detected per delivery${f.expectedScheme ? c.dim(` (expecting ${f.expectedScheme})`) : ''}`],
     ['store', f.storeFile ?? c.dim(f.storeOn ? 'unavailable' : 'off (--no-store)')],

@@ -13,7 +13,11 @@ export function tunnelLines(fact: TunnelFact, c: ChalkInstance, state: { lastCau
         c.dim('It is public: anyone with the URL can post to it. Trust a delivery only when its signature is valid.'),
       ];
       if (fact.subdomainRequested && !fact.subdomainGranted) {
-        lines.unshift(c.yellow(`warning: asked for the subdomain "${fact.subdomainRequested}" but the tunnel server gave ${fact.url} (taken by someone else?)`));
+        lines.unshift(
+          c.yellow(
+            `warning: asked for the subdomain "${fact.subdomainRequested}" but the tunnel server gave ${fact.url} (taken by someone else?)`,
+          ),
+        );
       }
       state.lastCause = undefined;
       return lines;
@@ -22,7 +26,10 @@ export function tunnelLines(fact: TunnelFact, c: ChalkInstance, state: { lastCau
       // say it once per cause, not on every retry
       if (state.lastCause === fact.cause) return [];
       state.lastCause = fact.cause;
-      return [c.yellow(`tunnel unavailable: ${fact.cause}`), c.dim('  the local listener keeps serving; retrying in the background (--no-tunnel turns the tunnel off)')];
+      return [
+        c.yellow(`tunnel unavailable: ${fact.cause}`),
+        c.dim('  the local listener keeps serving; retrying in the background (--no-tunnel turns the tunnel off)'),
+      ];
     }
     case 'tunnel-down':
       state.lastCause = undefined;

@@ -85,9 +85,18 @@ export const COLUMNS: Column[] = [
     title: 'flags',
     width: 12,
     priority: 4,
-    cell: (d) => ({ text: [d.replayOf && 'replay', d.classification.retry && 'retry', d.duplicate && 'dup'].filter(Boolean).join(' '), colour: 'magenta' }),
+    cell: (d) => ({
+      text: [d.replayOf && 'replay', d.classification.retry && 'retry', d.duplicate && 'dup'].filter(Boolean).join(' '),
+      colour: 'magenta',
+    }),
   },
-  { id: 'ref', title: 'ref', width: 8, priority: 5, cell: (d) => ({ text: d.classification.reference?.slice(0, 8) ?? '', colour: 'gray' }) },
+  {
+    id: 'ref',
+    title: 'ref',
+    width: 8,
+    priority: 5,
+    cell: (d) => ({ text: d.classification.reference?.slice(0, 8) ?? '', colour: 'gray' }),
+  },
   { id: 'product', title: 'product', width: 18, priority: 6, cell: (d) => ({ text: d.classification.product ?? '' }) },
 ];
 
@@ -111,4 +120,3 @@ export function layoutColumns(columns: number): { column: Column; width: number 
   }
   return result;
 }
-

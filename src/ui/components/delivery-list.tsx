@@ -37,4 +37,3 @@ export function DeliveryList({ state, paint, columns, height }: { state: ViewSta
     </Box>
   );
 }
-

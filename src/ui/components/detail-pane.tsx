@@ -5,7 +5,19 @@ import { detailLines } from '../../output/render/detail.js';
 import type { Paint } from './types.js';
 
 /** Everything about the selected delivery, scrollable. */
-export function Detail({ delivery, paint, showPii, height, scroll }: { delivery: Delivery; paint: Paint; showPii: boolean; height: number; scroll: number }) {
+export function Detail({
+  delivery,
+  paint,
+  showPii,
+  height,
+  scroll,
+}: {
+  delivery: Delivery;
+  paint: Paint;
+  showPii: boolean;
+  height: number;
+  scroll: number;
+}) {
   const lines = detailLines(delivery, showPii);
   const top = Math.min(scroll, Math.max(0, lines.length - height));
   const shown = lines.slice(top, top + height);
@@ -20,4 +32,3 @@ export function Detail({ delivery, paint, showPii, height, scroll }: { delivery:
     </Box>
   );
 }
-

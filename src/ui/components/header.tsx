@@ -29,13 +29,14 @@ export function Header({ header, state, paint, width }: { header: HeaderInfo; st
   return (
     <Box flexDirection="column">
       <Text wrap="truncate">
-        <Text bold>idpass listen</Text>  <Text color={paint(tunnel.colour ?? '')}>{tunnel.text}</Text>
+        <Text bold>idpass listen</Text> <Text color={paint(tunnel.colour ?? '')}>{tunnel.text}</Text>
       </Text>
       <Text wrap="truncate">
-        local {header.local}  {header.forward ? `→ app ${header.forward}` : <Text color={paint('gray')}>no --forward-to</Text>}
+        local {header.local} {header.forward ? `→ app ${header.forward}` : <Text color={paint('gray')}>no --forward-to</Text>}
       </Text>
       <Text wrap="truncate" color={paint('gray')}>
-        verify with {header.key} · {header.scheme}{header.store ? ` · store ${header.store}` : ' · not recording'}
+        verify with {header.key} · {header.scheme}
+        {header.store ? ` · store ${header.store}` : ' · not recording'}
       </Text>
       <Text wrap="truncate">
         deliveries {c.deliveries} · <Text color={paint(c.invalidSignatures ? 'red' : '')}>invalid signatures {c.invalidSignatures}</Text> ·{' '}
@@ -46,4 +47,3 @@ export function Header({ header, state, paint, width }: { header: HeaderInfo; st
     </Box>
   );
 }
-

@@ -26,4 +26,3 @@ export function Help({ paint }: { paint: Paint }) {
     </Box>
   );
 }
-

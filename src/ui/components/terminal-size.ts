@@ -15,4 +15,3 @@ export function useTerminalSize(): { columns: number; rows: number } {
   }, [stdout]);
   return size;
 }
-

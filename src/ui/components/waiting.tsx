@@ -16,8 +16,9 @@ export function Waiting({ header, state, paint }: { header: HeaderInfo; state: V
           <Text color={paint('cyan')}>{state.tunnel.url}/webhook</Text>
         </Text>
       ) : null}
-      {state.tunnel.state === 'up' ? <Text color={paint('gray')}>It is public: trust a delivery only when its signature is valid.</Text> : null}
+      {state.tunnel.state === 'up' ? (
+        <Text color={paint('gray')}>It is public: trust a delivery only when its signature is valid.</Text>
+      ) : null}
     </Box>
   );
 }
-

@@ -15,13 +15,14 @@ describe('event patterns', () => {
   });
 
   it('refuses entries that match nothing, with suggestions and the flag named', () => {
-    expect(() => parseEventPatterns('verification.complete', '--wait-for')).toThrow(/^--wait-for: "verification\.complete" matches no event/);
+    expect(() => parseEventPatterns('verification.complete', '--wait-for')).toThrow(
+      /^--wait-for: "verification\.complete" matches no event/,
+    );
     expect(() => parseEventPatterns('verification.complete')).toThrow(/did you mean verification\.completed/);
     expect(() => parseEventPatterns('payment.*')).toThrow(ValueError);
     expect(() => parseEventPatterns(' , ')).toThrow(/at least one/);
   });
 });
-
 
 describe('compileEventPatterns (core)', () => {
   it('throws a coded error with the suggestions as facts, naming no flag', () => {

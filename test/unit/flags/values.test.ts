@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { parseAssignment, parseStatusExpectation } from '../../../src/flags/domain.js';
-import { parseDuration, parseHeaderLine, parsePort, parseSize, parseHttpUrl, parseSubdomain, ValueError } from '../../../src/flags/values.js';
+import {
+  parseDuration,
+  parseHeaderLine,
+  parsePort,
+  parseSize,
+  parseHttpUrl,
+  parseSubdomain,
+  ValueError,
+} from '../../../src/flags/values.js';
 
 describe('durations', () => {
   it.each([

@@ -31,7 +31,13 @@ async function app(setup: (a: express.Express) => void): Promise<string> {
 
 const echo = (req: express.Request, res: express.Response) => {
   const r = req as IdentitypassRequest;
-  res.json({ body: req.body, scheme: r.identitypass.verification.scheme, event: r.identitypass.classification.event, raw: r.identitypass.rawBody.length, duplicate: r.identitypass.duplicate });
+  res.json({
+    body: req.body,
+    scheme: r.identitypass.verification.scheme,
+    event: r.identitypass.classification.event,
+    raw: r.identitypass.rawBody.length,
+    duplicate: r.identitypass.duplicate,
+  });
 };
 
 describe('identitypassWebhook (real express app on loopback)', () => {
@@ -39,7 +45,13 @@ describe('identitypassWebhook (real express app on loopback)', () => {
     const url = await app((a) => a.post('/hook', identitypassWebhook({ publicKey: KEY }), echo));
     const reply = await postRaw(url, BODY, { 'content-type': 'application/json', 'x-prembly-signature': hmac(BODY), token: 't1' });
     expect(reply.status).toBe(200);
-    expect(JSON.parse(reply.text)).toEqual({ body: JSON.parse(BODY), scheme: 'prembly-hmac', event: 'verification.completed', raw: BODY.length, duplicate: false });
+    expect(JSON.parse(reply.text)).toEqual({
+      body: JSON.parse(BODY),
+      scheme: 'prembly-hmac',
+      event: 'verification.completed',
+      raw: BODY.length,
+      duplicate: false,
+    });
   });
 
   it('answers 401 with the reason for a missing, wrong or tampered signature', async () => {
@@ -47,7 +59,11 @@ describe('identitypassWebhook (real express app on loopback)', () => {
     const missing = await postRaw(url, BODY, { 'content-type': 'application/json', token: 'a' });
     expect(missing.status).toBe(401);
     expect(JSON.parse(missing.text)).toMatchObject({ reason: 'missing-signature' });
-    const tampered = await postRaw(url, BODY.replace('VERIFIED', 'NOT-VERIFIED'), { 'content-type': 'application/json', 'x-prembly-signature': hmac(BODY), token: 'b' });
+    const tampered = await postRaw(url, BODY.replace('VERIFIED', 'NOT-VERIFIED'), {
+      'content-type': 'application/json',
+      'x-prembly-signature': hmac(BODY),
+      token: 'b',
+    });
     expect(tampered.status).toBe(401);
     expect(JSON.parse(tampered.text)).toMatchObject({ reason: 'body-mismatch' });
   });

@@ -2,7 +2,14 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeLine, deliveryFromRecord, encodeDelivery, encodeOutcome, parseStoreText, type StoredDelivery } from '../../../src/core/store/codec.js';
+import {
+  decodeLine,
+  deliveryFromRecord,
+  encodeDelivery,
+  encodeOutcome,
+  parseStoreText,
+  type StoredDelivery,
+} from '../../../src/core/store/codec.js';
 import { defaultStateDir, DeliveryStore, newDeliveryId } from '../../../src/core/store/log.js';
 import { findRecord, RecordLookupError } from '../../../src/core/store/lookup.js';
 import { KEY, makeDelivery, verified } from '../../helpers/deliveries.js';
@@ -44,7 +51,14 @@ describe('store', () => {
   });
 
   it('merges outcomes and skips unreadable lines by number', () => {
-    const text = [JSON.stringify(delivery('a')), '{"kind":"deliv', JSON.stringify({ kind: 'outcome', id: 'a', at: 'x', answerStatus: 201 }), '[]', JSON.stringify(delivery('b')), ''].join('\n');
+    const text = [
+      JSON.stringify(delivery('a')),
+      '{"kind":"deliv',
+      JSON.stringify({ kind: 'outcome', id: 'a', at: 'x', answerStatus: 201 }),
+      '[]',
+      JSON.stringify(delivery('b')),
+      '',
+    ].join('\n');
     const { records, skipped } = parseStoreText(text);
     expect(records.map((r) => r.id)).toEqual(['a', 'b']);
     expect(records[0]!.outcome?.answerStatus).toBe(201);
@@ -100,7 +114,17 @@ describe('store', () => {
 describe('codec', () => {
   it('round-trips a delivery through its stored lines', () => {
     const original = makeDelivery(verified());
-    original.forward = { url: 'http://app/hook', status: 201, answered: true, ms: 3, contentType: 'text/plain', body: Buffer.from('ok'), preview: 'ok', error: null, warning: 'w' };
+    original.forward = {
+      url: 'http://app/hook',
+      status: 201,
+      answered: true,
+      ms: 3,
+      contentType: 'text/plain',
+      body: Buffer.from('ok'),
+      preview: 'ok',
+      error: null,
+      warning: 'w',
+    };
     const stored = encodeDelivery(original, 'http://app/hook');
     const outcome = encodeOutcome(original.id, 201, original.forward);
     const text = JSON.stringify(stored) + '\n' + JSON.stringify(outcome) + '\n';
@@ -126,7 +150,9 @@ describe('codec', () => {
 });
 
 describe('lookup', () => {
-  const records = parseStoreText(['aa1', 'aa2', 'b'].map((id) => JSON.stringify({ kind: 'delivery', id, receivedAt: 't', headers: [], body: '' })).join('\n')).records;
+  const records = parseStoreText(
+    ['aa1', 'aa2', 'b'].map((id) => JSON.stringify({ kind: 'delivery', id, receivedAt: 't', headers: [], body: '' })).join('\n'),
+  ).records;
 
   it('finds an exact id or a unique prefix', () => {
     expect(findRecord(records, 'b').id).toBe('b');

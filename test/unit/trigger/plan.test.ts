@@ -138,7 +138,18 @@ describe('planTrigger', () => {
 });
 
 describe('diagnose', () => {
-  const base = { event: 'verification.completed', role: 'single' as const, tamper: null, reference: 'r', token: 't', url: 'u', ms: 1, expected: '200', reply: null, error: null };
+  const base = {
+    event: 'verification.completed',
+    role: 'single' as const,
+    tamper: null,
+    reference: 'r',
+    token: 't',
+    url: 'u',
+    ms: 1,
+    expected: '200',
+    reply: null,
+    error: null,
+  };
   it('names the usual failures', () => {
     expect(diagnose({ ...base, status: 201, ok: false }, 10_000)).toEqual({ code: 'not-exactly-200' });
     expect(diagnose({ ...base, status: 302, ok: false }, 10_000)).toEqual({ code: 'redirect' });
@@ -147,8 +158,15 @@ describe('diagnose', () => {
     expect(diagnose({ ...base, status: 503, ok: false }, 10_000)).toEqual({ code: 'handler-failed' });
     expect(diagnose({ ...base, status: 200, ok: true }, 10_000)).toBeNull();
     expect(diagnose({ ...base, status: 200, ok: false, tamper: 'replay', expected: '4xx' }, 10_000)).toEqual({ code: 'tamper-accepted' });
-    expect(diagnose({ ...base, status: 400, ok: false, tamper: 'signature', expected: '401' }, 10_000)).toEqual({ code: 'tamper-unexpected-status' });
-    const timeout = { ...base, status: null, ok: false, error: { kind: 'timeout' as const, code: 'ETIMEDOUT', message: 'm', connected: true } };
+    expect(diagnose({ ...base, status: 400, ok: false, tamper: 'signature', expected: '401' }, 10_000)).toEqual({
+      code: 'tamper-unexpected-status',
+    });
+    const timeout = {
+      ...base,
+      status: null,
+      ok: false,
+      error: { kind: 'timeout' as const, code: 'ETIMEDOUT', message: 'm', connected: true },
+    };
     expect(diagnose(timeout, 3_000)).toEqual({ code: 'timeout', timeoutMs: 3_000 });
   });
 });

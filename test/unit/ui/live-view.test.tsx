@@ -23,7 +23,13 @@ function mount(overrides: Partial<LiveViewProps> = {}) {
   const quits: number[] = [];
   const replayed: Delivery[] = [];
   const props: LiveViewProps = {
-    header: { local: 'http://127.0.0.1:4567', forward: 'http://127.0.0.1:3000/hook', key: 'built-in test key', scheme: 'any scheme', store: '/tmp/x/deliveries.ndjson' },
+    header: {
+      local: 'http://127.0.0.1:4567',
+      forward: 'http://127.0.0.1:3000/hook',
+      key: 'built-in test key',
+      scheme: 'any scheme',
+      store: '/tmp/x/deliveries.ndjson',
+    },
     initialTunnel: { state: 'off' },
     subscribe: (onFact) => {
       bus.on('fact', onFact);
@@ -31,7 +37,23 @@ function mount(overrides: Partial<LiveViewProps> = {}) {
     },
     replay: async (d) => {
       replayed.push(d);
-      return { ...d, id: `${d.id}-replay`, replayOf: d.id, forward: { url: 'http://127.0.0.1:3000/hook', status: 200, answered: true, ms: 3, contentType: null, body: Buffer.from('ok'), preview: 'ok', error: null, warning: null }, answerStatus: 200 };
+      return {
+        ...d,
+        id: `${d.id}-replay`,
+        replayOf: d.id,
+        forward: {
+          url: 'http://127.0.0.1:3000/hook',
+          status: 200,
+          answered: true,
+          ms: 3,
+          contentType: null,
+          body: Buffer.from('ok'),
+          preview: 'ok',
+          error: null,
+          warning: null,
+        },
+        answerStatus: 200,
+      };
     },
     onQuit: () => quits.push(1),
     color: true,
@@ -93,7 +115,13 @@ describe('LiveView', () => {
     expect(screen()).toContain('● public https://abc.loca.lt');
     await send({ type: 'tunnel-down', url: 'https://abc.loca.lt', cause: 'connection refused' });
     expect(screen()).toMatch(/tunnel reconnecting since \d\d:\d\d:\d\d: connection refused/);
-    await send({ type: 'tunnel-restored', url: 'https://abc.loca.lt', previousUrl: 'https://abc.loca.lt', urlChanged: false, downtimeMs: 2100 });
+    await send({
+      type: 'tunnel-restored',
+      url: 'https://abc.loca.lt',
+      previousUrl: 'https://abc.loca.lt',
+      urlChanged: false,
+      downtimeMs: 2100,
+    });
     expect(screen()).toContain('● public https://abc.loca.lt');
     expect(screen()).toContain('tunnel restored after 2.1s');
 
@@ -147,7 +175,9 @@ describe('LiveView', () => {
   });
 
   it('says why a replay could not happen', async () => {
-    const { deliver, press, screen } = mount({ replay: async () => Promise.reject(new Error('nothing to replay to: start idpass listen with --forward-to <your app>')) });
+    const { deliver, press, screen } = mount({
+      replay: async () => Promise.reject(new Error('nothing to replay to: start idpass listen with --forward-to <your app>')),
+    });
     await deliver(makeDelivery(verified()));
     await press('r');
     await tick();

@@ -8,7 +8,19 @@ const completed = (d = makeDelivery(verified())): ListenFact => ({ type: 'comple
 describe('view model', () => {
   it('counts deliveries, invalid signatures and app failures', () => {
     const bad = makeDelivery(verified(), { key: 'test_pk_someone0else0entirely' });
-    const failing = makeDelivery(verified(), { forward: { url: 'u', status: 502, answered: false, ms: 1, contentType: null, body: Buffer.alloc(0), preview: '', error: { kind: 'refused', message: 'down' }, warning: 'w' } });
+    const failing = makeDelivery(verified(), {
+      forward: {
+        url: 'u',
+        status: 502,
+        answered: false,
+        ms: 1,
+        contentType: null,
+        body: Buffer.alloc(0),
+        preview: '',
+        error: { kind: 'refused', message: 'down' },
+        warning: 'w',
+      },
+    });
     const s = reduce(initialViewState({ state: 'off' }), { type: 'facts', facts: [completed(), completed(bad), completed(failing)] });
     expect(s.counts).toEqual({ deliveries: 3, invalidSignatures: 1, forwardFailures: 1 });
     expect(s.rows).toHaveLength(3);
@@ -44,14 +56,20 @@ describe('view model', () => {
 
   it('tracks the tunnel through its states, keeping when an outage began', () => {
     let s = initialViewState({ state: 'connecting', host: 'https://localtunnel.me' });
-    s = reduce(s, { type: 'facts', facts: [{ type: 'tunnel-up', url: 'https://a.loca.lt', subdomainRequested: null, subdomainGranted: true }] });
+    s = reduce(s, {
+      type: 'facts',
+      facts: [{ type: 'tunnel-up', url: 'https://a.loca.lt', subdomainRequested: null, subdomainGranted: true }],
+    });
     expect(s.tunnel).toEqual({ state: 'up', url: 'https://a.loca.lt' });
     s = reduce(s, { type: 'facts', facts: [{ type: 'tunnel-down', url: 'https://a.loca.lt', cause: 'refused' }] });
     expect(s.tunnel.state).toBe('down');
     const since = (s.tunnel as { since: number }).since;
     s = reduce(s, { type: 'facts', facts: [{ type: 'tunnel-unavailable', cause: 'still refused', retryInMs: 500, attempt: 2 }] });
     expect(s.tunnel).toMatchObject({ state: 'down', since, cause: 'still refused' });
-    s = reduce(s, { type: 'facts', facts: [{ type: 'tunnel-restored', url: 'https://b.loca.lt', previousUrl: 'https://a.loca.lt', urlChanged: true, downtimeMs: 1500 }] });
+    s = reduce(s, {
+      type: 'facts',
+      facts: [{ type: 'tunnel-restored', url: 'https://b.loca.lt', previousUrl: 'https://a.loca.lt', urlChanged: true, downtimeMs: 1500 }],
+    });
     expect(s.tunnel).toEqual({ state: 'up', url: 'https://b.loca.lt' });
     expect(s.message?.text).toMatch(/NEW URL/);
   });
@@ -76,7 +94,10 @@ describe('view model', () => {
 
   it('keeps a delivery cleared while in flight out of the view when it completes', () => {
     const d = makeDelivery(verified());
-    let s = reduce(initialViewState({ state: 'off' }), { type: 'facts', facts: [{ type: 'received', delivery: { ...d, answerStatus: null } }] });
+    let s = reduce(initialViewState({ state: 'off' }), {
+      type: 'facts',
+      facts: [{ type: 'received', delivery: { ...d, answerStatus: null } }],
+    });
     s = reduce(s, { type: 'key', key: 'clear' });
     s = reduce(s, { type: 'facts', facts: [{ type: 'completed', delivery: d }] });
     expect(s.rows).toEqual([]);
