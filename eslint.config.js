@@ -34,6 +34,9 @@ export default tseslint.config(
   {
     files: ['src/**/*.{ts,tsx}'],
     rules: {
+      // small pieces: a file a newcomer reads in one sitting, a function that fits on a screen or two
+      'max-lines': ['error', { max: 300, skipBlankLines: true, skipComments: true }],
+      'max-lines-per-function': ['error', { max: 120, skipBlankLines: true, skipComments: true }],
       // Only the shim ends the process; output goes through the IO object.
       'no-restricted-properties': [
         'error',

@@ -2,6 +2,7 @@ import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TUNNEL_HOST } from '../../core/defa
 import type { EventFilter } from '../../core/delivery/event-filter.js';
 import type { Delivery } from '../../core/delivery/types.js';
 import type { ListenerFact } from '../../core/receive/facts.js';
+import type { Listener } from '../../core/receive/listener.js';
 import type { TunnelSupervisor } from '../../core/tunnel/supervisor.js';
 import { parseEventPatterns } from '../../flags/domain.js';
 import { parseCount, parseDuration, parseHttpUrl, parsePort, parseSize, parseSubdomain } from '../../flags/values.js';
@@ -97,7 +98,6 @@ export async function runListen(flags: ListenOptions, io: IO): Promise<number> {
   checkPublicKey(flags.publicKey, io);
   if (flags.maxBody < 1) throw new UsageError('--max-body must be at least 1 byte', 'use a size like 512kb or 10mb');
   const { createListener } = await import('../../core/receive/listener.js');
-  const { ListenError } = await import('../../core/receive/bind.js');
   const { DeliveryStore, defaultStateDir } = await import('../../core/store/log.js');
   const { plainRenderer, jsonRenderer } = await import('../../output/render/listen-renderers.js');
   const colour = colorLevel(io, io.stdout, !flags.color) > 0;
@@ -139,23 +139,7 @@ export async function runListen(flags: ListenOptions, io: IO): Promise<number> {
     if (matched >= wanted) finish(ExitCode.ok);
   });
 
-  let ready;
-  try {
-    ready = await listener.start({ port: flags.port, host: flags.host });
-  } catch (error) {
-    await listener.close();
-    if (error instanceof ListenError) {
-      const hint =
-        error.code === 'port-in-use'
-          ? 'pass --port 0 for any free port, or stop whatever holds it (another idpass listen?)'
-          : error.code === 'bad-host'
-            ? 'use 127.0.0.1 (the default) or an address this machine has'
-            : 'use a port above 1023';
-      throw new UsageError(error.message, hint);
-    }
-    throw error;
-  }
-
+  const ready = await bind(listener, flags);
   if (!interactive) {
     const { bannerLines } = await import('../../output/render/listen-banner.js');
     const banner = bannerLines(err, {
@@ -172,19 +156,7 @@ export async function runListen(flags: ListenOptions, io: IO): Promise<number> {
     for (const line of banner) writeLine(io.stderr, line);
   }
 
-  let supervisor: TunnelSupervisor | null = null;
-  if (flags.tunnel) {
-    const { TunnelSupervisor } = await import('../../core/tunnel/supervisor.js');
-    const { localtunnelProvider } = await import('../../core/tunnel/localtunnel.js');
-    const loopback = ['127.0.0.1', '::1', 'localhost', '0.0.0.0', '::'].includes(flags.host);
-    supervisor = new TunnelSupervisor({
-      provider: localtunnelProvider({ host: flags.tunnelHost, localPort: ready.port, localHost: loopback ? undefined : flags.host }),
-      subdomain: flags.subdomain,
-      probeSecret,
-    });
-    supervisor.on('fact', render);
-    supervisor.start();
-  }
+  const supervisor = flags.tunnel ? await startTunnel(flags, ready.port, probeSecret, render) : null;
 
   const onAbort = () => finish(ciMode ? ExitCode.interrupted : ExitCode.ok);
   io.signal.addEventListener('abort', onAbort, { once: true });
@@ -193,32 +165,8 @@ export async function runListen(flags: ListenOptions, io: IO): Promise<number> {
   let view: { unmount(): void } | null = null;
   if (interactive) {
     const { mountLiveView } = await import('./live.js');
-    const instance = await mountLiveView(io, {
-      header: {
-        local: ready.url,
-        forward: flags.forwardTo?.href ?? null,
-        key: describeKey(flags.publicKey),
-        scheme: flags.expectScheme ? `expecting ${flags.scheme}` : 'any scheme',
-        store: listener.storeFile,
-      },
-      initialTunnel: flags.tunnel ? { state: 'connecting', host: flags.tunnelHost.origin } : { state: 'off' },
-      subscribe: bus.subscribe,
-      replay: async (delivery) => {
-        try {
-          return await listener.replay(delivery);
-        } catch (error) {
-          if (error instanceof ListenError && error.code === 'no-forward-target') {
-            throw new Error('nothing to replay to: start idpass listen with --forward-to <your app>', { cause: error });
-          }
-          throw error;
-        }
-      },
-      onQuit: () => finish(ciMode ? ExitCode.interrupted : ExitCode.ok),
-      color: colour,
-      showPii: Boolean(flags.showPii),
-    });
-    view = instance;
-    void instance.waitUntilExit().then(() => finish(ciMode ? ExitCode.interrupted : ExitCode.ok));
+    const quit = () => finish(ciMode ? ExitCode.interrupted : ExitCode.ok);
+    view = await mountLiveView(io, { flags, url: ready.url, listener, subscribe: bus.subscribe, onQuit: quit, color: colour });
   }
   let timer: NodeJS.Timeout | undefined;
   if (flags.timeout !== undefined) {
@@ -242,4 +190,37 @@ export async function runListen(flags: ListenOptions, io: IO): Promise<number> {
 
 function matches(delivery: Delivery, waitFor: ListenOptions['waitFor']): boolean {
   return waitFor ? waitFor(delivery.classification.event) : true;
+}
+
+/** Binds the listener, turning bind failures into usage errors that say what to do. */
+async function bind(listener: Listener, flags: ListenOptions) {
+  const { ListenError } = await import('../../core/receive/bind.js');
+  try {
+    return await listener.start({ port: flags.port, host: flags.host });
+  } catch (error) {
+    await listener.close();
+    if (!(error instanceof ListenError)) throw error;
+    const hint =
+      error.code === 'port-in-use'
+        ? 'pass --port 0 for any free port, or stop whatever holds it (another idpass listen?)'
+        : error.code === 'bad-host'
+          ? 'use 127.0.0.1 (the default) or an address this machine has'
+          : 'use a port above 1023';
+    throw new UsageError(error.message, hint);
+  }
+}
+
+/** Starts the tunnel supervisor in the background; its facts go to the same renderer. */
+async function startTunnel(flags: ListenOptions, port: number, probeSecret: string, render: Renderer): Promise<TunnelSupervisor> {
+  const { TunnelSupervisor } = await import('../../core/tunnel/supervisor.js');
+  const { localtunnelProvider } = await import('../../core/tunnel/localtunnel.js');
+  const loopback = ['127.0.0.1', '::1', 'localhost', '0.0.0.0', '::'].includes(flags.host);
+  const supervisor = new TunnelSupervisor({
+    provider: localtunnelProvider({ host: flags.tunnelHost, localPort: port, localHost: loopback ? undefined : flags.host }),
+    subdomain: flags.subdomain,
+    probeSecret,
+  });
+  supervisor.on('fact', render);
+  supervisor.start();
+  return supervisor;
 }

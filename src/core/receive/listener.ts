@@ -3,15 +3,15 @@ import type { Server } from 'node:http';
 import type { Request, Response } from 'express';
 import { DEFAULT_HOST } from '../defaults.js';
 import { describeDelivery } from '../delivery/describe.js';
-import { forwardWarning } from '../delivery/rules.js';
-import type { Delivery, ForwardResult } from '../delivery/types.js';
-import { Forwarder } from '../http/forward.js';
+import type { Delivery } from '../delivery/types.js';
 import { BUILTIN_TEST_KEY, type Scheme } from '../signing/schemes.js';
-import { encodeDelivery, encodeOutcome, type StoredLine } from '../store/codec.js';
-import { DeliveryStore, newDeliveryId } from '../store/log.js';
+import { encodeDelivery, encodeOutcome } from '../store/codec.js';
+import { newDeliveryId, type DeliveryStore } from '../store/log.js';
+import { AppForward } from './app-forward.js';
 import { createListenerApp, headerPairs } from './app.js';
 import { bindApp, ListenError } from './bind.js';
 import type { ListenerFact } from './facts.js';
+import { Recorder } from './recorder.js';
 import { TokenWindow } from './token-window.js';
 
 export interface ListenerOptions {
@@ -38,10 +38,9 @@ const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
 export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
   readonly app;
   readonly publicKey: string;
-  private readonly forwarder: Forwarder | null;
-  private readonly store: DeliveryStore | null;
+  private readonly forwarder: AppForward | null;
+  private readonly recorder: Recorder;
   private readonly maxBodyBytes: number;
-  private storeBroken = false;
   private readonly tokens = new TokenWindow(MAX_TOKENS);
   private server: Server | null = null;
   private inFlight = 0;
@@ -55,8 +54,8 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
     this.publicKey = options.publicKey ?? BUILTIN_TEST_KEY;
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
     const forwardTo = options.forwardTo ? new URL(options.forwardTo) : null;
-    this.forwarder = forwardTo ? new Forwarder({ target: forwardTo, timeoutMs: options.forwardTimeoutMs ?? 10_000 }) : null;
-    this.store = options.store ?? null;
+    this.forwarder = forwardTo ? new AppForward(forwardTo, options.forwardTimeoutMs ?? 10_000) : null;
+    this.recorder = new Recorder(options.store ?? null, (fact) => this.fact(fact));
     this.app = createListenerApp({
       maxBodyBytes: this.maxBodyBytes,
       probeSecret: options.probeSecret,
@@ -77,7 +76,7 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
   }
 
   get storeFile(): string | null {
-    return this.store && !this.storeBroken ? this.store.file : null;
+    return this.recorder.file;
   }
 
   private fact(fact: ListenerFact): void {
@@ -102,30 +101,13 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
     return delivery;
   }
 
-  private async record(...lines: StoredLine[]): Promise<boolean> {
-    if (!this.store || this.storeBroken) return false;
-    try {
-      await this.store.append(...lines);
-      return true;
-    } catch (error) {
-      this.storeBroken = true;
-      this.fact({ type: 'store-error', phase: 'write', path: this.store.file, cause: (error as Error).message });
-      return false;
-    }
-  }
-
-  private async forward(delivery: Delivery, body: Buffer): Promise<ForwardResult> {
-    const reply = await this.forwarder!.forward(delivery.path, delivery.headers, body, this.abort.signal);
-    return { ...reply, warning: forwardWarning(reply) };
-  }
-
   private async receive(req: Request, res: Response, body: Buffer | null): Promise<void> {
     this.inFlight++;
     try {
       const delivery = this.describe(req, body);
       this.count++;
       // Recorded before anything is answered: a delivery Identitypass will not resend is never lost.
-      delivery.stored = await this.record(encodeDelivery(delivery, this.forwarder?.target.href ?? null));
+      delivery.stored = await this.recorder.record(encodeDelivery(delivery, this.forwarder?.target.href ?? null));
       this.fact({ type: 'received', delivery });
 
       let status: number;
@@ -139,10 +121,10 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
         status = 400;
         res.status(status).json({ error: delivery.jsonError });
       } else if (this.forwarder && !delivery.ignored) {
-        const forward = await this.forward(delivery, delivery.body ?? Buffer.alloc(0));
+        const forward = await this.forwarder.forward(delivery, delivery.body ?? Buffer.alloc(0), this.abort.signal);
         delivery.forward = forward;
         status = forward.status;
-        await this.record(encodeOutcome(delivery.id, status, forward));
+        await this.recorder.record(encodeOutcome(delivery.id, status, forward));
         if (forward.contentType) res.set('content-type', forward.contentType);
         res.status(status).end(forward.body);
       } else {
@@ -157,24 +139,10 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
     }
   }
 
-  /**
-   * Sends a delivery's original bytes and headers to the forward target again and returns the
-   * result as a new delivery marked as a replay. Replays are not recorded: they were not received.
-   */
+  /** Sends a delivery's original bytes and headers to the app again; the result is a new delivery marked as a replay. */
   async replay(original: Delivery): Promise<Delivery> {
     if (!this.forwarder) throw new ListenError('no-forward-target', 'nothing to replay to: the listener forwards to no app');
-    if (!original.body) throw new ListenError('no-body', 'that delivery was refused unread (too large): there are no bytes to replay');
-    const forward = await this.forward(original, original.body);
-    return {
-      ...original,
-      id: newDeliveryId(),
-      receivedAt: new Date().toISOString(),
-      replayOf: original.id,
-      duplicate: false,
-      stored: false,
-      forward,
-      answerStatus: forward.status,
-    };
+    return this.forwarder.replay(original, this.abort.signal);
   }
 
   /** Prepares the store (seeding duplicate detection from it) and starts listening. */
@@ -183,32 +151,11 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
     host: string;
     port: number;
   }> {
-    await this.openStore();
+    await this.recorder.open(this.tokens);
     const { server, ...ready } = await bindApp(this.app, port, host);
     this.server = server;
     this.fact({ type: 'ready', ...ready });
     return ready;
-  }
-
-  private async openStore(): Promise<void> {
-    if (!this.store) return;
-    try {
-      const { records, skipped } = await DeliveryStore.load(this.store.dir);
-      for (const record of records.slice(-MAX_TOKENS)) {
-        if (record.verification?.token) this.tokens.remember(record.verification.token);
-      }
-      if (skipped.length) {
-        const lines = `line ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', …' : ''}`;
-        this.fact({
-          type: 'warning',
-          message: `the store ${this.store.file} has ${skipped.length} unreadable line${skipped.length > 1 ? 's' : ''} (${lines}); skipped`,
-        });
-      }
-      await this.store.open();
-    } catch (error) {
-      this.storeBroken = true;
-      this.fact({ type: 'store-error', phase: 'open', path: this.store.dir, cause: (error as Error).message });
-    }
   }
 
   /** Stops accepting, lets deliveries in flight finish (a few seconds at most), flushes the store. */
@@ -229,7 +176,7 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
         await closed;
       }
       this.forwarder?.close();
-      await this.store?.close().catch(() => undefined);
+      await this.recorder.close();
       this.fact({ type: 'closed' });
     })();
     return this.closing;

@@ -100,16 +100,9 @@ function referenceOf(body: Record<string, unknown>, info: EventInfo): string | n
   return typeof value === 'string' ? value : null;
 }
 
-/**
- * Works out every request a trigger sends, signed and in order, without sending anything.
- * Throws TriggerError for requests that make no sense.
- */
-export function planTrigger(options: TriggerOptions): PlannedDelivery[] {
-  const info = resolveEvent(options.event);
-  const scheme = options.scheme ?? 'identitypass';
-  const publicKey = options.publicKey ?? BUILTIN_TEST_KEY;
+/** Refuses option combinations that make no sense; returns the product record shape, if any. */
+function checkRequest(info: EventInfo, scheme: Scheme, options: TriggerOptions): Product | undefined {
   const { tamper, pendingFirst } = options;
-
   let product: Product | undefined;
   if (options.product !== undefined) {
     if (!isProduct(options.product)) {
@@ -145,6 +138,20 @@ export function planTrigger(options: TriggerOptions): PlannedDelivery[] {
       { scheme },
     );
   }
+  return product;
+}
+
+/**
+ * Works out every request a trigger sends, signed and in order, without sending anything.
+ * Throws TriggerError for requests that make no sense.
+ */
+export function planTrigger(options: TriggerOptions): PlannedDelivery[] {
+  const info = resolveEvent(options.event);
+  const scheme = options.scheme ?? 'identitypass';
+  const publicKey = options.publicKey ?? BUILTIN_TEST_KEY;
+  const { tamper, pendingFirst } = options;
+
+  const product = checkRequest(info, scheme, options);
   const expect =
     options.expect === undefined
       ? defaultExpectation(info, tamper)

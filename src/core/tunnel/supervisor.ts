@@ -1,9 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { randomBytes } from 'node:crypto';
-import { sendRequest } from '../http/send.js';
-import { hostnameOf, PROBE_HEADER, PROBE_PATH, probeTarget } from './probe.js';
+import { hostnameOf, probeThrough } from './probe.js';
 import { randomSubdomain } from './subdomain.js';
-import type { TunnelFact, TunnelHandle, TunnelProvider, TunnelState } from './types.js';
+import type { TunnelFact, TunnelHandle, TunnelOpenOptions, TunnelProvider, TunnelState } from './types.js';
 
 /**
  * Keeps a public tunnel to the listener alive: opens it with a setup timeout, checks it end to end
@@ -23,6 +21,50 @@ export interface SupervisorOptions {
   probeSecret: string;
   backoffInitialMs?: number;
   backoffMaxMs?: number;
+}
+
+/** Exponential backoff from `initialMs` to `maxMs`, ±20% jitter so listeners restarted together do not knock in step. */
+export function backoffDelay(attempt: number, initialMs: number, maxMs: number, random = Math.random): number {
+  const base = Math.min(maxMs, initialMs * 2 ** Math.min(Math.max(attempt, 1) - 1, 16));
+  return Math.round(base * (0.8 + random() * 0.4));
+}
+
+function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}
+
+/** Opens a tunnel and checks a request through it reaches the listener; the handle, or why not. */
+async function openChecked(
+  provider: TunnelProvider,
+  options: TunnelOpenOptions,
+  probe: (url: string) => Promise<string | null>,
+): Promise<{ handle: TunnelHandle } | { cause: string }> {
+  try {
+    const handle = await provider.open(options);
+    if (options.signal?.aborted) return { handle };
+    const problem = await probe(handle.url);
+    if (problem === null) return { handle };
+    handle.close();
+    return { cause: `the tunnel opened but a request through ${handle.url} did not reach the listener (${problem})` };
+  } catch (error) {
+    return { cause: (error as Error).message };
+  }
+}
+
+/** The first tunnel-up fact, saying whether the subdomain asked for was granted. */
+function upFact(handle: TunnelHandle, subdomain: string, explicit: boolean): TunnelFact {
+  const granted = handle.clientId === subdomain || hostnameOf(handle.url).split('.')[0] === subdomain;
+  return { type: 'tunnel-up', url: handle.url, subdomainRequested: explicit ? subdomain : null, subdomainGranted: granted };
 }
 
 export class TunnelSupervisor extends EventEmitter<{ fact: [TunnelFact] }> {
@@ -69,24 +111,20 @@ export class TunnelSupervisor extends EventEmitter<{ fact: [TunnelFact] }> {
       }
       this.attempt++;
       this.fact({ type: 'tunnel-connecting', host: provider.host.origin, attempt: this.attempt });
-      let cause: string;
-      try {
-        const handle = await provider.open({ subdomain: this.subdomain, timeoutMs: setupTimeoutMs, signal: this.abort.signal });
-        if (this.stopped) {
-          handle.close();
-          return;
-        }
-        const probe = await this.probeOnce(handle.url);
-        if (probe === null) {
-          this.adopt(handle);
-          continue;
-        }
-        handle.close();
-        cause = `the tunnel opened but a request through ${handle.url} did not reach the listener (${probe})`;
-      } catch (error) {
-        cause = (error as Error).message;
+      const opened = await openChecked(
+        provider,
+        { subdomain: this.subdomain, timeoutMs: setupTimeoutMs, signal: this.abort.signal },
+        (url) => this.probeOnce(url),
+      );
+      if (this.stopped) {
+        if ('handle' in opened) opened.handle.close();
+        return;
       }
-      if (this.stopped) return;
+      if ('handle' in opened) {
+        this.adopt(opened.handle);
+        continue;
+      }
+      const { cause } = opened;
       const retryInMs = this.backoff();
       this.fact({ type: 'tunnel-unavailable', cause, retryInMs, attempt: this.attempt });
       await this.sleep(retryInMs);
@@ -103,21 +141,10 @@ export class TunnelSupervisor extends EventEmitter<{ fact: [TunnelFact] }> {
     this.lastUrl = handle.url;
     this.attempt = 0;
     if (previous !== null && this.downSince !== null) {
-      this.fact({
-        type: 'tunnel-restored',
-        url: handle.url,
-        previousUrl: previous,
-        urlChanged: previous !== handle.url,
-        downtimeMs: Date.now() - this.downSince,
-      });
+      const downtimeMs = Date.now() - this.downSince;
+      this.fact({ type: 'tunnel-restored', url: handle.url, previousUrl: previous, urlChanged: previous !== handle.url, downtimeMs });
     } else {
-      const granted = handle.clientId === this.subdomain || hostnameOf(handle.url).split('.')[0] === this.subdomain;
-      this.fact({
-        type: 'tunnel-up',
-        url: handle.url,
-        subdomainRequested: this.explicitSubdomain ? this.subdomain : null,
-        subdomainGranted: granted,
-      });
+      this.fact(upFact(handle, this.subdomain, this.explicitSubdomain));
     }
     this.downSince = null;
     this.scheduleProbe();
@@ -153,46 +180,24 @@ export class TunnelSupervisor extends EventEmitter<{ fact: [TunnelFact] }> {
     this.probeTimer.unref();
   }
 
-  /** null when a request through the public URL came back from the listener; else why not. */
-  private async probeOnce(publicUrl: string): Promise<string | null> {
-    const nonce = randomBytes(6).toString('hex');
-    const { url, host } = probeTarget(publicUrl, this.options.provider.host, PROBE_PATH + nonce);
-    try {
-      const reply = await sendRequest({
-        url,
-        method: 'GET',
-        headers: { [PROBE_HEADER]: this.options.probeSecret, 'bypass-tunnel-reminder': '1', ...(host ? { host } : {}) },
-        body: new Uint8Array(0),
-        timeoutMs: this.options.probeTimeoutMs ?? 5_000,
-        signal: this.abort.signal,
-      });
-      if (reply.status !== 200) return `answered ${reply.status}`;
-      const text = reply.body.toString('utf8');
-      return text.includes(nonce) ? null : 'the answer did not come from this listener';
-    } catch (error) {
-      return (error as Error).message;
-    }
+  private probeOnce(publicUrl: string): Promise<string | null> {
+    const { provider, probeSecret, probeTimeoutMs = 5_000 } = this.options;
+    return probeThrough({
+      publicUrl,
+      tunnelHost: provider.host,
+      secret: probeSecret,
+      timeoutMs: probeTimeoutMs,
+      signal: this.abort.signal,
+    });
   }
 
   private backoff(): number {
     const { backoffInitialMs = 250, backoffMaxMs = 8_000 } = this.options;
-    const base = Math.min(backoffMaxMs, backoffInitialMs * 2 ** Math.min(this.attempt - 1, 16));
-    // ±20% jitter, so many listeners restarted together do not knock in step
-    return Math.round(base * (0.8 + Math.random() * 0.4));
+    return backoffDelay(this.attempt, backoffInitialMs, backoffMaxMs);
   }
 
   private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.abort.signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        { once: true },
-      );
-    });
+    return sleepUnlessAborted(ms, this.abort.signal);
   }
 
   /** Closes the tunnel and stops every retry and probe. */

@@ -1,0 +1,72 @@
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { jsonLines } from '../helpers/cli.js';
+import { freePort } from '../helpers/receiver.js';
+import { runCommand } from '../helpers/run-command.js';
+import { testScope } from '../helpers/scope.js';
+
+/** Commands run in process against real loopback servers, their output captured by the fake IO. */
+
+const KEY = 'test_pk_commands0test0key0wxyz';
+const scope = testScope();
+
+describe('commands in process', () => {
+  it('--version prints the package version; no arguments prints help and exits 2', async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(await runCommand(['--version'])).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
+    const bare = await runCommand([]);
+    expect(bare.code).toBe(2);
+    for (const name of ['listen', 'trigger', 'events', 'verify']) expect(bare.stdout).toContain(name);
+  });
+
+  it('trigger --list prints one event per line, and one JSON object each with --json', async () => {
+    const text = await runCommand(['trigger', '--list']);
+    expect(text.code).toBe(0);
+    expect(text.stdout.trim().split('\n')).toHaveLength(9);
+    const json = jsonLines((await runCommand(['trigger', '--list', '--json'])).stdout);
+    expect(json.map((l) => l.event)).toContain('workflow.process.manual_review');
+  });
+
+  it('trigger sends a signed delivery and reports it on the fake stdout; talk goes to stderr', async () => {
+    const app = await scope.receiver();
+    const res = await runCommand(['trigger', 'verification.completed', '--to', app.url, '--scheme', 'prembly-hmac', '--public-key', KEY]);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/^✔ verification\.completed {2}200 {2}ref /);
+    expect(res.stderr).toContain(`Sending verification.completed to ${app.url}`);
+    const got = app.received[0]!;
+    expect(got.headers['x-prembly-signature']).toBe(createHmac('sha256', KEY).update(got.body).digest('base64'));
+  });
+
+  it('trigger exits 1 with a hint when the receiver answers 201, and 3 when nothing listens', async () => {
+    const app = await scope.receiver(() => ({ status: 201 }));
+    const res = await runCommand(['trigger', 'verification.completed', '--to', app.url, '--json']);
+    expect(res.code).toBe(1);
+    expect(jsonLines(res.stdout)[0]).toMatchObject({ status: 201, ok: false, hint: expect.stringMatching(/anything but 200/) });
+    const nobody = await runCommand(['trigger', 'verification.completed', '--to', `http://127.0.0.1:${await freePort()}/webhook`]);
+    expect(nobody.code).toBe(3);
+    expect(nobody.stdout).toContain('connection refused');
+  });
+
+  it('colours only when told: FORCE_COLOR on a pipe, never with NO_COLOR', async () => {
+    const app = await scope.receiver();
+    const plain = await runCommand(['trigger', 'verification.completed', '--to', app.url]);
+    expect(plain.stdout).not.toMatch(/\u001b\[/);
+    const forced = await runCommand(['trigger', 'verification.completed', '--to', app.url], { env: { NO_COLOR: '', FORCE_COLOR: '1' } });
+    expect(forced.stdout).toMatch(/\u001b\[/);
+  });
+
+  it('verify reads the body from stdin and explains a valid signature', async () => {
+    const body = JSON.stringify({ status: true, response_code: '00', verification: { status: 'VERIFIED', reference: 'v-1' } });
+    const hmac = createHmac('sha256', KEY).update(body).digest('base64');
+    const res = await runCommand(
+      ['verify', '--body', '-', '--header', `x-prembly-signature: ${hmac}`, '--header', 'token: t', '--public-key', KEY],
+      {
+        input: body,
+      },
+    );
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('✔ valid (prembly-hmac)');
+    expect(res.stdout).toContain('VERIFIED  response_code 00 (success)');
+  });
+});

@@ -1,0 +1,119 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCommand } from '../helpers/run-command.js';
+
+/** Bad input exits 2 and says what to fix: parsing and run, in process, with a fake IO. */
+
+const home = () => mkdtempSync(join(tmpdir(), 'idpass-usage-'));
+
+function expectUsage(res: { code: number; stderr: string; stdout: string }, message: RegExp) {
+  expect(res.code).toBe(2);
+  expect(res.stderr).toMatch(message);
+  expect(res.stderr).not.toMatch(/\n\s+at /);
+  expect(res.stdout).toBe('');
+}
+
+describe('trigger: bad input', () => {
+  it.each([
+    [['verification.complete'], /did you mean verification\.completed/],
+    [[], /which event\?/],
+    [['verification.completed', '--set', 'novalue'], /path=value/],
+    [['verification.completed', '--set', 'status.deep=1'], /not an object/],
+    [['verification.completed', '--unset', 'nothing.here'], /--unset nothing\.here: the body has no such field/],
+    [['verification.completed', '--data', '/nonexistent/body.json'], /cannot read --data \/nonexistent\/body\.json: no such file/],
+    [['verification.completed', '--to', 'localhost:3000/hook'], /http:\/\//],
+    [['verification.completed', '--to', 'ftp://example.com'], /http:\/\/ or https:\/\//],
+    [['verification.completed', '--delay', '2'], /add a unit/],
+    [['verification.completed', '--timeout', 'soon'], /not a duration/],
+    [['verification.completed', '--expect-status', 'ok'], /not a status/],
+    [['verification.completed', '--scheme', 'md5'], /Allowed choices are identitypass, prembly-legacy, prembly-hmac/],
+    [['verification.completed', '--product', 'selfie'], /Allowed choices/],
+    [['verification.completed', '--tamper', 'everything'], /Allowed choices/],
+    [['verification.completed', '--tamper', 'body'], /--tamper body needs --scheme prembly-hmac/],
+    [['verification.completed', '--tamper', 'replay', '--pending-first'], /--pending-first and --tamper do not go together/],
+    [['sdk.session.completed', '--product', 'nin'], /--product shapes direct-API verification bodies only/],
+    [['workflow.process.completed', '--pending-first'], /use it with verification\.completed or verification\.failed/],
+    [['verification.completed', '--public-key', ' '], /--public-key is empty/],
+    [['verification.completed', '--bogus'], /unknown option '--bogus'/],
+  ])('%j', async (args, message) => {
+    expectUsage(await runCommand(['trigger', ...args]), message);
+  });
+
+  it('refuses invalid JSON and non-objects in --data, from a file or stdin', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'idpass-data-'));
+    writeFileSync(join(dir, 'bad.json'), '{"status": tru');
+    expectUsage(await runCommand(['trigger', 'verification.completed', '--data', join(dir, 'bad.json')]), /--data is not valid JSON/);
+    expectUsage(
+      await runCommand(['trigger', 'verification.completed', '--data', '-'], { input: '[1,2]' }),
+      /--data must hold a JSON object/,
+    );
+  });
+
+  it('an unknown command exits 2 with the usage hint', async () => {
+    expectUsage(await runCommand(['tigger']), /unknown command 'tigger'/);
+  });
+});
+
+describe('listen: bad input', () => {
+  it.each([
+    [['--forward-to', 'localhost:3000'], /did you mean http:\/\/localhost:3000/],
+    [['--port', 'abc'], /not a port/],
+    [['--port', '70000'], /not a port/],
+    [['--events', 'verification.complete'], /--events: "verification\.complete" matches no event; did you mean verification\.completed/],
+    [['--wait-for', ' , '], /--wait-for needs at least one event name/],
+    [['--forward-timeout', '10'], /add a unit/],
+    [['--max-body', 'huge'], /not a size/],
+    [['--count', '0'], /not a count/],
+    [['--subdomain', 'No_Way'], /not a subdomain/],
+    [['--public-key', ''], /--public-key is empty/],
+    [['--host', '203.0.113.77', '--no-tunnel'], /no such local address/],
+  ])('%j', async (args, message) => {
+    const res = await runCommand(['listen', '--port', '0', ...args], { env: { IDPASS_HOME: home() } });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(message);
+  });
+});
+
+describe('events: bad input', () => {
+  it.each([
+    [['events', 'show'], /missing required argument 'id'/],
+    [['events', 'list', '--limit', '0'], /not a count/],
+    [['events', 'list', '--event', 'verification.complete'], /did you mean verification\.completed/],
+    [['events', 'resend', 'x', '--to', 'nowhere'], /is not a URL/],
+  ])('%j exits 2 with the usage hint', async (args, message) => {
+    const res = await runCommand(args, { env: { IDPASS_HOME: home() } });
+    expectUsage(res, message);
+    expect(res.stderr).toContain('--help shows the usage');
+  });
+
+  it('an empty store says so and points at listen', async () => {
+    const env = { IDPASS_HOME: home() };
+    const show = await runCommand(['events', 'show', 'abc'], { env });
+    expectUsage(show, /no deliveries are recorded yet/);
+    expect(show.stderr).toContain('run idpass listen');
+    const list = await runCommand(['events', 'list', '--json'], { env });
+    expect(list).toMatchObject({ code: 0, stdout: '' });
+  });
+
+  it('clear refuses without --yes off a terminal', async () => {
+    const dir = home();
+    writeFileSync(join(dir, 'deliveries.ndjson'), '');
+    expectUsage(
+      await runCommand(['events', 'clear'], { env: { IDPASS_HOME: dir } }),
+      /refusing to delete 0 recorded deliveries without --yes/,
+    );
+  });
+});
+
+describe('verify: bad input', () => {
+  it.each([
+    [['verify', '--body', '/nonexistent/body.json', '--header', 'token: a'], /cannot read --body \/nonexistent\/body\.json: no such file/],
+    [['verify', '--body', 'x', '--header', 'no colon here'], /has no "name: value" form/],
+    [['verify', '--header', 'token: a'], /--body is missing/],
+    [['verify', '--body', 'x'], /no --header given/],
+  ])('%j', async (args, message) => {
+    expectUsage(await runCommand(args), message);
+  });
+});

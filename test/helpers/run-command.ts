@@ -1,0 +1,16 @@
+import { main } from '../../src/cli.js';
+import { createFakeIO, type FakeIO, type FakeIOOptions } from '../../src/output/fake-io.js';
+
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  io: FakeIO;
+}
+
+/** Runs the CLI in this process with a fake IO, as gh tests a command's run function. */
+export async function runCommand(argv: string[], options: FakeIOOptions = {}): Promise<CommandResult> {
+  const io = createFakeIO({ ...options, env: { NO_COLOR: '1', ...options.env } });
+  const code = await main(argv, io);
+  return { code, stdout: io.out(), stderr: io.err(), io };
+}
