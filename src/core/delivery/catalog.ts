@@ -4,9 +4,9 @@ export interface EventInfo {
   description: string;
   /** Where the reference that ties deliveries together lives in the body. */
   referencePath: string;
-  /** Takes a `--product` record shape (direct-API verification bodies). */
+  /** Takes a product record shape (direct-API verification bodies). */
   usesProduct: boolean;
-  /** Can be the final delivery of `--pending-first`. */
+  /** Can be the final delivery of a pending-first pair. */
   canFollowPending: boolean;
 }
 

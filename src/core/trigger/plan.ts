@@ -16,7 +16,7 @@ export interface TriggerOptions {
   event: string;
   url?: URL | string;
   product?: Product | string;
-  /** `--set` assignments, applied in order. */
+  /** Body edits by dot path, applied in order. */
   set?: { path: string; value: unknown }[];
   unset?: string[];
   /** Raw bytes of a JSON body to send instead of the fixture. */
@@ -162,7 +162,7 @@ export function planTrigger(options: TriggerOptions): PlannedDelivery[] {
   const edited = options.set?.length || options.unset?.length;
   const body = options.data ? parseDataBody(options.data) : loadFixture(info.name, { product });
   applyEdits(body, options);
-  // --data without edits goes out byte for byte as the file has it.
+  // a body of the caller's own, unedited, goes out byte for byte
   const bytes = options.data && !edited ? Buffer.from(options.data) : Buffer.from(JSON.stringify(body));
   const reference = referenceOf(body, info);
 
