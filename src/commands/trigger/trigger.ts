@@ -17,8 +17,6 @@ import {
   type CommandContext,
   type SharedOptions,
 } from '../shared/options.js';
-import { readInput } from '../shared/read-input.js';
-import { sendAndReport } from '../shared/send-and-report.js';
 
 /** `idpass trigger <event>`: signed sample deliveries to a URL, checked against what Identitypass needs. */
 
@@ -107,11 +105,13 @@ export async function runTrigger(options: TriggerOptions, io: IO): Promise<numbe
     );
   }
   checkPublicKey(options.publicKey, io);
+  // Loaded here, not at the top: --help and --list should not pay for files, crypto and http.
+  const { readInput } = await import('../shared/read-input.js');
+  const { sendAndReport } = await import('../shared/send-and-report.js');
   const data =
     options.data === undefined
       ? undefined
       : await readInput(options.data, io, { flag: '--data', hint: 'pass the path of a JSON file holding the body to send' });
-  // Loaded here, not at the top: --help and --list should not pay for crypto and http.
   const { planTrigger } = await import('../../core/trigger/plan.js');
   const { TriggerError } = await import('../../core/trigger/errors.js');
   const { triggerUsageError } = await import('./advice.js');

@@ -1,11 +1,4 @@
-import { randomBytes } from 'node:crypto';
-
 /** A subdomain that localtunnel servers accept: lowercase letters, digits and inner dashes, 4 to 63. */
 export function isValidSubdomain(name: string): boolean {
   return /^(?:[a-z0-9][a-z0-9-]{4,63}[a-z0-9]|[a-z0-9]{4,63})$/.test(name);
-}
-
-/** A random subdomain, picked once per listener so that reconnects keep the URL. */
-export function randomSubdomain(): string {
-  return `idpass-${randomBytes(5).toString('hex')}`;
 }
