@@ -23,16 +23,21 @@ describe('commands in process', () => {
   it('trigger --list prints one event per line, and one JSON object each with --json', async () => {
     const text = await runCommand(['trigger', '--list']);
     expect(text.code).toBe(0);
-    expect(text.stdout.trim().split('\n')).toHaveLength(9);
+    expect(text.stdout.trim().split('\n')).toHaveLength(15);
     const json = jsonLines((await runCommand(['trigger', '--list', '--json'])).stdout);
     expect(json.map((l) => l.event)).toContain('workflow.process.manual_review');
+    expect(json.find((l) => l.event === 'workflow.process.failed')).toMatchObject({
+      signedWith: 'live',
+      delivered: '2xx',
+      followsRedirects: false,
+    });
   });
 
   it('trigger sends a signed delivery and reports it on the fake stdout; talk goes to stderr', async () => {
     const app = await scope.receiver();
     const res = await runCommand(['trigger', 'verification.completed', '--to', app.url, '--scheme', 'prembly-hmac', '--public-key', KEY]);
     expect(res.code).toBe(0);
-    expect(res.stdout).toMatch(/^✔ verification\.completed {2}200 {2}ref /);
+    expect(res.stdout).toMatch(/^✔ verification\.completed \(sandbox key\) {2}200 {2}ref /);
     expect(res.stderr).toContain(`Sending verification.completed to ${app.url}`);
     const got = app.received[0]!;
     expect(got.headers['x-prembly-signature']).toBe(createHmac('sha256', KEY).update(got.body).digest('base64'));
@@ -66,7 +71,7 @@ describe('commands in process', () => {
       },
     );
     expect(res.code).toBe(0);
-    expect(res.stdout).toContain('✔ valid (prembly-hmac)');
+    expect(res.stdout).toContain('✔ valid (prembly-hmac, sandbox key)');
     expect(res.stdout).toContain('VERIFIED  response_code 00 (success)');
   });
 });

@@ -9,6 +9,7 @@ import { freePort, type Received } from '../helpers/receiver.js';
 import { testScope } from '../helpers/scope.js';
 
 const KEY = 'test_pk_e2e0receiver0key0wxyz';
+const LIVE = 'live_pk_e2e0receiver0live0key0wxyz';
 const hmacOf = (body: Buffer, key = KEY) => createHmac('sha256', key).update(body).digest('base64');
 const bodyOf = (r: Received) => JSON.parse(r.body.toString('utf8'));
 
@@ -58,7 +59,7 @@ describe('idpass trigger (built binary, real loopback receiver)', () => {
 
   it('signs with the static schemes: the base64 public key in the right header', async () => {
     const r = await receiver();
-    expect((await runCli(['trigger', 'verification.failed', '--to', r.url, '--public-key', KEY])).code).toBe(0);
+    expect((await runCli(['trigger', 'verification.failed', '--to', r.url, '--public-key', KEY, '--scheme', 'identitypass'])).code).toBe(0);
     expect(
       (await runCli(['trigger', 'verification.failed', '--to', r.url, '--scheme', 'prembly-legacy'], { env: { IDPASS_PUBLIC_KEY: KEY } }))
         .code,
@@ -70,17 +71,18 @@ describe('idpass trigger (built binary, real loopback receiver)', () => {
     expect(bodyOf(original!).verification.status).toBe('NOT-VERIFIED');
   });
 
-  it('takes the target, key and scheme from the environment', async () => {
+  it('takes the target, keys and scheme from the environment', async () => {
     const r = await receiver();
     const res = await runCli(['trigger', 'watchlist.identity_flagged'], {
-      env: { IDPASS_TRIGGER_URL: r.url, IDPASS_PUBLIC_KEY: KEY, IDPASS_SCHEME: 'prembly-hmac' },
+      env: { IDPASS_TRIGGER_URL: r.url, IDPASS_PUBLIC_KEY: KEY, IDPASS_LIVE_PUBLIC_KEY: LIVE, IDPASS_SCHEME: 'prembly-hmac' },
     });
     expect(res.code).toBe(0);
-    expect(r.received[0]!.headers['x-prembly-signature']).toBe(hmacOf(r.received[0]!.body));
+    // watchlist alerts are signed with the live key, even from sandbox
+    expect(r.received[0]!.headers['x-prembly-signature']).toBe(hmacOf(r.received[0]!.body, LIVE));
     expect(bodyOf(r.received[0]!).event).toBe('watchlist.identity_flagged');
   });
 
-  it('sends pending then the final result with one reference and is_callback_retry', async () => {
+  it('sends a labelled pending, then the final as a retry-flagged delivery with one reference, signed with the live key', async () => {
     const r = await receiver();
     const res = await runCli([
       'trigger',
@@ -92,20 +94,28 @@ describe('idpass trigger (built binary, real loopback receiver)', () => {
       r.url,
       '--product',
       'passport',
+      '--public-key',
+      KEY,
+      '--live-public-key',
+      LIVE,
       '--json',
     ]);
     expect(res.code).toBe(0);
     expect(r.received).toHaveLength(2);
+    expect(r.received[0]!.headers['x-prembly-signature']).toBe(hmacOf(r.received[0]!.body, KEY));
+    expect(r.received[1]!.headers['x-prembly-signature']).toBe(hmacOf(r.received[1]!.body, LIVE));
     const [pending, final] = r.received.map(bodyOf);
     expect(pending.verification.status).toBe('PENDING');
     expect(final.verification.status).toBe('VERIFIED');
     expect(final.verification.reference).toBe(pending.verification.reference);
     expect(final.is_callback_retry).toBe(true);
     expect(final.endpoint_name).toBe('International Passport');
-    expect(final.data.number).toBe('A00000001');
+    expect(final.data.number).toBe('A00000000');
     expect(r.received[0]!.headers.token).not.toBe(r.received[1]!.headers.token);
     const lines = jsonLines(res.stdout);
-    expect(lines.map((l) => l.event)).toEqual(['verification.pending', 'verification.completed']);
+    expect(lines.map((l) => l.event)).toEqual(['verification.pending', 'verification.retry.completed']);
+    expect(lines[0]!.note).toMatch(/Prembly returns this as the API’s answer; it does not POST it/);
+    expect(lines.map((l) => l.key)).toEqual(['sandbox', 'live']);
     expect(lines[0]!.reference).toBe(lines[1]!.reference);
     expect(res.stderr).toContain('waiting 200ms');
   });
@@ -122,13 +132,13 @@ describe('idpass trigger (built binary, real loopback receiver)', () => {
       '--set',
       'data.age=37',
       '--unset',
-      'session',
+      'user_info',
     ]);
     expect(set.code).toBe(0);
     const body = bodyOf(r.received[0]!);
     expect(body.data.firstName).toBe('Grace');
     expect(body.data.age).toBe(37);
-    expect(body).not.toHaveProperty('session');
+    expect(body).not.toHaveProperty('user_info');
 
     const dir = mkdtempSync(join(tmpdir(), 'idpass-data-'));
     const file = join(dir, 'body.json');
@@ -248,11 +258,35 @@ describe('idpass trigger (built binary, real loopback receiver)', () => {
       if (kind === 'body') expect(bodyOf(r.received[0]!).tampered_by).toBe('idpass');
     });
 
-    it.each(['signature', 'missing-signature', 'replay'])('%s: exits 1 with a hint when a naive receiver accepts it', async (kind) => {
+    it.each(['signature', 'missing-signature'])('%s: exits 1 with a hint when a naive receiver accepts it', async (kind) => {
       const r = await receiver(() => ({ status: 200 }));
       const res = await runCli(['trigger', 'verification.completed', '--tamper', kind, '--to', r.url]);
       expect(res.code).toBe(1);
-      expect(res.stdout).toMatch(kind === 'replay' ? /already seen: track token values/ : /must answer 401/);
+      expect(res.stdout).toMatch(/must answer 401/);
+    });
+
+    it('replay: passes against an idempotent receiver (200 twice), as Prembly asks', async () => {
+      const r = await receiver(() => ({ status: 200 }));
+      const res = await runCli(['trigger', 'verification.completed', '--tamper', 'replay', '--to', r.url, '--json']);
+      expect(res.code).toBe(0);
+      expect(jsonLines(res.stdout).map((l) => [l.status, l.ok, l.warning ?? null])).toEqual([
+        [200, true, null],
+        [200, true, null],
+      ]);
+    });
+
+    it('replay: passes with a warning naming the consequence against a receiver that answers 409', async () => {
+      const r = await receiver(strictAnswer());
+      const res = await runCli(['trigger', 'verification.completed', '--tamper', 'replay', '--to', r.url, '--public-key', KEY]);
+      expect(res.code).toBe(0);
+      expect(res.stdout).toMatch(/^! verification\.completed .*409/m);
+      expect(res.stdout).toMatch(/idempotent.*failed delivery.*SDK sessions are retried/);
+    });
+
+    it('replay: fails when the repeat breaks the handler (500)', async () => {
+      const r = await receiver((_req, i) => ({ status: i === 0 ? 200 : 500 }));
+      const res = await runCli(['trigger', 'verification.completed', '--tamper', 'replay', '--to', r.url]);
+      expect(res.code).toBe(1);
     });
 
     it('honours --expect-status for the tampered delivery', async () => {
@@ -279,7 +313,7 @@ describe('idpass trigger (built binary, real loopback receiver)', () => {
   describe('bad input exits 2 and says what to fix (the rest run in process: test/commands)', () => {
     it.each([
       [['trigger', 'verification.complete'], /did you mean verification\.completed/],
-      [['trigger', 'verification.completed', '--tamper', 'body'], /needs --scheme prembly-hmac/],
+      [['trigger', 'verification.completed', '--tamper', 'body', '--scheme', 'identitypass'], /needs --scheme prembly-hmac/],
       [['tigger'], /unknown command 'tigger'/],
     ])('%j', async (args, message) => {
       const res = await runCli(args);

@@ -26,6 +26,7 @@ export function makeDelivery(
     tooLarge: false,
     verification: verify({ body: bytes, headers, publicKey: KEY }),
     schemeNote: null,
+    signatureHint: null,
     duplicate: false,
     classification: classify(body),
     ignored: false,

@@ -1,7 +1,7 @@
 import type { StatusExpectation } from '../../core/delivery/rules.js';
 import { UsageError } from '../../output/errors.js';
 import type { IO } from '../../output/io.js';
-import { checkPublicKey, describeKey, type SharedOptions } from '../shared/options.js';
+import { checkKeys, describeKey, type SharedOptions } from '../shared/options.js';
 import { sendAndReport } from '../shared/send-and-report.js';
 import { lookup } from './store-access.js';
 
@@ -23,7 +23,10 @@ export async function runResend(id: string, options: ResendOptions, io: IO): Pro
   if (options.keyGiven && !options.resign) {
     io.stderr.write('note: --public-key and --scheme only matter with --resign; the original signature is sent as it was\n');
   }
-  if (options.resign) checkPublicKey(options.publicKey, io);
+  if (options.resign) checkKeys(options, io);
+  const { findEvent } = await import('../../core/delivery/catalog.js');
+  const info = record.event ? findEvent(record.event) : undefined;
+  const key = info?.signedWith ?? 'sandbox';
   const { forwardableHeaders } = await import('../../core/http/forward.js');
   const { readHeader } = await import('../../core/signing/headers.js');
   const { sign } = await import('../../core/signing/sign.js');
@@ -35,12 +38,15 @@ export async function runResend(id: string, options: ResendOptions, io: IO): Pro
   if (options.resign) {
     const replaced = new Set([PREMBLY_SIGNATURE_HEADER, IDENTITYPASS_SIGNATURE_HEADER, TOKEN_HEADER]);
     headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !replaced.has(name.toLowerCase())));
-    const signed = sign({ body, publicKey: options.publicKey, scheme: options.scheme });
+    const publicKey = key === 'live' ? options.livePublicKey : options.publicKey;
+    const signed = sign({ body, publicKey, scheme: options.scheme });
     const { 'content-type': contentType, ...signature } = signed.headers;
     headers = { ...(readHeader(record.headers, 'content-type') ? {} : { 'content-type': contentType! }), ...headers, ...signature };
     token = signed.token;
   }
-  const how = options.resign ? `re-signed: ${options.scheme}, ${describeKey(options.publicKey)}, new token` : 'original bytes and headers';
+  const how = options.resign
+    ? `re-signed: ${options.scheme}, the ${key} key (${describeKey(key === 'live' ? options.livePublicKey : options.publicKey)}), new token`
+    : 'original bytes and headers';
   return sendAndReport(
     [
       {
@@ -53,6 +59,10 @@ export async function runResend(id: string, options: ResendOptions, io: IO): Pro
         expect: options.expectStatus ?? parseStatusExpectation('200'),
         delayBeforeMs: 0,
         tamper: null,
+        key: options.resign ? key : null,
+        send: 'post',
+        followRedirects: info?.followsRedirects ?? true,
+        note: null,
       },
     ],
     to,

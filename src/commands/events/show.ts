@@ -1,4 +1,4 @@
-import { BUILTIN_TEST_KEY } from '../../core/signing/schemes.js';
+import { BUILTIN_LIVE_TEST_KEY, BUILTIN_TEST_KEY } from '../../core/signing/schemes.js';
 import { ExitCode } from '../../output/errors.js';
 import { colorLevel, loadChalk, writeLine, type IO } from '../../output/io.js';
 import type { OutputOptions } from '../shared/options.js';
@@ -12,7 +12,10 @@ export interface ShowOptions extends OutputOptions {
 export async function runShow(id: string, options: ShowOptions, io: IO): Promise<number> {
   const { record } = await lookup(id, io);
   const { deliveryFromRecord } = await import('../../core/store/codec.js');
-  const delivery = deliveryFromRecord(record, io.env.IDPASS_PUBLIC_KEY || BUILTIN_TEST_KEY);
+  const delivery = deliveryFromRecord(record, {
+    publicKey: io.env.IDPASS_PUBLIC_KEY || BUILTIN_TEST_KEY,
+    livePublicKey: io.env.IDPASS_LIVE_PUBLIC_KEY || BUILTIN_LIVE_TEST_KEY,
+  });
   const showPii = Boolean(options.showPii);
   if (options.json) {
     const { deliveryJson } = await import('../../output/render/delivery-json.js');

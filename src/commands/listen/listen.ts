@@ -11,7 +11,7 @@ import { colorLevel, loadChalk, writeLine, type IO } from '../../output/io.js';
 import { formatDuration } from '../../output/render/format.js';
 import type { Renderer } from '../../output/render/listen-renderers.js';
 import { Command, Option } from '../shared/commander.js';
-import { addSharedOptions, argParser, checkPublicKey, describeKey, type CommandContext, type SharedOptions } from '../shared/options.js';
+import { addSharedOptions, argParser, checkKeys, describeKeys, type CommandContext, type SharedOptions } from '../shared/options.js';
 import { factBus } from './fact-bus.js';
 
 /** `idpass listen`: a local listener (and a public tunnel to it) drawn as a live view, plain lines or NDJSON. */
@@ -95,7 +95,7 @@ export function createListenCommand(ctx: CommandContext): Command {
 }
 
 export async function runListen(flags: ListenOptions, io: IO): Promise<number> {
-  checkPublicKey(flags.publicKey, io);
+  checkKeys(flags, io);
   if (flags.maxBody < 1) throw new UsageError('--max-body must be at least 1 byte', 'use a size like 512kb or 10mb');
   const { createListener } = await import('../../core/receive/listener.js');
   const { DeliveryStore, defaultStateDir } = await import('../../core/store/log.js');
@@ -110,6 +110,7 @@ export async function runListen(flags: ListenOptions, io: IO): Promise<number> {
   const listener = createListener({
     probeSecret,
     publicKey: flags.publicKey,
+    livePublicKey: flags.livePublicKey,
     scheme: flags.expectScheme ? flags.scheme : undefined,
     forwardTo: flags.forwardTo ?? null,
     forwardTimeoutMs: flags.forwardTimeout,
@@ -147,7 +148,7 @@ export async function runListen(flags: ListenOptions, io: IO): Promise<number> {
       host: flags.host,
       forwardTo: flags.forwardTo ?? null,
       forwardTimeoutMs: flags.forwardTimeout,
-      key: describeKey(flags.publicKey),
+      key: describeKeys(flags),
       expectedScheme: flags.expectScheme ? flags.scheme : null,
       storeFile: listener.storeFile,
       storeOn: flags.store,

@@ -2,7 +2,7 @@ import type { Delivery } from '../../core/delivery/types.js';
 import type { ListenFact } from '../../core/receive/facts.js';
 import type { Listener } from '../../core/receive/listener.js';
 import type { IO } from '../../output/io.js';
-import { describeKey } from '../shared/options.js';
+import { describeKeys } from '../shared/options.js';
 import type { ListenOptions } from './listen.js';
 
 /** Mounts the ink live view on the IO's terminal; the view is the only part that reads keys. */
@@ -38,7 +38,7 @@ export async function mountLiveView(
     header: {
       local: url,
       forward: flags.forwardTo?.href ?? null,
-      key: describeKey(flags.publicKey),
+      key: describeKeys(flags),
       scheme: flags.expectScheme ? `expecting ${flags.scheme}` : 'any scheme',
       store: listener.storeFile,
     },

@@ -1,4 +1,4 @@
-import { BUILTIN_TEST_KEY, keyFingerprint, SCHEMES, type Scheme } from '../../core/signing/schemes.js';
+import { BUILTIN_LIVE_TEST_KEY, BUILTIN_TEST_KEY, keyFingerprint, SCHEMES, type Scheme } from '../../core/signing/schemes.js';
 import { ValueError } from '../../flags/values.js';
 import { UsageError } from '../../output/errors.js';
 import type { IO } from '../../output/io.js';
@@ -20,6 +20,7 @@ export interface OutputOptions {
 /** The output options plus `--public-key` and `--scheme`. */
 export interface SharedOptions extends OutputOptions {
   publicKey: string;
+  livePublicKey: string;
   scheme: Scheme;
 }
 
@@ -43,15 +44,23 @@ export function collect<T>(parse: (text: string) => T) {
 export function addSharedOptions(command: Command, { json = true }: { json?: boolean } = {}): Command {
   command
     .addOption(
-      new Option('--public-key <key>', 'your Identitypass public key: it signs (trigger) and verifies (listen, verify)')
+      new Option('--public-key <key>', 'your sandbox public key (test_pk_…): it signs (trigger) and verifies (listen, verify)')
         .env('IDPASS_PUBLIC_KEY')
         .default(BUILTIN_TEST_KEY, 'built-in test key'),
     )
     .addOption(
-      new Option('--scheme <name>', 'signature scheme to sign with; when verifying, a delivery in another scheme gets a note')
+      new Option(
+        '--live-public-key <key>',
+        'your live public key (live_pk_…): Prembly signs workflow, async, retry, Customer 360 and watchlist events with it, even from sandbox',
+      )
+        .env('IDPASS_LIVE_PUBLIC_KEY')
+        .default(BUILTIN_LIVE_TEST_KEY, 'built-in test live key'),
+    )
+    .addOption(
+      new Option('--scheme <name>', 'signature scheme: prembly-hmac (current), prembly-legacy and identitypass (legacy, static key)')
         .choices(SCHEMES)
         .env('IDPASS_SCHEME')
-        .default('identitypass'),
+        .default('prembly-hmac'),
     );
   return addOutputOptions(command, { json });
 }
@@ -66,10 +75,10 @@ export function addOutputOptions(command: Command, { json = true }: { json?: boo
 }
 
 /** Refuses keys that cannot be right and warns about ones that are probably not what was meant. */
-export function checkPublicKey(key: string, io: IO): void {
+export function checkPublicKey(key: string, io: IO, flag = '--public-key'): void {
   if (key.trim() === '' || /\s/.test(key)) {
     throw new UsageError(
-      '--public-key is empty or has spaces in it',
+      `${flag} is empty or has spaces in it`,
       'copy the public key (test_pk_… or live_pk_…) from the Identitypass dashboard',
     );
   }
@@ -82,6 +91,19 @@ export function checkPublicKey(key: string, io: IO): void {
   }
 }
 
+/** Both keys checked: the sandbox one as given, the live one too when it is not the built-in stand-in. */
+export function checkKeys(options: SharedOptions, io: IO): void {
+  checkPublicKey(options.publicKey, io);
+  if (options.livePublicKey !== BUILTIN_LIVE_TEST_KEY) checkPublicKey(options.livePublicKey, io, '--live-public-key');
+}
+
 export function describeKey(key: string): string {
-  return key === BUILTIN_TEST_KEY ? 'built-in test key' : `key ${keyFingerprint(key)}`;
+  if (key === BUILTIN_TEST_KEY) return 'built-in test key';
+  if (key === BUILTIN_LIVE_TEST_KEY) return 'built-in test live key';
+  return `key ${keyFingerprint(key)}`;
+}
+
+/** "sandbox key X, live key Y", for intros and headers. */
+export function describeKeys(options: Pick<SharedOptions, 'publicKey' | 'livePublicKey'>): string {
+  return `sandbox ${describeKey(options.publicKey)}, live ${describeKey(options.livePublicKey)}`;
 }

@@ -1,4 +1,4 @@
-import type { PlannedDelivery } from '../../core/trigger/plan.js';
+import type { PlannedDelivery } from '../../core/trigger/types.js';
 import type { DeliveryResult } from '../../core/trigger/send.js';
 import { ExitCode } from '../../output/errors.js';
 import { colorLevel, loadChalk, writeLine, type IO } from '../../output/io.js';

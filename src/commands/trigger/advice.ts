@@ -25,6 +25,14 @@ export function triggerUsageError(error: TriggerError): UsageError {
       );
     case 'pending-with-tamper':
       return new UsageError('--pending-first and --tamper do not go together: run them separately');
+    case 'pending-option-alone':
+      return new UsageError('--pending-via, --pending-to and --pending-reason shape the pending step: add --pending-first');
+    case 'pending-to-needs-api':
+      return new UsageError('--pending-to sends the API answer elsewhere: use it with --pending-via api');
+    case 'shape-not-available':
+      return new UsageError(`--shape legacy: ${error.message}`);
+    case 'shape-with-data':
+      return new UsageError('--shape and --data do not go together: --data sends your file as it is');
     case 'tamper-body-static-scheme':
       return new UsageError(
         `--tamper body needs --scheme prembly-hmac: the ${f.scheme} scheme does not sign the body, so no receiver can notice a changed one`,

@@ -1,7 +1,8 @@
 import { DEFAULT_TRIGGER_URL } from '../../core/defaults.js';
 import { EVENTS, PRODUCTS, type Product } from '../../core/delivery/catalog.js';
 import type { StatusExpectation } from '../../core/delivery/rules.js';
-import type { PlannedDelivery } from '../../core/trigger/plan.js';
+import type { PlannedDelivery } from '../../core/trigger/types.js';
+import type { KeyKind } from '../../core/signing/schemes.js';
 import { TAMPER_KINDS, type TamperKind } from '../../core/trigger/tamper.js';
 import { parseAssignment, parseStatusExpectation } from '../../flags/domain.js';
 import { parseDuration, parseHttpUrl } from '../../flags/values.js';
@@ -11,9 +12,9 @@ import { Command, Option } from '../shared/commander.js';
 import {
   addSharedOptions,
   argParser,
-  checkPublicKey,
+  checkKeys,
   collect,
-  describeKey,
+  describeKeys,
   type CommandContext,
   type SharedOptions,
 } from '../shared/options.js';
@@ -28,6 +29,12 @@ export interface TriggerOptions extends SharedOptions {
   unset?: string[];
   data?: string;
   pendingFirst?: boolean;
+  pendingVia?: 'webhook' | 'api';
+  pendingTo?: URL;
+  pendingReason?: 'downtime' | 'payment';
+  reference?: string;
+  key?: KeyKind;
+  shape?: 'current' | 'legacy';
   delay: number;
   tamper?: TamperKind;
   expectStatus?: StatusExpectation;
@@ -56,7 +63,37 @@ export function createTriggerCommand(ctx: CommandContext): Command {
     )
     .addOption(new Option('--unset <path>', 'remove a body field').argParser(collect(String)))
     .option('--data <file>', 'send this JSON file as the body instead of a fixture (- reads stdin); still signed')
-    .option('--pending-first', 'send verification.pending first, then the final result with the same reference')
+    .option(
+      '--pending-first',
+      'the pending → final story: a PENDING answer (which Prembly returns from the API and never POSTs; sent here labelled), then the final result as the retry-flagged delivery for the same reference',
+    )
+    .addOption(
+      new Option(
+        '--pending-via <how>',
+        'with --pending-first: webhook (POST the PENDING answer too, labelled) or api (only print it, or POST it to --pending-to)',
+      ).choices(['webhook', 'api']),
+    )
+    .addOption(
+      new Option('--pending-to <url>', 'with --pending-via api: POST the API answer here').argParser(
+        argParser((t) => parseHttpUrl(t, '--pending-to')),
+      ),
+    )
+    .addOption(
+      new Option(
+        '--pending-reason <why>',
+        'with --pending-first: downtime (02, then is_callback_retry) or payment (03, then is_pending_payment_retry)',
+      ).choices(['downtime', 'payment']),
+    )
+    .option('--reference <ref>', 'the verification reference to use (tie deliveries to one your app stored); a fresh UUID by default')
+    .addOption(
+      new Option('--key <which>', 'sign with this key whatever the event (default: the key Prembly uses for it)').choices([
+        'sandbox',
+        'live',
+      ]),
+    )
+    .addOption(
+      new Option('--shape <shape>', 'legacy sends the older body shape (sdk.session.completed has one)').choices(['current', 'legacy']),
+    )
     .addOption(
       new Option('--delay <duration>', 'wait between the two deliveries of --pending-first')
         .default(2000, '2s')
@@ -82,13 +119,14 @@ export function createTriggerCommand(ctx: CommandContext): Command {
 
 function printList(options: TriggerOptions, io: IO): void {
   const width = Math.max(...EVENTS.map((e) => e.name.length));
-  for (const event of EVENTS) {
-    writeLine(
-      io.stdout,
-      options.json
-        ? JSON.stringify({ event: event.name, description: event.description })
-        : `${event.name.padEnd(width)}  ${event.description}`,
-    );
+  for (const e of EVENTS) {
+    if (options.json) {
+      const { name, description, family, marker, signedWith, delivered, followsRedirects, retries, sample, notSent } = e;
+      const facts = { description, family, marker, signedWith, delivered, followsRedirects, retries, sample, notSent };
+      writeLine(io.stdout, JSON.stringify({ event: name, ...facts }));
+    } else {
+      writeLine(io.stdout, `${e.name.padEnd(width)}  ${e.description}${e.notSent ? ` (${e.notSent.split(':')[0]})` : ''}`);
+    }
   }
 }
 
@@ -104,7 +142,7 @@ export async function runTrigger(options: TriggerOptions, io: IO): Promise<numbe
       'idpass trigger --list shows every event name',
     );
   }
-  checkPublicKey(options.publicKey, io);
+  checkKeys(options, io);
   // Loaded here, not at the top: --help and --list should not pay for files, crypto and http.
   const { readInput } = await import('../shared/read-input.js');
   const { sendAndReport } = await import('../shared/send-and-report.js');
@@ -126,7 +164,14 @@ export async function runTrigger(options: TriggerOptions, io: IO): Promise<numbe
       data,
       scheme: options.scheme,
       publicKey: options.publicKey,
+      livePublicKey: options.livePublicKey,
+      key: options.key,
+      reference: options.reference,
+      shape: options.shape,
       pendingFirst: options.pendingFirst,
+      pendingVia: options.pendingVia,
+      pendingTo: options.pendingTo,
+      pendingReason: options.pendingReason,
       delayMs: options.delay,
       tamper: options.tamper,
       expect: options.expectStatus,
@@ -141,7 +186,7 @@ export async function runTrigger(options: TriggerOptions, io: IO): Promise<numbe
     json: Boolean(options.json),
     color: options.color,
     timeoutMs: options.timeout,
-    intro: `Sending ${describePlan(planned)} to ${options.to.href} (${options.scheme}, ${describeKey(options.publicKey)})`,
+    intro: `Sending ${describePlan(planned)} to ${options.to.href} (${options.scheme}, ${describeKeys(options)})`,
   });
 }
 

@@ -2,7 +2,7 @@ import { parseHeaderLine } from '../../flags/values.js';
 import { ExitCode, UsageError } from '../../output/errors.js';
 import { colorLevel, loadChalk, writeLine, type IO } from '../../output/io.js';
 import { Command, Option } from '../shared/commander.js';
-import { addSharedOptions, argParser, checkPublicKey, collect, type CommandContext, type SharedOptions } from '../shared/options.js';
+import { addSharedOptions, argParser, checkKeys, collect, type CommandContext, type SharedOptions } from '../shared/options.js';
 import { readInput } from '../shared/read-input.js';
 
 /** `idpass verify`: check a captured request offline and explain it as `idpass listen` would. */
@@ -44,7 +44,7 @@ export async function runVerify(options: VerifyOptions, io: IO): Promise<number>
       'pass each header as --header "name: value", at least x-prembly-signature (or x-identitypass-signature) and token',
     );
   }
-  checkPublicKey(options.publicKey, io);
+  checkKeys(options, io);
   const body = await readInput(options.body, io, {
     flag: '--body',
     hint: 'save the raw request body to a file, byte for byte, and pass its path',
@@ -58,6 +58,7 @@ export async function runVerify(options: VerifyOptions, io: IO): Promise<number>
     headers: options.header,
     body,
     publicKey: options.publicKey,
+    livePublicKey: options.livePublicKey,
     expectedScheme: options.expectScheme ? options.scheme : undefined,
   });
   const code = delivery.verification.valid ? ExitCode.ok : ExitCode.checkFailed;

@@ -1,75 +1,241 @@
-/** The delivery kinds `trigger` can send and `listen` can name. One fixture file each. */
+/**
+ * The event catalog: one entry per kind of delivery Prembly sends (and the two it does not send for
+ * direct API calls), with how to recognise it, the key that signs it, what counts as delivered,
+ * whether redirects are followed, and the retry policy. Facts from Prembly's webhook guides
+ * (`prembly-2026.md` §1–§3); `sample` says how much of the body shape is documented.
+ * classify, trigger, listen, the live view and `trigger --list` all read it.
+ */
+
+import type { KeyKind } from '../signing/schemes.js';
+
+export type { KeyKind } from '../signing/schemes.js';
+
+export type EventFamily = 'direct-api' | 'sdk' | 'workflow' | 'async' | 'retry' | 'statement' | 'customer360' | 'transaction' | 'watchlist';
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included: 1 means sent once. */
+  attempts: number;
+  /** The waits between attempts, and when Prembly retries at all. */
+  schedule: string;
+}
+
 export interface EventInfo {
   name: string;
   description: string;
+  family: EventFamily;
+  /** How Prembly's event reference says to recognise it, in classification order. */
+  marker: string;
+  signedWith: KeyKind;
+  /** Where Prembly sends it. */
+  destination: string;
+  /** What Prembly counts as delivered. */
+  delivered: '200' | '2xx';
+  followsRedirects: boolean;
+  retries: RetryPolicy;
+  /** How much of the sample body follows a documented example. */
+  sample: 'documented' | 'partly documented' | 'inferred';
+  /** Set when Prembly does not POST this kind for direct API calls: what it does instead. */
+  notSent: string | null;
   /** Where the reference that ties deliveries together lives in the body. */
   referencePath: string;
   /** Takes a product record shape (direct-API verification bodies). */
   usesProduct: boolean;
-  /** Can be the final delivery of a pending-first pair. */
+  /** Can be the final result of a pending-first pair. */
   canFollowPending: boolean;
 }
 
+const SENT_ONCE: RetryPolicy = { attempts: 1, schedule: 'sent once, never retried (fetch outstanding results from the API on a schedule)' };
+const SDK_RETRIES: RetryPolicy = {
+  attempts: 5,
+  schedule: 'up to 5 attempts within 24 h of the session: after about 30 min, 1 h, 3 h, 6 h',
+};
+const WORKFLOW_RETRIES: RetryPolicy = {
+  attempts: 5,
+  schedule: 'up to 5 attempts: at once, then after 1 min, 5 min, 30 min, 2 h; only on a timeout, no connection, 5xx, 408, 425 or 429',
+};
+const ORG_URL = 'the organisation webhook URL';
+
+const direct = {
+  family: 'direct-api',
+  destination: ORG_URL,
+  delivered: '200',
+  followsRedirects: true,
+  retries: SENT_ONCE,
+  referencePath: 'verification.reference',
+  usesProduct: true,
+} as const;
+
+const workflow = (outcome: string) =>
+  ({
+    name: `workflow.process.${outcome}`,
+    family: 'workflow',
+    marker: `event: "workflow.process.${outcome}"`,
+    signedWith: 'live',
+    destination: 'the workflow URL, then the organisation URL',
+    delivered: '2xx',
+    followsRedirects: false,
+    retries: WORKFLOW_RETRIES,
+    sample: 'inferred',
+    notSent: null,
+    referencePath: 'data.reference',
+    usesProduct: false,
+    canFollowPending: false,
+  }) as const;
+
+const transaction = (event: string, description: string, sample: EventInfo['sample']): EventInfo => ({
+  name: event,
+  description,
+  family: 'transaction',
+  marker: `data.event: "${event}"`,
+  signedWith: 'sandbox',
+  destination: `${ORG_URL} (escalations may have their own URL)`,
+  delivered: '200',
+  followsRedirects: true,
+  retries: SENT_ONCE,
+  sample,
+  notSent: null,
+  referencePath: 'data.screening_result.transaction_id',
+  usesProduct: false,
+  canFollowPending: false,
+});
+
 export const EVENTS: readonly EventInfo[] = [
   {
+    ...direct,
     name: 'verification.completed',
-    description: 'a direct API verification that came back VERIFIED (response_code 00)',
-    referencePath: 'verification.reference',
-    usesProduct: true,
+    description: 'a direct API verification returned a match (response_code 00); the body is the API response with billing_info',
+    marker: 'verification + billing_info',
+    signedWith: 'sandbox',
+    sample: 'partly documented',
+    notSent: null,
     canFollowPending: true,
   },
   {
+    ...direct,
     name: 'verification.pending',
-    description: 'the registry was down: PENDING (response_code 02), to be retried by Identitypass',
-    referencePath: 'verification.reference',
-    usesProduct: true,
+    description: 'PENDING (response_code 02): the provider was down and the verification will be retried',
+    marker: 'verification.status "PENDING" (or status false with response_code 02)',
+    signedWith: 'sandbox',
+    sample: 'documented',
+    notSent:
+      'not sent by Prembly as a webhook for direct API calls: it is the API’s answer, and the final result arrives later as verification.retry.completed',
     canFollowPending: false,
   },
   {
+    ...direct,
     name: 'verification.failed',
-    description: 'a direct API verification that came back NOT-VERIFIED (response_code 01, record not found)',
-    referencePath: 'verification.reference',
-    usesProduct: true,
+    description: 'NOT-VERIFIED (response_code 01, record not found)',
+    marker: 'verification.status "NOT-VERIFIED" (or status false)',
+    signedWith: 'sandbox',
+    sample: 'documented',
+    notSent: 'not sent by Prembly as a webhook for direct API calls (sent for SDK sessions / as the API’s answer)',
     canFollowPending: true,
   },
   {
+    ...direct,
+    name: 'verification.retry.completed',
+    description: 'a verification that failed during provider downtime finished later (is_callback_retry)',
+    family: 'retry',
+    marker: 'is_callback_retry: true',
+    signedWith: 'live',
+    sample: 'inferred',
+    notSent: null,
+    usesProduct: false,
+    canFollowPending: false,
+  },
+  {
+    ...direct,
+    name: 'verification.payment_retry.completed',
+    description: 'a verification held for wallet funding (response_code 03) finished once the wallet was funded (is_pending_payment_retry)',
+    family: 'retry',
+    marker: 'is_pending_payment_retry: true',
+    signedWith: 'live',
+    sample: 'inferred',
+    notSent: null,
+    usesProduct: false,
+    canFollowPending: false,
+  },
+  {
+    ...direct,
     name: 'verification.async.completed',
-    description: 'an asynchronous verification finished (carries data.verification_id and data.channel_code)',
-    referencePath: 'verification.reference',
+    description: 'an asynchronous verification finished',
+    family: 'async',
+    marker: 'data.verification_id + data.channel_code',
+    signedWith: 'live',
+    sample: 'partly documented',
+    notSent: null,
     usesProduct: false,
     canFollowPending: false,
   },
   {
     name: 'sdk.session.completed',
-    description: 'a customer finished an SDK / checker-widget session (widget_info, images, device data)',
+    description: 'a user finished an SDK session, pass or fail',
+    family: 'sdk',
+    marker: 'data.widget_info + completed_at',
+    signedWith: 'sandbox',
+    destination: ORG_URL,
+    delivered: '200',
+    followsRedirects: true,
+    retries: SDK_RETRIES,
+    sample: 'partly documented',
+    notSent: null,
     referencePath: 'verification.reference',
     usesProduct: false,
     canFollowPending: false,
   },
+  { ...workflow('completed'), description: 'a workflow run passed every step' },
+  { ...workflow('failed'), description: 'a workflow run failed a step' },
+  { ...workflow('manual_review'), description: 'a workflow run needs a person to review it' },
   {
-    name: 'workflow.process.completed',
-    description: 'a workflow run passed every step',
+    name: 'statement.analysis.completed',
+    description: 'a bank-statement analysis succeeded (the analysis result)',
+    family: 'statement',
+    marker: 'data.analysis_result (undocumented: inferred)',
+    signedWith: 'sandbox',
+    destination: ORG_URL,
+    delivered: '200',
+    followsRedirects: true,
+    retries: SENT_ONCE,
+    sample: 'inferred',
+    notSent: null,
     referencePath: 'data.reference',
     usesProduct: false,
     canFollowPending: false,
   },
   {
-    name: 'workflow.process.failed',
-    description: 'a workflow run failed a step',
+    name: 'customer360.check.completed',
+    description: 'a scheduled Customer 360 ongoing-monitoring check ran',
+    family: 'customer360',
+    marker: 'data.verification_id + data.channel_code, with data.monitoring_id (inferred: the docs give both kinds the same markers)',
+    signedWith: 'live',
+    destination: ORG_URL,
+    delivered: '200',
+    followsRedirects: true,
+    retries: SENT_ONCE,
+    sample: 'inferred',
+    notSent: null,
     referencePath: 'data.reference',
     usesProduct: false,
     canFollowPending: false,
   },
-  {
-    name: 'workflow.process.manual_review',
-    description: 'a workflow run needs a person to review it',
-    referencePath: 'data.reference',
-    usesProduct: false,
-    canFollowPending: false,
-  },
+  transaction(
+    'transaction.processed',
+    'a transaction was screened (sent for every screened transaction, whatever its score)',
+    'documented',
+  ),
+  transaction('transaction.escalated', 'a screened transaction was escalated for review', 'documented'),
   {
     name: 'watchlist.identity_flagged',
-    description: 'a monitored identity matched a watchlist (PEP, sanctions)',
+    description: 'identities verified on your platform matched the fraud watchlist',
+    family: 'watchlist',
+    marker: 'event: "watchlist.identity_flagged"',
+    signedWith: 'live',
+    destination: `${ORG_URL} (undocumented)`,
+    delivered: '200',
+    followsRedirects: true,
+    retries: SENT_ONCE,
+    sample: 'inferred',
+    notSent: null,
     referencePath: 'data.reference',
     usesProduct: false,
     canFollowPending: false,

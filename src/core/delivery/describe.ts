@@ -1,7 +1,8 @@
-import { readHeader } from '../signing/headers.js';
+import { detectScheme, readHeader } from '../signing/headers.js';
 import { SCHEMES, type Scheme } from '../signing/schemes.js';
 import { verify } from '../signing/verify.js';
 import { classify } from './classify.js';
+import { signatureHint } from './signature-hints.js';
 import type { Delivery } from './types.js';
 
 /**
@@ -12,7 +13,10 @@ import type { Delivery } from './types.js';
 export interface DescribeInput extends Pick<Delivery, 'id' | 'receivedAt' | 'method' | 'path' | 'headers' | 'body'> {
   /** The declared size when the body was not read. */
   size?: number;
+  /** The sandbox public key (or the one key known). */
   publicKey: string;
+  /** The live public key, tried second. */
+  livePublicKey?: string;
   /** The scheme the user said to expect; another one gets a note. */
   expectedScheme?: Scheme;
 }
@@ -21,7 +25,7 @@ export function describeDelivery(input: DescribeInput): Delivery {
   const { headers, body } = input;
   const tooLarge = body === null;
   const raw = body ?? Buffer.alloc(0);
-  const verification = verify({ body: raw, headers, publicKey: input.publicKey, schemes: SCHEMES });
+  const verification = verify({ body: raw, headers, publicKey: input.publicKey, livePublicKey: input.livePublicKey, schemes: SCHEMES });
   let json: unknown;
   let jsonError: string | null = null;
   if (!tooLarge) {
@@ -37,6 +41,10 @@ export function describeDelivery(input: DescribeInput): Delivery {
   else if (!/^application\/json\b/i.test(contentType)) notes.push(`content-type is ${contentType} (Identitypass sends application/json)`);
   if (input.method !== 'POST') notes.push(`method ${input.method} (Identitypass sends POST)`);
   const expected = input.expectedScheme;
+  const classification = classify(json);
+  const keys = [input.publicKey, ...(input.livePublicKey ? [input.livePublicKey] : [])];
+  const signatureValue = verification.scheme ? (detectScheme(headers)?.value ?? null) : null;
+  const hint = tooLarge ? null : signatureHint({ body: raw, verification, json, event: classification.event, keys }, signatureValue);
   return {
     id: input.id,
     receivedAt: input.receivedAt,
@@ -54,7 +62,8 @@ export function describeDelivery(input: DescribeInput): Delivery {
         ? `signed with ${verification.scheme}, not the configured ${expected}`
         : null,
     duplicate: false,
-    classification: classify(json),
+    classification,
+    signatureHint: hint,
     ignored: false,
     notes,
     stored: false,

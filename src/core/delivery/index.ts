@@ -13,4 +13,5 @@ export * from './describe.js';
 export * from './redact.js';
 export * from './event-filter.js';
 export * from './rules.js';
+export * from './signature-hints.js';
 export * from './suggest.js';

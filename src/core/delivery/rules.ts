@@ -1,5 +1,6 @@
 import { CoreError } from '../core-error.js';
 import type { ForwardReply } from '../http/forward.js';
+import { findEvent } from './catalog.js';
 
 /**
  * What Identitypass (Prembly) accepts as delivered: how long it waits, which statuses count, what
@@ -36,26 +37,32 @@ export function parseStatusExpectation(text: string): StatusExpectation {
   return { text: parts.join(','), matches: (status) => tests.some((t) => t(status)) };
 }
 
-/** Identitypass counts only an exact 200 as delivered, except for workflow runs, which take any 2xx. */
+/** What Prembly counts as delivered for a kind: exactly 200, except workflow runs, which take any 2xx. */
 export function deliveredStatus(event: string): StatusExpectation {
-  return parseStatusExpectation(event.startsWith('workflow.') ? '2xx' : '200');
+  const info = findEvent(event);
+  return parseStatusExpectation(info?.delivered ?? (event.startsWith('workflow.') ? '2xx' : '200'));
 }
 
-/** Why Identitypass would count an app's answer as a failed delivery, or null when it would not. */
-export function forwardWarning(reply: ForwardReply): string | null {
+/** Why Prembly would count an app's answer as a failed delivery, or null when it would not. */
+export function forwardWarning(reply: ForwardReply, event: string | null = null): string | null {
   if (!reply.answered) {
     return reply.error?.kind === 'timeout'
       ? 'Identitypass waits 10 s for a reply: this delivery would have failed'
       : 'Identitypass would count this delivery as failed (no answer)';
   }
-  return acceptanceWarning(reply.status, reply.ms);
+  return acceptanceWarning(reply.status, reply.ms, event);
 }
 
-/** Identitypass counts only an exact 200 within 10 s as delivered. */
-export function acceptanceWarning(status: number, ms: number): string | null {
+/** Prembly counts exactly 200 within 10 s as delivered (any 2xx for workflow runs, which follow no redirect). */
+export function acceptanceWarning(status: number, ms: number, event: string | null = null): string | null {
   if (ms > IDENTITYPASS_TIMEOUT_MS) return `the app took ${(ms / 1000).toFixed(1)} s; Identitypass gives up after 10 s`;
-  if (status === 200) return null;
-  if (status >= 300 && status < 400) return `the app answered ${status}; Identitypass does not follow redirects and counts it as failed`;
+  const info = event ? findEvent(event) : undefined;
+  if (deliveredStatus(info?.name ?? '').matches(status) && (info?.delivered === '2xx' || status === 200)) return null;
+  if (status >= 300 && status < 400) {
+    return info?.followsRedirects
+      ? `the app answered ${status}; Prembly follows redirects for ${info.name}, but a delivery forwarded here is not redirected: answer 200 at this URL`
+      : `the app answered ${status}; Identitypass does not follow redirects${info ? ` for ${info.name}` : ''} and counts it as failed`;
+  }
   if (status >= 200 && status < 300) {
     return `the app answered ${status}; Identitypass counts only exactly 200 as delivered (workflow deliveries accept any 2xx)`;
   }

@@ -1,6 +1,7 @@
 import type { ForwardReply } from '../http/forward.js';
 import type { VerifyResult } from '../signing/verify.js';
 import type { Classification } from './classify.js';
+import type { SignatureHint } from './signature-hints.js';
 
 /** What the app answered to a forwarded delivery, and whether Prembly would count it delivered. */
 export interface ForwardResult extends ForwardReply {
@@ -26,6 +27,8 @@ export interface Delivery {
   verification: VerifyResult;
   /** Set when the delivery used another scheme than the one configured. */
   schemeNote: string | null;
+  /** The likely story behind the signature (legacy scheme, the other key, a changed body), if any. */
+  signatureHint: SignatureHint | null;
   duplicate: boolean;
   classification: Classification;
   /** Dropped by the event filter: recorded, not forwarded, not shown. */

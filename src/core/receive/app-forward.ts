@@ -16,9 +16,13 @@ export class AppForward {
     return this.forwarder.target;
   }
 
-  async forward(delivery: Pick<Delivery, 'path' | 'headers'>, body: Buffer, signal?: AbortSignal): Promise<ForwardResult> {
+  async forward(
+    delivery: Pick<Delivery, 'path' | 'headers' | 'classification'>,
+    body: Buffer,
+    signal?: AbortSignal,
+  ): Promise<ForwardResult> {
     const reply = await this.forwarder.forward(delivery.path, delivery.headers, body, signal);
-    return { ...reply, warning: forwardWarning(reply) };
+    return { ...reply, warning: forwardWarning(reply, delivery.classification.event) };
   }
 
   /** The original bytes and headers again, as a new delivery marked as a replay (not recorded: it was not received). */

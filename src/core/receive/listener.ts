@@ -15,8 +15,10 @@ import { Recorder } from './recorder.js';
 import { TokenWindow } from './token-window.js';
 
 export interface ListenerOptions {
-  /** Key deliveries are verified with. */
+  /** The sandbox public key deliveries are verified with. */
   publicKey?: string;
+  /** The live public key, tried second (Prembly signs some kinds with it even from sandbox). */
+  livePublicKey?: string;
   /** The scheme the user expects; deliveries in another one are noted, not refused. */
   scheme?: Scheme;
   forwardTo?: URL | string | null;
@@ -93,6 +95,7 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
       body,
       size: Number(req.get('content-length') ?? 0),
       publicKey: this.publicKey,
+      livePublicKey: this.options.livePublicKey,
       expectedScheme: this.options.scheme,
     });
     delivery.duplicate = this.tokens.seen(delivery.verification.token);

@@ -22,6 +22,8 @@ export type DuplicatePolicy = 'reject' | 'allow';
 export interface IdentitypassWebhookOptions {
   /** Your Identitypass public key (`test_pk_…` / `live_pk_…`). */
   publicKey: string;
+  /** Your live public key (`live_pk_…`): Prembly signs workflow, async, retry, Customer 360, watchlist and credit events with it, even from sandbox. */
+  livePublicKey?: string;
   /** Schemes to accept; all three by default. Pass `['prembly-hmac']` to refuse the static ones. */
   schemes?: readonly Scheme[];
   /**
@@ -69,7 +71,14 @@ function readRaw(req: Request, limit: number): Promise<Buffer> {
  */
 export function identitypassWebhook(options: IdentitypassWebhookOptions): RequestHandler {
   if (!options?.publicKey) throw new TypeError('identitypassWebhook({ publicKey }) needs your Identitypass public key');
-  const { publicKey, schemes = SCHEMES, onDuplicate = 'reject', maxBodyBytes = 10 * 1024 * 1024, rememberTokens = 10_000 } = options;
+  const {
+    publicKey,
+    livePublicKey,
+    schemes = SCHEMES,
+    onDuplicate = 'reject',
+    maxBodyBytes = 10 * 1024 * 1024,
+    rememberTokens = 10_000,
+  } = options;
   const seen = new TokenWindow(rememberTokens);
 
   return async (req: Request, res: Response, next: NextFunction) => {
@@ -95,7 +104,7 @@ export function identitypassWebhook(options: IdentitypassWebhookOptions): Reques
       }
     }
 
-    const verification = verify({ body: raw, headers: req.headers, publicKey, schemes });
+    const verification = verify({ body: raw, headers: req.headers, publicKey, livePublicKey, schemes });
     if (!verification.valid) {
       res.status(401).json({ error: 'invalid Identitypass signature', reason: verification.reason, message: verification.message });
       return;

@@ -5,8 +5,14 @@ export type Scheme = 'identitypass' | 'prembly-legacy' | 'prembly-hmac';
 
 export const SCHEMES: readonly Scheme[] = ['identitypass', 'prembly-legacy', 'prembly-hmac'];
 
+/** Which of a merchant's two public keys: sandbox (`test_pk_…`) or live (`live_pk_…`). */
+export type KeyKind = 'sandbox' | 'live';
+
 /** The sandbox key used when none is given. It signs nothing real. */
 export const BUILTIN_TEST_KEY = 'test_pk_idpass0sandbox0key0not0for0production';
+
+/** The live key used when none is given: a stand-in that signs the kinds Prembly signs with the live key. Not a real key. */
+export const BUILTIN_LIVE_TEST_KEY = 'live_pk_idpass0stand0in0live0key0not0real';
 
 export const IDENTITYPASS_SIGNATURE_HEADER = 'x-identitypass-signature';
 export const PREMBLY_SIGNATURE_HEADER = 'x-prembly-signature';

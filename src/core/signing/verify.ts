@@ -6,6 +6,7 @@ import {
   PREMBLY_SIGNATURE_HEADER,
   SCHEMES,
   TOKEN_HEADER,
+  type KeyKind,
   type Scheme,
 } from './schemes.js';
 import { computeSignature, constantTimeEqual, type Body } from './sign.js';
@@ -24,6 +25,8 @@ export interface VerifyResult {
   /** The scheme proves only that the sender knows the public key, not that the body is intact. */
   weak: boolean;
   token: string | null;
+  /** Which public key matched: the sandbox one or the live one; null when none did. */
+  key: KeyKind | null;
   /** For static schemes, a fingerprint of the key the sender used (never the key itself). */
   senderKeyFingerprint?: string;
 }
@@ -31,16 +34,33 @@ export interface VerifyResult {
 export interface VerifyOptions {
   body: Body;
   headers: HeaderInput;
+  /** The sandbox public key (`test_pk_…`), or the one key you have. */
   publicKey: string;
+  /**
+   * The live public key (`live_pk_…`), tried second: Prembly signs workflow runs, async
+   * verifications, retry results, Customer 360, watchlist and credit events with it, even from sandbox.
+   */
+  livePublicKey?: string;
   /** Schemes to accept; all three by default. */
   schemes?: readonly Scheme[];
 }
 
+const KEY_WORDS: Record<KeyKind, string> = { sandbox: 'the sandbox public key', live: 'the live public key' };
+
+/** Which of the keys gives `value` for this scheme and body, in constant time per key. */
+function matchingKey(scheme: Scheme, value: string, body: Body, keys: [KeyKind, string][]): KeyKind | null {
+  for (const [kind, key] of keys) if (constantTimeEqual(value, computeSignature(scheme, key, body))) return kind;
+  return null;
+}
+
 /** Verifies a delivery's signature over its raw bytes and says why it failed when it did. */
-export function verify({ body, headers, publicKey, schemes = SCHEMES }: VerifyOptions): VerifyResult {
+export function verify({ body, headers, publicKey, livePublicKey, schemes = SCHEMES }: VerifyOptions): VerifyResult {
   const token = readHeader(headers, TOKEN_HEADER)?.trim() || null;
   const detected = detectScheme(headers);
-  const base = { token, weak: false };
+  const base = { token, weak: false, key: null };
+  const keys: [KeyKind, string][] = [['sandbox', publicKey]];
+  if (livePublicKey && livePublicKey !== publicKey) keys.push(['live', livePublicKey]);
+  const keyWords = (kind: KeyKind) => (keys.length > 1 ? KEY_WORDS[kind] : 'the public key');
   if (!detected) {
     return {
       ...base,
@@ -74,10 +94,8 @@ export function verify({ body, headers, publicKey, schemes = SCHEMES }: VerifyOp
         message: `the HMAC in ${header} has ${value.length} characters where base64 HMAC-SHA256 has 44 (truncated?)`,
       };
     }
-    const expected = computeSignature('prembly-hmac', publicKey, body);
-    if (constantTimeEqual(value, expected)) {
-      return { ...found, valid: true, reason: 'valid', message: 'HMAC-SHA256 of the body matches the public key' };
-    }
+    const key = matchingKey(scheme, value, body, keys);
+    if (key) return { ...found, key, valid: true, reason: 'valid', message: `HMAC-SHA256 of the body matches ${keyWords(key)}` };
     return {
       ...found,
       valid: false,
@@ -85,13 +103,14 @@ export function verify({ body, headers, publicKey, schemes = SCHEMES }: VerifyOp
       message: 'HMAC-SHA256 does not match: the body changed after signing (a re-serialised body counts) or it was signed with another key',
     };
   }
-  const expected = computeSignature(scheme, publicKey, body);
-  if (constantTimeEqual(value, expected)) {
+  const key = matchingKey(scheme, value, body, keys);
+  if (key) {
     return {
       ...found,
+      key,
       valid: true,
       reason: 'valid',
-      message: `matches the public key (${scheme} signs no body: anyone who saw one request can forge others)`,
+      message: `matches ${keyWords(key)} (${scheme} signs no body: anyone who saw one request can forge others)`,
     };
   }
   if (!BASE64.test(value) || value.length % 4 !== 0) {
@@ -112,6 +131,6 @@ export function verify({ body, headers, publicKey, schemes = SCHEMES }: VerifyOp
     valid: false,
     reason: 'wrong-key',
     senderKeyFingerprint,
-    message: `signed with a different public key (${senderKeyFingerprint}, expected ${keyFingerprint(publicKey)})`,
+    message: `signed with a different public key (${senderKeyFingerprint}, expected ${keys.map(([, k]) => keyFingerprint(k)).join(' or ')})`,
   };
 }

@@ -2,7 +2,7 @@ import { describeDelivery } from '../delivery/describe.js';
 import type { IdentityStatus } from '../delivery/classify.js';
 import type { Delivery, ForwardResult } from '../delivery/types.js';
 import type { SendFailureKind } from '../http/send.js';
-import type { Scheme } from '../signing/schemes.js';
+import type { KeyKind, Scheme } from '../signing/schemes.js';
 import type { VerifyReason } from '../signing/verify.js';
 
 /**
@@ -19,6 +19,8 @@ export interface StoredVerification {
   message: string;
   weak: boolean;
   token: string | null;
+  /** Which key matched at receipt; null when none did (or on lines written before keys were told apart). */
+  key: KeyKind | null;
 }
 
 export interface StoredForward {
@@ -86,7 +88,7 @@ export function encodeDelivery(d: Delivery, forwardTo: string | null): StoredDel
     event: d.classification.event,
     identityStatus: d.classification.identityStatus,
     reference: d.classification.reference,
-    verification: { valid: v.valid, reason: v.reason, scheme: v.scheme, message: v.message, weak: v.weak, token: v.token },
+    verification: { valid: v.valid, reason: v.reason, scheme: v.scheme, message: v.message, weak: v.weak, token: v.token, key: v.key },
     duplicate: d.duplicate,
     jsonError: d.jsonError,
     ignored: d.ignored,
@@ -136,6 +138,7 @@ function decodeVerification(v: unknown): StoredVerification | null {
     message: strOrNull(v.message) ?? '',
     weak: bool(v.weak),
     token: strOrNull(v.token),
+    key: v.key === 'sandbox' || v.key === 'live' ? v.key : null,
   };
 }
 
@@ -226,7 +229,7 @@ export function recordText(record: DeliveryRecord): string {
 }
 
 /** The delivery as `idpass listen` described it when it arrived (verdict as at receipt). */
-export function deliveryFromRecord(record: DeliveryRecord, publicKey: string): Delivery {
+export function deliveryFromRecord(record: DeliveryRecord, keys: { publicKey: string; livePublicKey?: string }): Delivery {
   const d = describeDelivery({
     id: record.id,
     receivedAt: record.receivedAt,
@@ -235,10 +238,14 @@ export function deliveryFromRecord(record: DeliveryRecord, publicKey: string): D
     headers: record.headers,
     body: record.body === null ? null : Buffer.from(record.body, 'base64'),
     size: record.size,
-    publicKey,
+    ...keys,
   });
   const atReceipt = record.verification;
-  if (atReceipt && atReceipt.valid !== null) d.verification = { ...d.verification, ...atReceipt, valid: atReceipt.valid };
+  if (atReceipt && atReceipt.valid !== null) {
+    d.verification = { ...d.verification, ...atReceipt, valid: atReceipt.valid };
+    // the hint was worked out against today's keys; a delivery valid at receipt keeps only the scheme's note
+    if (atReceipt.valid && d.signatureHint?.code !== 'legacy-scheme') d.signatureHint = null;
+  }
   d.duplicate = record.duplicate;
   d.ignored = record.ignored;
   d.stored = true;

@@ -6,47 +6,75 @@ import { setPath } from './body-edits.js';
 /** Shipped sample bodies live beside the package, both in a checkout and when installed. */
 export const FIXTURES_DIR = new URL('../../../fixtures/', import.meta.url);
 
-function readJson(relative: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(relative, FIXTURES_DIR), 'utf8')) as Record<string, unknown>;
+/** Where a fixture's shape comes from: the doc it follows and which fields are inferred. Never sent. */
+export interface FixtureMeta {
+  source: string;
+  inferred: string[];
+  note?: string;
 }
 
-export interface ProductRecord {
-  endpoint_name: string;
-  request_data: Record<string, unknown>;
-  data: Record<string, unknown>;
+type Body = Record<string, unknown>;
+
+function readJson(relative: string): Body {
+  return JSON.parse(readFileSync(new URL(relative, FIXTURES_DIR), 'utf8')) as Body;
 }
 
-export function loadProduct(product: Product): ProductRecord {
-  return readJson(`products/${product}.json`) as unknown as ProductRecord;
+/** A fixture without its `_meta`, which describes the sample and is never sent. */
+function withoutMeta(body: Body): Body {
+  const { _meta, ...rest } = body;
+  return rest;
 }
 
-/** The fixture file for an event exactly as shipped. */
-export function readEventFixture(event: string): Record<string, unknown> {
+/** The doc source and inferred fields of an event's fixture (or a product's, or a legacy shape's). */
+export function fixtureMeta(kind: 'events' | 'products' | 'legacy', name: string): FixtureMeta | null {
+  const meta = readJson(`${kind}/${name}.json`)._meta;
+  return typeof meta === 'object' && meta !== null ? (meta as FixtureMeta) : null;
+}
+
+/** A product's documented `00` response: the direct-API webhook body for a match. */
+export function loadProduct(product: Product): Body {
+  return withoutMeta(readJson(`products/${product}.json`));
+}
+
+/** The fixture file for an event exactly as shipped, less its `_meta`. */
+export function readEventFixture(event: string): Body {
   if (!findEvent(event)) throw new Error(`unknown event ${JSON.stringify(event)}`);
-  return readJson(`events/${event}.json`);
+  return withoutMeta(readJson(`events/${event}.json`));
 }
+
+/** The events that have an older body shape idpass can send (`shape: 'legacy'`). */
+export const LEGACY_SHAPES: readonly string[] = ['sdk.session.completed'];
 
 export interface LoadFixtureOptions {
-  /** Record shape for verification events; `bvn` is what the fixture files carry. */
+  /** Record shape for direct-API verification events; `bvn` is what the fixture files carry. */
   product?: Product;
   /** The reference to put in the body; a fresh UUID when omitted. */
   reference?: string;
+  /** `legacy` sends the older shape of an event that has one (see LEGACY_SHAPES). */
+  shape?: 'current' | 'legacy';
 }
 
 /**
  * A ready-to-send body for an event: the fixture with a fresh reference and, for direct-API
- * verification events, the chosen product's record shape.
+ * verification events, the chosen product's documented shape.
  */
-export function loadFixture(event: string, options: LoadFixtureOptions = {}): Record<string, unknown> {
+export function loadFixture(event: string, options: LoadFixtureOptions = {}): Body {
   const info = findEvent(event);
   if (!info) throw new Error(`unknown event ${JSON.stringify(event)}`);
-  const body = readEventFixture(event);
-  if (options.product && info.usesProduct) {
-    const record = loadProduct(options.product);
-    body.endpoint_name = record.endpoint_name;
-    body.request_data = record.request_data;
-    // Only a verified result carries the record; failed and pending ones come back empty.
-    if (event === 'verification.completed') body.data = record.data;
+  let body: Body;
+  if (options.shape === 'legacy') {
+    if (!LEGACY_SHAPES.includes(event)) throw new Error(`${event} has no legacy shape`);
+    body = withoutMeta(readJson(`legacy/${event}.json`));
+  } else if (options.product && event === 'verification.completed') {
+    // a match's webhook is the product's own API response
+    body = loadProduct(options.product);
+  } else {
+    body = readEventFixture(event);
+    if (options.product && info.usesProduct) {
+      const record = loadProduct(options.product);
+      body.endpoint_name = record.endpoint_name;
+      body.request_data = record.request_data;
+    }
   }
   setPath(body, info.referencePath, options.reference ?? randomUUID());
   return body;

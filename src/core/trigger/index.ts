@@ -9,5 +9,7 @@ export * from './tamper.js';
 export * from './errors.js';
 export * from './body-edits.js';
 export * from './fixtures.js';
+export * from './types.js';
 export * from './plan.js';
+export * from './pending.js';
 export * from './send.js';

@@ -3,47 +3,21 @@ import { CoreError } from '../core-error.js';
 import { EVENT_NAMES, findEvent, isProduct, type EventInfo, type Product } from '../delivery/catalog.js';
 import { deliveredStatus, parseStatusExpectation, type StatusExpectation } from '../delivery/rules.js';
 import { suggestNames } from '../delivery/suggest.js';
-import { BUILTIN_TEST_KEY, isStaticScheme, signatureHeaderFor, type Scheme } from '../signing/schemes.js';
+import {
+  BUILTIN_LIVE_TEST_KEY,
+  BUILTIN_TEST_KEY,
+  isStaticScheme,
+  signatureHeaderFor,
+  type KeyKind,
+  type Scheme,
+} from '../signing/schemes.js';
 import { computeSignature, sign } from '../signing/sign.js';
 import { getPath, PathError, setPath, unsetPath } from './body-edits.js';
 import { TriggerError } from './errors.js';
-import { loadFixture } from './fixtures.js';
+import { LEGACY_SHAPES, loadFixture } from './fixtures.js';
+import { planPendingPair } from './pending.js';
+import type { PlannedDelivery, Signer, TriggerOptions } from './types.js';
 import type { TamperKind } from './tamper.js';
-
-/** Works out every request a trigger sends, signed and in order, without sending anything. */
-
-export interface TriggerOptions {
-  event: string;
-  url?: URL | string;
-  product?: Product | string;
-  /** Body edits by dot path, applied in order. */
-  set?: { path: string; value: unknown }[];
-  unset?: string[];
-  /** Raw bytes of a JSON body to send instead of the fixture. */
-  data?: Uint8Array;
-  scheme?: Scheme;
-  publicKey?: string;
-  pendingFirst?: boolean;
-  delayMs?: number;
-  tamper?: TamperKind;
-  expect?: StatusExpectation | string;
-  timeoutMs?: number;
-  signal?: AbortSignal;
-}
-
-export type DeliveryRole = 'single' | 'pending' | 'final' | 'original' | 'replay' | 'resend';
-
-export interface PlannedDelivery {
-  event: string;
-  role: DeliveryRole;
-  body: Buffer;
-  headers: Record<string, string | string[]>;
-  token: string;
-  reference: string | null;
-  expect: StatusExpectation;
-  delayBeforeMs: number;
-  tamper: TamperKind | null;
-}
 
 const WRONG_KEY = 'test_pk_idpass0tampered0wrong0key';
 
@@ -83,10 +57,10 @@ function applyEdits(body: Record<string, unknown>, options: TriggerOptions): voi
 }
 
 function defaultExpectation(info: EventInfo, tamper: TamperKind | undefined): StatusExpectation {
-  return tamper ? parseStatusExpectation('4xx') : deliveredStatus(info.name);
+  return tamper && tamper !== 'replay' ? parseStatusExpectation('4xx') : deliveredStatus(info.name);
 }
 
-function expectationFrom(text: string): StatusExpectation {
+export function expectationFrom(text: string): StatusExpectation {
   try {
     return parseStatusExpectation(text);
   } catch (error) {
@@ -95,7 +69,7 @@ function expectationFrom(text: string): StatusExpectation {
   }
 }
 
-function referenceOf(body: Record<string, unknown>, info: EventInfo): string | null {
+export function referenceOf(body: Record<string, unknown>, info: EventInfo): string | null {
   const value = getPath(body, info.referencePath);
   return typeof value === 'string' ? value : null;
 }
@@ -131,6 +105,20 @@ function checkRequest(info: EventInfo, scheme: Scheme, options: TriggerOptions):
   }
   if (pendingFirst && tamper)
     throw new TriggerError('pending-with-tamper', 'a pending-first pair and a tampered delivery do not go together');
+  if (!pendingFirst && (options.pendingVia !== undefined || options.pendingTo !== undefined || options.pendingReason !== undefined)) {
+    throw new TriggerError('pending-option-alone', 'how the pending step is sent only matters for a pending-first pair');
+  }
+  if (options.pendingTo !== undefined && options.pendingVia !== 'api') {
+    throw new TriggerError('pending-to-needs-api', 'a separate target for the pending step applies only when it is the API’s answer');
+  }
+  if (options.shape === 'legacy') {
+    if (!LEGACY_SHAPES.includes(info.name)) {
+      throw new TriggerError('shape-not-available', `${info.name} has no legacy shape (${LEGACY_SHAPES.join(', ')} do)`, {
+        event: info.name,
+      });
+    }
+    if (options.data) throw new TriggerError('shape-with-data', 'a legacy shape and a body of your own do not go together');
+  }
   if (tamper === 'body' && isStaticScheme(scheme)) {
     throw new TriggerError(
       'tamper-body-static-scheme',
@@ -147,10 +135,8 @@ function checkRequest(info: EventInfo, scheme: Scheme, options: TriggerOptions):
  */
 export function planTrigger(options: TriggerOptions): PlannedDelivery[] {
   const info = resolveEvent(options.event);
-  const scheme = options.scheme ?? 'identitypass';
-  const publicKey = options.publicKey ?? BUILTIN_TEST_KEY;
-  const { tamper, pendingFirst } = options;
-
+  const scheme = options.scheme ?? 'prembly-hmac';
+  const { tamper } = options;
   const product = checkRequest(info, scheme, options);
   const expect =
     options.expect === undefined
@@ -160,62 +146,32 @@ export function planTrigger(options: TriggerOptions): PlannedDelivery[] {
         : options.expect;
 
   const edited = options.set?.length || options.unset?.length;
-  const body = options.data ? parseDataBody(options.data) : loadFixture(info.name, { product });
+  const body = options.data ? parseDataBody(options.data) : loadFixture(info.name, { product, shape: options.shape });
+  if (options.reference !== undefined) setPath(body, info.referencePath, options.reference);
   applyEdits(body, options);
   // a body of the caller's own, unedited, goes out byte for byte
-  const bytes = options.data && !edited ? Buffer.from(options.data) : Buffer.from(JSON.stringify(body));
-  const reference = referenceOf(body, info);
+  const bytes = options.data && !edited && options.reference === undefined ? Buffer.from(options.data) : Buffer.from(JSON.stringify(body));
+  const signer = signerFor(options, scheme);
 
-  const signed = (payload: Buffer, token = randomUUID()) => sign({ body: payload, publicKey, scheme, token });
+  if (options.pendingFirst)
+    return planPendingPair({ info, body, product, options, signer, expect: options.expect === undefined ? null : expect });
 
-  if (pendingFirst) {
-    const ref = reference ?? randomUUID();
-    if (reference === null) setPath(body, info.referencePath, ref);
-    body.is_callback_retry = true;
-    const finalBytes = Buffer.from(JSON.stringify(body));
-    const pending = loadFixture('verification.pending', { product, reference: ref });
-    if (typeof body.endpoint_name === 'string') pending.endpoint_name = body.endpoint_name;
-    if (body.request_data !== undefined) pending.request_data = body.request_data;
-    const pendingBytes = Buffer.from(JSON.stringify(pending));
-    const first = signed(pendingBytes);
-    const second = signed(finalBytes);
-    return [
-      {
-        event: 'verification.pending',
-        role: 'pending',
-        body: pendingBytes,
-        headers: first.headers,
-        token: first.token,
-        reference: ref,
-        expect,
-        delayBeforeMs: 0,
-        tamper: null,
-      },
-      {
-        event: info.name,
-        role: 'final',
-        body: finalBytes,
-        headers: second.headers,
-        token: second.token,
-        reference: ref,
-        expect,
-        delayBeforeMs: options.delayMs ?? 2000,
-        tamper: null,
-      },
-    ];
-  }
-
-  const { headers, token } = signed(bytes);
+  const key = options.key ?? info.signedWith;
+  const { headers, token } = signer(bytes, key);
   const one = (overrides: Partial<PlannedDelivery>): PlannedDelivery => ({
     event: info.name,
     role: 'single',
     body: bytes,
     headers,
     token,
-    reference,
+    reference: referenceOf(body, info),
     expect,
     delayBeforeMs: 0,
     tamper: tamper ?? null,
+    key,
+    send: 'post',
+    followRedirects: info.followsRedirects,
+    note: info.notSent,
     ...overrides,
   });
 
@@ -236,7 +192,22 @@ export function planTrigger(options: TriggerOptions): PlannedDelivery[] {
       const { [header]: _dropped, ...rest } = headers;
       return [one({ headers: rest })];
     }
-    case 'replay':
-      return [one({ role: 'original', expect: defaultExpectation(info, undefined), tamper: null }), one({ role: 'replay' })];
+    case 'replay': {
+      // Prembly asks handlers to be idempotent: 200 to a repeat is right, a 4xx passes with a warning
+      const replayExpect = options.expect === undefined ? expectationFrom(`${deliveredStatus(info.name).text},4xx`) : expect;
+      return [
+        one({ role: 'original', expect: deliveredStatus(info.name), tamper: null }),
+        one({ role: 'replay', expect: replayExpect, preferred: options.expect === undefined ? deliveredStatus(info.name) : undefined }),
+      ];
+    }
   }
+}
+
+/** Signs with the sandbox or live key, as asked, under the chosen scheme and a fresh token. */
+function signerFor(options: TriggerOptions, scheme: Scheme): Signer {
+  const keys: Record<KeyKind, string> = {
+    sandbox: options.publicKey ?? BUILTIN_TEST_KEY,
+    live: options.livePublicKey ?? BUILTIN_LIVE_TEST_KEY,
+  };
+  return (payload, key) => sign({ body: payload, publicKey: keys[key], scheme, token: randomUUID() });
 }

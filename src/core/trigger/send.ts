@@ -1,9 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_TRIGGER_URL } from '../defaults.js';
 import { IDENTITYPASS_TIMEOUT_MS } from '../delivery/rules.js';
-import { SendError, sendRequest, type SendFailureKind } from '../http/send.js';
-import { planTrigger, type DeliveryRole, type PlannedDelivery, type TriggerOptions } from './plan.js';
+import { SendError, sendRequest, type HttpReply, type SendFailureKind } from '../http/send.js';
+import type { KeyKind } from '../signing/schemes.js';
+import { planTrigger } from './plan.js';
 import type { TamperKind } from './tamper.js';
+import type { DeliveryRole, PlannedDelivery, TriggerOptions } from './types.js';
 
 /** Sending planned deliveries one by one, and what each answer means at Identitypass. */
 
@@ -21,7 +23,10 @@ export type DeliveryProblemCode =
   | 'tamper-accepted'
   /** A tampered delivery was refused, but not with the expected status. */
   | 'tamper-unexpected-status'
+  /** A 3xx where Prembly follows no redirect (workflow runs). */
   | 'redirect'
+  /** Redirects followed as Prembly would, and still a 3xx (a loop, or too many hops). */
+  | 'too-many-redirects'
   /** A correctly signed delivery got 401 or 403. */
   | 'genuine-rejected'
   | 'no-handler'
@@ -34,6 +39,12 @@ export type DeliveryProblemCode =
 export interface DeliveryProblem {
   code: DeliveryProblemCode;
   timeoutMs?: number;
+}
+
+/** Met the expectation, but in a way worth knowing about. */
+export interface DeliveryWarning {
+  /** A 4xx to a delivery the receiver had seen: Prembly counts that as failed (and retries SDK sessions). */
+  code: 'replay-refused';
 }
 
 export interface DeliveryResult {
@@ -52,6 +63,15 @@ export interface DeliveryResult {
   error: { kind: SendFailureKind; code: string | null; message: string; connected: boolean } | null;
   /** Why the answer falls short, when it does and the reason is known. */
   problem: DeliveryProblem | null;
+  warning: DeliveryWarning | null;
+  /** Which key signed it; null when unsigned (an API answer). */
+  key: KeyKind | null;
+  /** What Prembly really does with this delivery, when it differs from what idpass did. */
+  note: string | null;
+  /** Set when the delivery was shown, not sent (an API answer): its body. */
+  shown: string | null;
+  /** The URLs redirects led to, in order, when they were followed. */
+  redirects: string[];
 }
 
 function replyPreview(body: Buffer, truncated: boolean, max = 300): string {
@@ -60,7 +80,7 @@ function replyPreview(body: Buffer, truncated: boolean, max = 300): string {
 }
 
 /** Names what went wrong with a delivery that did not meet its expectation. */
-export function diagnose(result: Omit<DeliveryResult, 'problem'>, timeoutMs: number): DeliveryProblem | null {
+export function diagnose(result: Omit<DeliveryResult, 'problem' | 'warning'>, timeoutMs: number): DeliveryProblem | null {
   if (result.ok) return null;
   const { error, status } = result;
   if (error) {
@@ -70,7 +90,7 @@ export function diagnose(result: Omit<DeliveryResult, 'problem'>, timeoutMs: num
   }
   if (status === null) return null;
   if (result.tamper) return { code: status >= 200 && status < 300 ? 'tamper-accepted' : 'tamper-unexpected-status' };
-  if (status >= 300 && status < 400) return { code: 'redirect' };
+  if (status >= 300 && status < 400) return { code: result.redirects.length > 0 ? 'too-many-redirects' : 'redirect' };
   if (status === 401 || status === 403) return { code: 'genuine-rejected' };
   if (status === 404) return { code: 'no-handler' };
   if (status === 413) return { code: 'too-large' };
@@ -84,37 +104,69 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
+const MAX_REDIRECTS = 5;
+
+/**
+ * Sends one request, following redirects when Prembly would for this kind: 307/308 resend the same
+ * POST, 301/302/303 become a GET without a body (as HTTP clients do). One time limit covers every hop.
+ */
+async function sendFollowing(planned: PlannedDelivery, url: URL, timeoutMs: number, signal?: AbortSignal) {
+  const started = performance.now();
+  const redirects: string[] = [];
+  let request = { url, method: 'POST', headers: planned.headers, body: planned.body as Uint8Array };
+  for (;;) {
+    const left = Math.max(1, timeoutMs - (performance.now() - started));
+    const reply: HttpReply = await sendRequest({ ...request, timeoutMs: left, signal });
+    const location = reply.headers.location;
+    const redirected = reply.status >= 300 && reply.status < 400 && typeof location === 'string';
+    if (!planned.followRedirects || !redirected || redirects.length >= MAX_REDIRECTS) {
+      return { reply, redirects, ms: Math.round((performance.now() - started) * 10) / 10 };
+    }
+    const next = new URL(location, request.url);
+    redirects.push(next.href);
+    if (reply.status === 307 || reply.status === 308) request = { ...request, url: next };
+    else {
+      const { 'content-type': _type, ...headers } = request.headers;
+      request = { url: next, method: 'GET', headers, body: new Uint8Array(0) };
+    }
+  }
+}
+
 async function deliver(
   planned: PlannedDelivery,
   url: URL,
   { timeoutMs = IDENTITYPASS_TIMEOUT_MS, signal }: RunOptions,
 ): Promise<DeliveryResult> {
+  const target = planned.url ?? url;
   const base = {
     event: planned.event,
     role: planned.role,
     tamper: planned.tamper,
     reference: planned.reference,
     token: planned.token,
-    url: url.href,
+    url: target.href,
     expected: planned.expect.text,
+    key: planned.key,
+    note: planned.note,
+    shown: null,
   };
-  let result: Omit<DeliveryResult, 'problem'>;
+  if (planned.send === 'show') {
+    const shown = planned.body.toString('utf8');
+    return { ...base, status: null, ok: true, ms: 0, reply: null, error: null, redirects: [], shown, problem: null, warning: null };
+  }
+  let result: Omit<DeliveryResult, 'problem' | 'warning'>;
   try {
-    const reply = await sendRequest({ url, headers: planned.headers, body: planned.body, timeoutMs, signal });
+    const { reply, redirects, ms } = await sendFollowing(planned, target, timeoutMs, signal);
     const ok = planned.expect.matches(reply.status);
-    result = { ...base, status: reply.status, ok, ms: reply.ms, reply: ok ? null : replyPreview(reply.body, reply.truncated), error: null };
+    const preview = ok ? null : replyPreview(reply.body, reply.truncated);
+    result = { ...base, status: reply.status, ok, ms, reply: preview, error: null, redirects };
   } catch (error) {
     if (!(error instanceof SendError)) throw error;
-    result = {
-      ...base,
-      status: null,
-      ok: false,
-      ms: error.ms,
-      reply: null,
-      error: { kind: error.kind, code: error.code ?? null, message: error.message, connected: error.connected },
-    };
+    const failure = { kind: error.kind, code: error.code ?? null, message: error.message, connected: error.connected };
+    result = { ...base, status: null, ok: false, ms: error.ms, reply: null, error: failure, redirects: [] };
   }
-  return { ...result, problem: diagnose(result, timeoutMs) };
+  const refused = result.ok && result.status !== null && planned.preferred !== undefined && !planned.preferred.matches(result.status);
+  return { ...result, problem: diagnose(result, timeoutMs), warning: refused ? { code: 'replay-refused' } : null };
 }
 
 /**

@@ -2,6 +2,8 @@ import type { ChalkInstance } from 'chalk';
 import type { Delivery } from '../../core/delivery/types.js';
 import { identityTone, painter } from '../palette.js';
 import { clockTime } from './format.js';
+import { signatureHintText } from './signature-hint.js';
+import { findEvent } from '../../core/delivery/catalog.js';
 
 /** One line per delivery, with indented lines for anything that needs attention. */
 export function formatDeliveryLines(d: Delivery, c: ChalkInstance): string[] {
@@ -21,7 +23,7 @@ export function formatDeliveryLines(d: Delivery, c: ChalkInstance): string[] {
   const v = d.verification;
   parts.push(
     v.valid
-      ? c.green(`sig ✔ ${v.scheme}${v.weak ? ' (weak)' : ''}`)
+      ? c.green(`sig ✔ ${v.scheme}${v.weak ? ' (weak)' : ''}${v.key ? ` ${v.key} key` : ''}`)
       : c.red(`sig ✘ ${v.reason === 'missing-signature' ? 'missing' : (v.scheme ?? 'invalid')}`),
   );
   if (k.retry) parts.push(c.cyan('retry'));
@@ -37,7 +39,13 @@ export function formatDeliveryLines(d: Delivery, c: ChalkInstance): string[] {
   const lines = [parts.join('  ')];
   const detail = (mark: string, text: string) => lines.push(`    ${mark} ${text}`);
   if (!v.valid) detail(c.red('✘'), `signature: ${v.message}`);
+  if (d.signatureHint) detail(c.yellow('!'), signatureHintText(d.signatureHint));
   if (d.schemeNote) detail(c.yellow('!'), d.schemeNote);
+  if (k.legacyShape) detail(c.dim('·'), `legacy shape: ${k.legacyShape}`);
+  if (k.event) {
+    const notSent = findEvent(k.event)?.notSent;
+    if (notSent) detail(c.dim('·'), `${k.event} is ${notSent}`);
+  }
   if (d.duplicate) detail(c.magenta('!'), `token ${v.token} was seen before: a retry or a replay`);
   if (d.jsonError) detail(c.red('✘'), `${d.jsonError}; answered 400`);
   if (d.tooLarge) detail(c.red('✘'), `body of ${d.size} bytes is over --max-body; answered 413`);

@@ -3,6 +3,7 @@ import { redact } from '../../core/delivery/redact.js';
 import { IDENTITYPASS_SIGNATURE_HEADER, PREMBLY_SIGNATURE_HEADER } from '../../core/signing/schemes.js';
 import { identityTone, type Tone } from '../palette.js';
 import { clockTime } from './format.js';
+import { signatureHintText } from './signature-hint.js';
 
 /**
  * Everything known about one delivery, as titled sections of text lines: what the live view's
@@ -54,7 +55,11 @@ export function detailLines(d: Delivery, showPii: boolean, sections: DetailSecti
 function signatureLines(d: Delivery, out: DetailLine[]): void {
   const v = d.verification;
   out.push(line('Signature', 'title'));
-  out.push(line(`  ${v.valid ? '✔ valid' : '✘ invalid'}${v.scheme ? ` (${v.scheme})` : ''}: ${v.message}`, v.valid ? 'good' : 'bad'));
+  const signer = v.key ? `, ${v.key} key` : '';
+  out.push(
+    line(`  ${v.valid ? '✔ valid' : '✘ invalid'}${v.scheme ? ` (${v.scheme}${signer})` : ''}: ${v.message}`, v.valid ? 'good' : 'bad'),
+  );
+  if (d.signatureHint) out.push(line(`  ${signatureHintText(d.signatureHint)}`, 'warn'));
   if (v.weak && v.valid) out.push(line('  this scheme signs no body: trust the contents only as far as you trust the transport', 'warn'));
   out.push(
     line(`  token ${v.token ?? '(none)'}${d.duplicate ? '  — seen before: a retry or a replay' : ''}`, d.duplicate ? 'warn' : 'dim'),
@@ -76,6 +81,7 @@ function resultLines(d: Delivery, out: DetailLine[]): void {
       k.reference && `reference ${k.reference}`,
       k.retry && 'is a retry',
       k.envelope && `inside a ${k.envelope} envelope`,
+      k.legacyShape && `legacy shape: ${k.legacyShape}`,
       k.detail && `detail "${k.detail}"`,
     ].filter(Boolean);
     if (facts.length) out.push(line(`  ${facts.join('  ·  ')}`));

@@ -14,6 +14,9 @@ const TAMPER_WORDS: Record<TamperKind, string> = {
 
 /** What to do about a delivery that fell short, in Identitypass's terms and the CLI's flags. */
 export function hintFor(result: DeliveryResult): string | null {
+  if (result.warning?.code === 'replay-refused') {
+    return 'Prembly asks handlers to be idempotent: record the token, skip the repeat and answer 200. A 4xx to a dashboard resend or an SDK retry counts as a failed delivery (and SDK sessions are retried)';
+  }
   const problem = result.problem;
   if (!problem) return null;
   switch (problem.code) {
@@ -36,7 +39,9 @@ export function hintFor(result: DeliveryResult): string | null {
     case 'tamper-unexpected-status':
       return `expected ${result.expected} for ${TAMPER_WORDS[result.tamper!]}`;
     case 'redirect':
-      return 'Identitypass does not follow redirects: a 3xx is a failed delivery. Point --to at the final URL';
+      return 'Prembly does not follow redirects for workflow runs: a 3xx is a failed delivery. Point --to at the final URL';
+    case 'too-many-redirects':
+      return `redirects were followed as Prembly would (${result.redirects.length} hops) and still ended in a 3xx: point --to at the final URL`;
     case 'genuine-rejected':
       return 'the receiver rejected a correctly signed delivery: does it verify the raw body bytes with the same --public-key and --scheme?';
     case 'no-handler':
@@ -66,16 +71,29 @@ export function resultJson(result: DeliveryResult) {
     expected: result.expected,
     role: result.role,
     tamper: result.tamper,
+    key: result.key,
+    ...(result.redirects.length ? { redirects: result.redirects } : {}),
+    ...(result.note ? { note: result.note } : {}),
+    ...(result.warning ? { warning: result.warning.code } : {}),
+    ...(result.shown !== null ? { shown: true, body: safeJson(result.shown) } : {}),
     ...(result.reply !== null ? { reply: result.reply } : {}),
     ...(result.error ? { error: result.error.message, errorKind: result.error.kind } : {}),
     ...(hint ? { hint } : {}),
   };
 }
 
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 const ROLE_NOTES: Record<DeliveryResult['role'], string> = {
   single: '',
   pending: 'pending, 1 of 2',
-  final: 'final, 2 of 2, is_callback_retry',
+  final: 'final, 2 of 2, retry-flagged',
   original: 'replay test, first send',
   replay: 'replay test, same token again',
   resend: 'resent from the store',
@@ -83,8 +101,17 @@ const ROLE_NOTES: Record<DeliveryResult['role'], string> = {
 
 /** One result as text lines: a mark, the event, the status, then any error, reply and hint. */
 export function resultLines(result: DeliveryResult, c: ChalkInstance): string[] {
-  const mark = result.ok ? c.green('✔') : c.red('✘');
-  const notes = [ROLE_NOTES[result.role], result.tamper && result.tamper !== 'replay' ? `tamper: ${result.tamper}` : ''].filter(Boolean);
+  if (result.shown !== null) {
+    return [
+      `${c.cyan('•')} ${c.bold(result.event)}${c.dim(' (pending, 1 of 2, the API’s answer: not POSTed)')}  ${c.dim(`ref ${result.reference ?? '—'}`)}`,
+      `    ${result.shown}`,
+    ];
+  }
+  const mark = result.ok ? (result.warning ? c.yellow('!') : c.green('✔')) : c.red('✘');
+  const keyNote = result.key ? `${result.key} key` : '';
+  const notes = [ROLE_NOTES[result.role], keyNote, result.tamper && result.tamper !== 'replay' ? `tamper: ${result.tamper}` : ''].filter(
+    Boolean,
+  );
   const label = c.bold(result.event) + (notes.length ? c.dim(` (${notes.join(', ')})`) : '');
   let status: string;
   if (result.status !== null) {
@@ -95,6 +122,8 @@ export function resultLines(result: DeliveryResult, c: ChalkInstance): string[] 
   }
   const ref = result.reference ? `ref ${result.reference}` : 'no reference';
   const lines = [`${mark} ${label}  ${status}  ${c.dim(ref)}  → ${result.url}  ${c.dim(`${result.ms}ms`)}`];
+  if (result.note) lines.push(`    ${c.dim(`note: ${result.note}`)}`);
+  for (const hop of result.redirects) lines.push(`    ${c.dim(`↪ redirected to ${hop}`)}`);
   if (result.error) lines.push(`    ${c.red(result.error.message)}`);
   if (result.reply !== null) lines.push(`    reply: ${result.reply === '' ? c.dim('(empty)') : result.reply}`);
   const hint = hintFor(result);

@@ -14,8 +14,11 @@ describe('classify', () => {
     expect(classify({ event: 'something.else', verification: { status: 'VERIFIED' } }).event).toBe('verification.completed');
   });
 
-  it('takes a non-empty widget_info as an SDK session, an empty one as not', () => {
-    expect(classify({ widget_info: { widget_id: 'w' }, verification: { status: 'NOT-VERIFIED' } }).event).toBe('sdk.session.completed');
+  it('takes a non-empty top-level widget_info as a legacy SDK session, an empty one as not', () => {
+    expect(classify({ widget_info: { widget_id: 'w' }, verification: { status: 'NOT-VERIFIED' } })).toMatchObject({
+      event: 'sdk.session.completed',
+      legacyShape: expect.stringMatching(/checker-widget/),
+    });
     expect(classify({ widget_info: {}, verification: { status: 'NOT-VERIFIED' } }).event).toBe('verification.failed');
   });
 
@@ -26,7 +29,10 @@ describe('classify', () => {
   });
 
   it('maps verification.status, and status:false by its response code', () => {
-    expect(classify({ verification: { status: 'VERIFIED' } }).event).toBe('verification.completed');
+    expect(classify({ verification: { status: 'VERIFIED' } })).toMatchObject({
+      event: 'verification.completed',
+      legacyShape: expect.stringMatching(/billing_info/),
+    });
     expect(classify({ verification: { status: 'NOT-VERIFIED' } }).event).toBe('verification.failed');
     expect(classify({ verification: { status: 'not_verified' } }).event).toBe('verification.failed');
     expect(classify({ verification: { status: 'PENDING' } }).event).toBe('verification.pending');
@@ -40,6 +46,7 @@ describe('classify', () => {
     expect(classify({ source: 'PORTAL', data: inner })).toMatchObject({
       event: 'verification.completed',
       envelope: 'PORTAL',
+      legacyShape: 'PORTAL envelope (Identitypass era)',
       reference: 'p1',
       product: 'NIN Basic',
     });
@@ -63,7 +70,8 @@ describe('classify', () => {
       is_callback_retry: true,
     });
     expect(result).toEqual({
-      event: 'verification.failed',
+      event: 'verification.retry.completed',
+      legacyShape: null,
       envelope: null,
       identityStatus: 'NOT-VERIFIED',
       callSucceeded: true,
@@ -82,5 +90,50 @@ describe('classify', () => {
     for (const body of [null, 42, 'text', [], {}, { status: true }]) {
       expect(classify(body).event).toBeNull();
     }
+  });
+
+  // One body per catalog kind, built from the documented marker rules alone (prembly-2026.md §2).
+  it.each([
+    ['sdk.session.completed', { data: { widget_info: { widget_id: 'w' } }, completed_at: '2026-01-01T00:00:00Z' }],
+    ['workflow.process.completed', { event: 'workflow.process.completed' }],
+    ['workflow.process.failed', { event: 'workflow.process.failed' }],
+    ['workflow.process.manual_review', { event: 'workflow.process.manual_review' }],
+    ['verification.completed', { verification: { status: 'VERIFIED', reference: 'r' }, billing_info: { was_charged: true } }],
+    ['verification.async.completed', { data: { verification_id: 'v', channel_code: 'c' } }],
+    ['verification.retry.completed', { is_callback_retry: true, verification: { status: 'VERIFIED' } }],
+    ['verification.payment_retry.completed', { is_pending_payment_retry: true, verification: { status: 'VERIFIED' } }],
+    ['statement.analysis.completed', { data: { analysis_result: {} } }],
+    ['customer360.check.completed', { data: { verification_id: 'v', channel_code: 'c', monitoring_id: 'm' } }],
+    ['transaction.processed', { data: { event: 'transaction.processed' } }],
+    ['transaction.escalated', { data: { event: 'transaction.escalated' } }],
+    ['watchlist.identity_flagged', { event: 'watchlist.identity_flagged' }],
+  ])('names %s from its documented marker, as a current shape', (event, body) => {
+    expect(classify(body)).toMatchObject({ event, legacyShape: null });
+  });
+
+  it('applies the markers in the documented order', () => {
+    // a retry flag on a direct-API body is a retry result, not a new match
+    expect(classify({ is_callback_retry: true, verification: { status: 'VERIFIED' }, billing_info: {} }).event).toBe(
+      'verification.retry.completed',
+    );
+    // an SDK session carries a verification too
+    expect(
+      classify({ data: { widget_info: { a: 1 } }, completed_at: 'x', verification: { status: 'VERIFIED' }, billing_info: {} }).event,
+    ).toBe('sdk.session.completed');
+    // named events win over everything
+    expect(classify({ event: 'workflow.process.failed', data: { widget_info: { a: 1 } }, completed_at: 'x' }).event).toBe(
+      'workflow.process.failed',
+    );
+  });
+
+  it('classifies the legacy shapes with the legacy mark', () => {
+    expect(classify({ event: 'verification.completed', session_id: 's-1', data: {} })).toMatchObject({
+      event: 'sdk.session.completed',
+      legacyShape: expect.stringMatching(/example listener/),
+    });
+    expect(classify({ data: { widget_info: { a: 1 } } })).toMatchObject({
+      event: 'sdk.session.completed',
+      legacyShape: expect.stringMatching(/without completed_at/),
+    });
   });
 });

@@ -17,6 +17,11 @@ const base: DeliveryResult = {
   reply: '',
   error: null,
   problem: { code: 'not-exactly-200' },
+  warning: null,
+  key: 'sandbox',
+  note: null,
+  shown: null,
+  redirects: [],
 };
 
 describe('send report', () => {
@@ -34,7 +39,7 @@ describe('send report', () => {
   it('puts the hint in the JSON form and the text lines', () => {
     expect(resultJson(base)).toMatchObject({ status: 201, ok: false, hint: expect.stringMatching(/anything but 200/) });
     const lines = resultLines(base, new Chalk({ level: 0 }));
-    expect(lines[0]).toMatch(/^✘ verification\.completed {2}201 expected 200 {2}ref r/);
+    expect(lines[0]).toMatch(/^✘ verification\.completed \(sandbox key\) {2}201 expected 200 {2}ref r/);
     expect(lines).toContain('    reply: (empty)');
     expect(lines.at(-1)).toMatch(/^ {4}hint: /);
   });

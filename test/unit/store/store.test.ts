@@ -130,7 +130,7 @@ describe('codec', () => {
     const text = JSON.stringify(stored) + '\n' + JSON.stringify(outcome) + '\n';
     const { records } = parseStoreText(text);
     expect(records).toHaveLength(1);
-    const back = deliveryFromRecord(records[0]!, KEY);
+    const back = deliveryFromRecord(records[0]!, { publicKey: KEY });
     expect(back.body!.equals(original.body!)).toBe(true);
     expect(back.headers).toEqual(original.headers);
     expect(back.classification.event).toBe(original.classification.event);

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { classify } from '../../../src/core/delivery/classify.js';
 import { EVENT_NAMES, EVENTS, PRODUCTS } from '../../../src/core/delivery/catalog.js';
-import { FIXTURES_DIR, loadFixture, readEventFixture } from '../../../src/core/trigger/fixtures.js';
+import { FIXTURES_DIR, fixtureMeta, loadFixture, readEventFixture } from '../../../src/core/trigger/fixtures.js';
 import { getPath } from '../../../src/core/trigger/body-edits.js';
 
 const listJson = (folder: string) =>
@@ -16,8 +16,8 @@ describe('fixtures', () => {
     expect(listJson('events/')).toEqual([...EVENT_NAMES].sort());
   });
 
-  it('lists the events SPEC.md names', () => {
-    expect(EVENT_NAMES).toEqual([
+  it('keeps the event names SPEC.md lists, and adds the kinds of the current event reference', () => {
+    for (const name of [
       'verification.completed',
       'verification.pending',
       'verification.failed',
@@ -27,31 +27,88 @@ describe('fixtures', () => {
       'workflow.process.failed',
       'workflow.process.manual_review',
       'watchlist.identity_flagged',
-    ]);
+      'verification.retry.completed',
+      'verification.payment_retry.completed',
+      'statement.analysis.completed',
+      'customer360.check.completed',
+      'transaction.processed',
+      'transaction.escalated',
+    ]) {
+      expect(EVENT_NAMES).toContain(name);
+    }
+    expect(EVENT_NAMES).toHaveLength(15);
+  });
+
+  it('says which key signs each kind, as the table in the verifying guide does', () => {
+    // prembly-2026.md §1: live key for workflow, async, retry, Customer 360, watchlist (and credit) events
+    const live = EVENTS.filter((e) => e.signedWith === 'live').map((e) => e.name);
+    expect(live.sort()).toEqual(
+      [
+        'workflow.process.completed',
+        'workflow.process.failed',
+        'workflow.process.manual_review',
+        'verification.async.completed',
+        'verification.retry.completed',
+        'verification.payment_retry.completed',
+        'customer360.check.completed',
+        'watchlist.identity_flagged',
+      ].sort(),
+    );
+    for (const e of EVENTS) {
+      expect(e.delivered).toBe(e.family === 'workflow' ? '2xx' : '200');
+      expect(e.followsRedirects).toBe(e.family !== 'workflow');
+      expect(e.retries.attempts).toBe(e.family === 'workflow' || e.family === 'sdk' ? 5 : 1);
+    }
   });
 
   it('has exactly one record shape per product', () => {
     expect(listJson('products/')).toEqual([...PRODUCTS].sort());
   });
 
-  it.each(EVENT_NAMES)('%s parses and classifies as its own name', (name) => {
-    const raw = readFileSync(new URL(`events/${name}.json`, FIXTURES_DIR), 'utf8');
-    const body = JSON.parse(raw);
-    expect(classify(body).event).toBe(name);
-    expect(classify(loadFixture(name)).event).toBe(name);
+  it.each(EVENT_NAMES)('%s parses, says where its shape comes from, and classifies as its own name', (name) => {
+    const raw = JSON.parse(readFileSync(new URL(`events/${name}.json`, FIXTURES_DIR), 'utf8'));
+    expect(typeof raw._meta.source).toBe('string');
+    expect(Array.isArray(raw._meta.inferred)).toBe(true);
+    expect(fixtureMeta('events', name)).toEqual(raw._meta);
+    const { _meta, ...body } = raw;
+    expect(classify(body)).toMatchObject({ event: name, legacyShape: null });
+    const loaded = loadFixture(name);
+    expect(loaded._meta).toBeUndefined();
+    expect(classify(loaded).event).toBe(name);
   });
 
-  it.each(PRODUCTS)('product %s shapes every verification event and keeps its classification', (product) => {
+  it.each(PRODUCTS)('product %s is a documented 00 answer: the match webhook, and the shape of failed and pending', (product) => {
     const record = JSON.parse(readFileSync(new URL(`products/${product}.json`, FIXTURES_DIR), 'utf8'));
+    expect(typeof record._meta.source).toBe('string');
     expect(typeof record.endpoint_name).toBe('string');
-    expect(Object.keys(record.data).length).toBeGreaterThan(3);
-    for (const event of EVENTS.filter((e) => e.usesProduct)) {
-      const body = loadFixture(event.name, { product });
-      expect(classify(body).event).toBe(event.name);
+    const match = loadFixture('verification.completed', { product });
+    expect(classify(match)).toMatchObject({ event: 'verification.completed', legacyShape: null, responseCode: '00' });
+    expect(match.billing_info).toMatchObject({ was_charged: true, currency: 'NGN' });
+    expect(match.endpoint_name).toBe(record.endpoint_name);
+    for (const event of ['verification.failed', 'verification.pending']) {
+      const body = loadFixture(event, { product });
+      expect(classify(body).event).toBe(event);
       expect(body.endpoint_name).toBe(record.endpoint_name);
       expect(body.request_data).toEqual(record.request_data);
     }
-    expect(loadFixture('verification.completed', { product }).data).toEqual(record.data);
+  });
+
+  it('uses the documented field names per product', () => {
+    expect(Object.keys(loadFixture('verification.completed', { product: 'bvn' }).data as object).sort()).toEqual(
+      ['dateOfBirth', 'firstName', 'lastName', 'middleName', 'phoneNumber'].sort(),
+    );
+    expect(loadFixture('verification.completed', { product: 'voters-card' }).data).toHaveProperty('pollingUnit');
+    expect(loadFixture('verification.completed', { product: 'face' })).toMatchObject({ message: 'Face Match', confidence: 100 });
+    expect(loadFixture('verification.completed', { product: 'drivers-license' })).toHaveProperty('frsc_data.driversLicense');
+    expect(loadFixture('verification.completed', { product: 'nin' })).toHaveProperty('data.telephoneno');
+  });
+
+  it('has a legacy SDK shape that classifies with the legacy mark', () => {
+    const legacy = loadFixture('sdk.session.completed', { shape: 'legacy' });
+    expect(legacy).toHaveProperty('face_data');
+    expect(legacy).toHaveProperty('widget_info.user_ref');
+    expect(classify(legacy)).toMatchObject({ event: 'sdk.session.completed', legacyShape: expect.stringMatching(/widget_info/) });
+    expect(fixtureMeta('legacy', 'sdk.session.completed')?.source).toBeTruthy();
   });
 
   it('gives every body a fresh reference at the event’s reference path', () => {
@@ -71,16 +128,18 @@ describe('fixtures', () => {
     expect((loadFixture('verification.completed').data as Record<string, unknown>).firstName).toBe('ADA');
   });
 
-  it('the bvn product is what the fixture files carry', () => {
-    const shipped = readEventFixture('verification.completed');
+  it('the bvn product is what the verification.completed fixture carries', () => {
+    const { reference: _a, ...shipped } = readEventFixture('verification.completed').verification as Record<string, unknown>;
     const shaped = loadFixture('verification.completed', { product: 'bvn' });
-    expect(shaped.data).toEqual(shipped.data);
-    expect(shaped.endpoint_name).toBe(shipped.endpoint_name);
+    expect(shaped.data).toEqual(readEventFixture('verification.completed').data);
+    expect(shaped.endpoint_name).toBe(readEventFixture('verification.completed').endpoint_name);
+    expect(shipped).toEqual({ status: 'VERIFIED' });
   });
 
   it('uses obviously fake identities only', () => {
     for (const name of EVENT_NAMES) {
-      const text = JSON.stringify(readEventFixture(name));
+      const text =
+        JSON.stringify(readEventFixture(name)) + JSON.stringify(PRODUCTS.map((p) => loadFixture('verification.completed', { product: p })));
       expect(text).not.toMatch(/@(?!example\.com)[a-z0-9-]+\.[a-z]{2,}/i);
     }
   });

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { classify } from '../../../src/core/delivery/classify.js';
-import { BUILTIN_TEST_KEY } from '../../../src/core/signing/index.js';
+import { BUILTIN_LIVE_TEST_KEY, BUILTIN_TEST_KEY } from '../../../src/core/signing/index.js';
 import { diagnose, planTrigger, TriggerError } from '../../../src/core/trigger/index.js';
 
 const KEY = 'test_pk_plan0test0key0abcd';
@@ -9,10 +9,16 @@ const hmac = (body: Buffer, key = KEY) => createHmac('sha256', key).update(body)
 const parse = (body: Buffer) => JSON.parse(body.toString('utf8'));
 
 describe('planTrigger', () => {
-  it('plans one signed delivery of the fixture by default', () => {
+  it('plans one delivery of the fixture by default, HMAC-signed with the key Prembly uses for the kind', () => {
     const [one, ...rest] = planTrigger({ event: 'verification.completed' });
     expect(rest).toHaveLength(0);
-    expect(one!.headers['x-identitypass-signature']).toBe(Buffer.from(BUILTIN_TEST_KEY).toString('base64'));
+    expect(one!.headers['x-prembly-signature']).toBe(hmac(one!.body, BUILTIN_TEST_KEY));
+    expect(one!.key).toBe('sandbox');
+    const [workflow] = planTrigger({ event: 'workflow.process.failed' });
+    expect(workflow!.key).toBe('live');
+    expect(workflow!.headers['x-prembly-signature']).toBe(hmac(workflow!.body, BUILTIN_LIVE_TEST_KEY));
+    const [forced] = planTrigger({ event: 'workflow.process.failed', key: 'sandbox', publicKey: KEY });
+    expect(forced!.headers['x-prembly-signature']).toBe(hmac(forced!.body, KEY));
     expect(one!.headers.token).toBe(one!.token);
     expect(classify(parse(one!.body))).toMatchObject({ event: 'verification.completed', reference: one!.reference });
     expect(one!.expect.text).toBe('200');
@@ -37,11 +43,11 @@ describe('planTrigger', () => {
         { path: 'data.firstName', value: 'Grace' },
         { path: 'verification.reference', value: 'my-ref' },
       ],
-      unset: ['session'],
+      unset: ['user_info'],
     });
     const body = parse(one!.body);
     expect(body.data.firstName).toBe('Grace');
-    expect(body.session).toBeUndefined();
+    expect(body.user_info).toBeUndefined();
     expect(one!.reference).toBe('my-ref');
   });
 
@@ -64,18 +70,61 @@ describe('planTrigger', () => {
     expect(() => planTrigger({ event: 'verification.completed', data: Buffer.from('[1]') })).toThrow(/JSON object/);
   });
 
-  it('plans pending then final with one reference and the retry flag on the final', () => {
+  it('plans a labelled pending, then the final as the retry-flagged kind with one reference, signed with the live key', () => {
     const [pending, final] = planTrigger({ event: 'verification.completed', pendingFirst: true, delayMs: 50, product: 'nin' });
     const p = parse(pending!.body);
     const f = parse(final!.body);
     expect(classify(p).event).toBe('verification.pending');
-    expect(classify(f).event).toBe('verification.completed');
+    expect(pending!.note).toMatch(/API’s answer; it does not POST it/);
+    expect(final!.event).toBe('verification.retry.completed');
+    expect(classify(f).event).toBe('verification.retry.completed');
     expect(p.verification.reference).toBe(f.verification.reference);
-    expect(p.endpoint_name).toBe('NIN Basic');
+    expect(p.endpoint_name).toBe('NIN Level 2');
     expect(f.is_callback_retry).toBe(true);
     expect(p.is_callback_retry).toBeUndefined();
+    expect(pending!.key).toBe('sandbox');
+    expect(final!.key).toBe('live');
+    expect(final!.headers['x-prembly-signature']).toBe(hmac(final!.body, BUILTIN_LIVE_TEST_KEY));
     expect(pending!.token).not.toBe(final!.token);
     expect(final!.delayBeforeMs).toBe(50);
+  });
+
+  it('plans the wallet-funding variant, the API-answer variant and a given reference', () => {
+    const [pending, final] = planTrigger({
+      event: 'verification.completed',
+      pendingFirst: true,
+      pendingReason: 'payment',
+      reference: 'app-ref-1',
+    });
+    expect(parse(pending!.body)).toMatchObject({ response_code: '03', verification: { status: 'PENDING', reference: 'app-ref-1' } });
+    expect(final!.event).toBe('verification.payment_retry.completed');
+    expect(parse(final!.body)).toMatchObject({ is_pending_payment_retry: true, verification: { reference: 'app-ref-1' } });
+
+    const [shown] = planTrigger({ event: 'verification.failed', pendingFirst: true, pendingVia: 'api' });
+    expect(shown!).toMatchObject({ send: 'show', key: null });
+    expect(shown!.headers['x-prembly-signature']).toBeUndefined();
+    const [elsewhere] = planTrigger({
+      event: 'verification.failed',
+      pendingFirst: true,
+      pendingVia: 'api',
+      pendingTo: 'http://127.0.0.1:9/api',
+    });
+    expect(elsewhere!).toMatchObject({ send: 'post' });
+    expect(elsewhere!.url?.href).toBe('http://127.0.0.1:9/api');
+  });
+
+  it('follows redirects for every kind but workflow runs', () => {
+    expect(planTrigger({ event: 'verification.completed' })[0]!.followRedirects).toBe(true);
+    expect(planTrigger({ event: 'workflow.process.completed' })[0]!.followRedirects).toBe(false);
+  });
+
+  it('sends a legacy shape when asked, and only for kinds that have one', () => {
+    const [legacy] = planTrigger({ event: 'sdk.session.completed', shape: 'legacy' });
+    expect(classify(parse(legacy!.body))).toMatchObject({
+      event: 'sdk.session.completed',
+      legacyShape: expect.stringMatching(/top-level widget_info/),
+    });
+    expect(() => planTrigger({ event: 'verification.completed', shape: 'legacy' })).toThrow(TriggerError);
   });
 
   it('plans each tamper kind', () => {
@@ -96,6 +145,10 @@ describe('planTrigger', () => {
     expect(first!.body.equals(again!.body)).toBe(true);
     expect(first!.expect.text).toBe('200');
     expect(again!.expect.text).toBe('409');
+    // by default a replay passes with 200 (idempotent, as Prembly asks) and, with a warning, with a 4xx
+    const [, idempotent] = planTrigger({ event: 'verification.completed', tamper: 'replay' });
+    expect(idempotent!.expect.text).toBe('200,4xx');
+    expect(idempotent!.preferred?.text).toBe('200');
   });
 
   it('expects any 2xx from workflow receivers by default, as Identitypass does', () => {
@@ -107,7 +160,10 @@ describe('planTrigger', () => {
     [{ event: 'sdk.session.completed', product: 'nin' }, 'product-not-applicable'],
     [{ event: 'verification.completed', product: 'selfie' }, 'unknown-product'],
     [{ event: 'workflow.process.completed', pendingFirst: true }, 'pending-not-applicable'],
-    [{ event: 'verification.completed', tamper: 'body' as const }, 'tamper-body-static-scheme'],
+    [{ event: 'verification.completed', tamper: 'body' as const, scheme: 'identitypass' as const }, 'tamper-body-static-scheme'],
+    [{ event: 'verification.completed', pendingVia: 'api' as const }, 'pending-option-alone'],
+    [{ event: 'verification.completed', pendingFirst: true, pendingTo: 'http://127.0.0.1:9/' }, 'pending-to-needs-api'],
+    [{ event: 'workflow.process.failed', shape: 'legacy' as const }, 'shape-not-available'],
     [{ event: 'verification.completed', pendingFirst: true, tamper: 'replay' as const }, 'pending-with-tamper'],
     [{ event: 'verification.completed', product: 'bvn', data: Buffer.from('{}') }, 'product-with-data'],
     [{ event: 'verification.completed', data: Buffer.from('{"a": tru') }, 'data-not-json'],
@@ -139,6 +195,10 @@ describe('planTrigger', () => {
 
 describe('diagnose', () => {
   const base = {
+    key: 'sandbox' as const,
+    note: null,
+    shown: null,
+    redirects: [],
     event: 'verification.completed',
     role: 'single' as const,
     tamper: null,

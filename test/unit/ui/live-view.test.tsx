@@ -141,7 +141,7 @@ describe('LiveView', () => {
     await press('\r');
     const detail = screen();
     expect(detail).toContain('Signature');
-    expect(detail).toContain('✔ valid (prembly-hmac)');
+    expect(detail).toContain('✔ valid (prembly-hmac');
     expect(detail).toContain('reference ref-first');
     expect(detail).toContain('x-prembly-signature:');
     expect(detail).toContain('"bvn": "•••••••••01"');
