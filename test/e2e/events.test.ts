@@ -49,10 +49,10 @@ describe('idpass events (built binary, a store written by a real listener)', () 
     const shown = await runCli(['events', 'show', id.slice(0, -2)], { env });
     expect(shown.code).toBe(0);
     expect(shown.stdout).toContain(`verification.completed  ·  ${id}`);
-    expect(shown.stdout).toContain('✔ valid (prembly-hmac): HMAC-SHA256 of the body matches the public key');
+    expect(shown.stdout).toContain('✔ valid (prembly-hmac, sandbox key): HMAC-SHA256 of the body matches the sandbox public key');
     expect(shown.stdout).toContain('VERIFIED  response_code 00 (success)');
-    expect(shown.stdout).toContain('"bvn": "•••••••••01"');
-    expect(shown.stdout).not.toContain('22200000001');
+    expect(shown.stdout).toContain('"phoneNumber": "•••••••••01"');
+    expect(shown.stdout).not.toContain('08000000001');
     expect(shown.stdout).toMatch(/App reply\n\s+200 in [\d.]+ms from http:\/\/127\.0\.0\.1/);
     const plain = jsonLines((await runCli(['events', 'show', id, '--json'], { env })).stdout)[0]!;
     const sig = (plain.headers as [string, string][]).find(([n]) => n.toLowerCase() === 'x-prembly-signature')![1];
@@ -60,8 +60,8 @@ describe('idpass events (built binary, a store written by a real listener)', () 
     expect(plain.rawBody).toBeUndefined();
     const pii = await runCli(['events', 'show', id, '--show-pii', '--json'], { env });
     const json = jsonLines(pii.stdout)[0]!;
-    expect((json.body as { data: { bvn: string } }).data.bvn).toBe('22200000001');
-    expect(Buffer.from(String(json.rawBody), 'base64').toString()).toContain('"bvn":"22200000001"');
+    expect((json.body as { data: { phoneNumber: string } }).data.phoneNumber).toBe('08000000001');
+    expect(Buffer.from(String(json.rawBody), 'base64').toString()).toContain('"phoneNumber":"08000000001"');
   }, 30_000);
 
   it('resends the original bytes and headers to where listen forwarded it, or re-signed with --resign', async () => {
@@ -188,7 +188,7 @@ describe('idpass verify (built binary)', () => {
       KEY,
     ]);
     expect(res.code).toBe(0);
-    expect(res.stdout).toContain('✔ valid (prembly-hmac)');
+    expect(res.stdout).toContain('✔ valid (prembly-hmac, sandbox key)');
     expect(res.stdout).toContain('NOT-VERIFIED  response_code 01 (record not found)');
   });
 

@@ -11,6 +11,7 @@ import { testScope } from '../helpers/scope.js';
 import { readStoreLines, storedDeliveries } from '../helpers/store.js';
 
 const KEY = 'test_pk_listen0e2e0key0mnop';
+const LIVE = 'live_pk_listen0e2e0live0key0mnop';
 const hmac = (body: string | Buffer, key = KEY) => createHmac('sha256', key).update(body).digest('base64');
 const BODY = JSON.stringify({
   status: true,
@@ -33,7 +34,7 @@ const receiver = scope.receiver;
 describe('idpass listen (built binary, real processes on loopback)', () => {
   it('trigger → listen --forward-to → app: byte-identical bodies, headers kept, every delivery explained and stored', async () => {
     const app = await receiver();
-    const l = await listen(['--forward-to', app.url]);
+    const l = await listen(['--forward-to', app.url, '--live-public-key', LIVE]);
     const res = await runCli([
       'trigger',
       'verification.completed',
@@ -44,6 +45,8 @@ describe('idpass listen (built binary, real processes on loopback)', () => {
       'prembly-hmac',
       '--public-key',
       KEY,
+      '--live-public-key',
+      LIVE,
       '--to',
       `${l.url}/webhook`,
       '--json',
@@ -51,8 +54,8 @@ describe('idpass listen (built binary, real processes on loopback)', () => {
     expect(res.code).toBe(0);
     const [pending, final] = await l.waitForDeliveries(2);
     expect(app.received).toHaveLength(2);
-    for (const got of app.received) {
-      expect(got.headers['x-prembly-signature']).toBe(hmac(got.body));
+    for (const [i, got] of app.received.entries()) {
+      expect(got.headers['x-prembly-signature']).toBe(hmac(got.body, i === 0 ? KEY : LIVE));
       expect(got.headers['content-type']).toBe('application/json');
       expect(got.url).toBe('/webhook');
     }
@@ -67,10 +70,11 @@ describe('idpass listen (built binary, real processes on loopback)', () => {
       identityStatus: 'PENDING',
       responseCode: '02',
       retry: false,
-      signature: { valid: true, scheme: 'prembly-hmac', weak: false },
+      signature: { valid: true, scheme: 'prembly-hmac', weak: false, key: 'sandbox' },
     });
     expect(final).toMatchObject({
-      event: 'verification.completed',
+      event: 'verification.retry.completed',
+      signature: { valid: true, key: 'live' },
       identityStatus: 'VERIFIED',
       responseCode: '00',
       responseMeaning: 'success',

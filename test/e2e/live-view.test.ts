@@ -41,11 +41,12 @@ describe('the live view in a real terminal (tmux)', () => {
     expect(sent.code).toBe(0);
     // rows appear on arrival; wait until the app's answer to the second one is in too
     const screen = await term.waitFor(
-      (s) => s.includes('deliveries 2') && /VERIFIED 00\s+✔ weak\s+200 \d+ms/.test(s),
+      (s) => s.includes('deliveries 2') && /VERIFIED 00\s+✔ hmac live\s+200 \d+ms/.test(s),
       'two answered deliveries',
     );
     expect(screen).toMatch(/verification\.pending\s+PENDING 02/);
-    expect(screen).toMatch(/verification\.completed\s+VERIFIED 00\s+✔ weak\s+200 \d+ms\s+retry/);
+    // the final result arrives as the retry-flagged kind, signed with the live key
+    expect(screen).toMatch(/verification\.retry\.comple…\s+VERIFIED 00\s+✔ hmac live\s+200 \d+ms\s+retry/);
     expect(screen).toContain('local http://127.0.0.1:');
     expect(screen).toContain('local only (--no-tunnel)');
 
@@ -53,8 +54,8 @@ describe('the live view in a real terminal (tmux)', () => {
     await term.waitFor((s) => /› .*verification\.pending/.test(s), 'the pending row selected');
     term.keys('Enter');
     const detail = await term.waitFor((s) => s.includes('Headers') && s.includes('Signature'), 'the detail pane');
-    expect(detail).toContain('✔ valid (identitypass)');
-    expect(detail).toContain('x-identitypass-signature: dGVzdF9w…');
+    expect(detail).toContain('✔ valid (prembly-hmac, sandbox key)');
+    expect(detail).toMatch(/x-prembly-signature: \S{8}… \(44 characters\)/);
     expect(detail).toContain('PENDING  response_code 02 (service unavailable, retry later)');
 
     term.keys('Enter');

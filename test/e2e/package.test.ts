@@ -58,7 +58,7 @@ describe('the packed package, installed as a user would (offline, from the tarba
     const version = await run('npx', ['--no-install', 'idpass', '--version'], { cwd: project });
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
     const list = await run('npx', ['--no-install', 'idpass', 'trigger', '--list'], { cwd: project });
-    expect(list.stdout.trim().split('\n')).toHaveLength(9);
+    expect(list.stdout.trim().split('\n')).toHaveLength(15);
 
     writeFileSync(
       join(project, 'check.mjs'),

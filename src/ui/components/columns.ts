@@ -64,7 +64,7 @@ export const COLUMNS: Column[] = [
     priority: 1,
     cell: (d) => {
       const v = d.verification;
-      const text = v.valid ? `✔ ${v.weak ? 'weak' : 'hmac'}` : (SIG_WORDS[v.reason] ?? '✘');
+      const text = v.valid ? `✔ ${v.weak ? 'weak' : 'hmac'}${v.key === 'live' ? ' live' : ''}` : (SIG_WORDS[v.reason] ?? '✘');
       return { text, colour: v.valid ? (v.weak ? 'yellow' : 'green') : 'red' };
     },
   },
