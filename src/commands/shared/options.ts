@@ -103,7 +103,8 @@ export function describeKey(key: string): string {
   return `key ${keyFingerprint(key)}`;
 }
 
-/** "sandbox key X, live key Y", for intros and headers. */
+/** "sandbox key (built-in), live key live_pk_…abcd", for intros and headers. */
 export function describeKeys(options: Pick<SharedOptions, 'publicKey' | 'livePublicKey'>): string {
-  return `sandbox ${describeKey(options.publicKey)}, live ${describeKey(options.livePublicKey)}`;
+  const short = (key: string) => (key === BUILTIN_TEST_KEY || key === BUILTIN_LIVE_TEST_KEY ? '(built-in)' : keyFingerprint(key));
+  return `sandbox key ${short(options.publicKey)}, live key ${short(options.livePublicKey)}`;
 }

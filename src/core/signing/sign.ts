@@ -31,7 +31,7 @@ export interface SignedHeaders {
 }
 
 /** Signs a raw body the way Identitypass does and returns the headers to send with it. */
-export function sign({ body, publicKey, scheme = 'identitypass', token = randomUUID() }: SignOptions): SignedHeaders {
+export function sign({ body, publicKey, scheme = 'prembly-hmac', token = randomUUID() }: SignOptions): SignedHeaders {
   const signatureHeader = signatureHeaderFor(scheme);
   const signature = computeSignature(scheme, publicKey, body);
   return {

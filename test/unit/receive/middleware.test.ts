@@ -89,6 +89,19 @@ describe('identitypassWebhook (real express app on loopback)', () => {
     expect(JSON.parse(reply.text)).toMatchObject({ reason: 'scheme-not-allowed' });
   });
 
+  it('accepts deliveries signed with the live key when given one, and says which key matched', async () => {
+    const LIVE = 'live_pk_middleware0live0abcd';
+    const url = await app((a) =>
+      a.post('/hook', identitypassWebhook({ publicKey: KEY, livePublicKey: LIVE }), (req, res) => {
+        res.json({ key: (req as IdentitypassRequest).identitypass.verification.key });
+      }),
+    );
+    const live = sign({ body: BODY, publicKey: LIVE, token: 'live-1' });
+    expect(await postRaw(url, BODY, live.headers)).toEqual({ status: 200, text: '{"key":"live"}' });
+    const sandboxOnly = await app((a) => a.post('/hook', identitypassWebhook({ publicKey: KEY }), echo));
+    expect((await postRaw(sandboxOnly, BODY, { ...live.headers, token: 'live-2' })).status).toBe(401);
+  });
+
   it('tells the developer to mount it before express.json() instead of failing silently', async () => {
     const url = await app((a) => a.post('/hook', express.json(), identitypassWebhook({ publicKey: KEY }), echo));
     const reply = await postRaw(url, BODY, { 'content-type': 'application/json', 'x-prembly-signature': hmac(BODY), token: 'c' });

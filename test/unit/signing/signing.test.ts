@@ -46,10 +46,12 @@ describe('sign', () => {
   it('puts the signature in the header of its scheme with a token', () => {
     const hmac = sign({ body: BODY, publicKey: KEY, scheme: 'prembly-hmac', token: 't-1' });
     expect(hmac.headers).toEqual({ 'content-type': 'application/json', 'x-prembly-signature': HMAC, token: 't-1' });
-    const original = sign({ body: BODY, publicKey: KEY });
+    const original = sign({ body: BODY, publicKey: KEY, scheme: 'identitypass' });
     expect(original.headers['x-identitypass-signature']).toBe(STATIC);
     expect(original.token).toMatch(/^[0-9a-f-]{36}$/);
-    expect(sign({ body: BODY, publicKey: KEY }).token).not.toBe(original.token);
+    const current = sign({ body: BODY, publicKey: KEY });
+    expect(current.headers['x-prembly-signature']).toBe(HMAC);
+    expect(current.token).not.toBe(original.token);
   });
 });
 
@@ -150,5 +152,33 @@ describe('helpers', () => {
     expect(keyFingerprint('live_pk_abcdefgh1234')).toBe('live_pk_…1234');
     expect(keyFingerprint('short')).toBe('…');
     expect(keyFingerprint(BUILTIN_TEST_KEY)).toMatch(/^test_pk_…/);
+  });
+});
+
+describe('verify with two keys', () => {
+  const LIVE = 'live_pk_0a1b2c3d4e5f6a7b';
+  it('tries the sandbox key, then the live key, and says which matched', () => {
+    const bySandbox = sign({ body: BODY, publicKey: KEY });
+    const byLive = sign({ body: BODY, publicKey: LIVE });
+    expect(verify({ body: BODY, headers: bySandbox.headers, publicKey: KEY, livePublicKey: LIVE })).toMatchObject({
+      valid: true,
+      key: 'sandbox',
+    });
+    expect(verify({ body: BODY, headers: byLive.headers, publicKey: KEY, livePublicKey: LIVE })).toMatchObject({
+      valid: true,
+      key: 'live',
+      message: 'HMAC-SHA256 of the body matches the live public key',
+    });
+    expect(verify({ body: BODY, headers: byLive.headers, publicKey: KEY })).toMatchObject({
+      valid: false,
+      key: null,
+      reason: 'body-mismatch',
+    });
+    const staticLive = sign({ body: BODY, publicKey: LIVE, scheme: 'prembly-legacy' });
+    expect(verify({ body: BODY, headers: staticLive.headers, publicKey: KEY, livePublicKey: LIVE })).toMatchObject({
+      valid: true,
+      key: 'live',
+      weak: true,
+    });
   });
 });
