@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { jsonLines, runCli } from '../helpers/cli.js';
 import { postRaw, type Received } from '../helpers/receiver.js';
+import { LIVE_SIGNED_KINDS } from '../helpers/prembly-doc.js';
 import { testScope } from '../helpers/scope.js';
 
 /**
@@ -16,17 +17,7 @@ const LIVE = 'live_pk_prembly0e2e0live0key0abcd';
 const hmac = (body: Buffer | string, key: string) => createHmac('sha256', key).update(body).digest('base64');
 const scope = testScope();
 
-// prembly-2026.md §1, "Which key signs which event": written out here, independently of src/
-const LIVE_SIGNED = new Set([
-  'workflow.process.completed',
-  'workflow.process.failed',
-  'workflow.process.manual_review',
-  'verification.async.completed',
-  'verification.retry.completed',
-  'verification.payment_retry.completed',
-  'customer360.check.completed',
-  'watchlist.identity_flagged',
-]);
+const LIVE_SIGNED = new Set(LIVE_SIGNED_KINDS);
 
 /** A receiver that checks the HMAC over the raw bytes with the key the docs name for the body's kind. */
 function keyChecking(kindOf: (req: Received) => string) {

@@ -55,12 +55,20 @@ const WORKFLOW_RETRIES: RetryPolicy = {
 };
 const ORG_URL = 'the organisation webhook URL';
 
-const direct = {
-  family: 'direct-api',
+/** What most kinds share: sent once to the organisation URL, exactly 200, redirects followed. */
+const sentOnce = {
   destination: ORG_URL,
   delivered: '200',
   followsRedirects: true,
   retries: SENT_ONCE,
+  notSent: null,
+  usesProduct: false,
+  canFollowPending: false,
+} as const;
+
+const direct = {
+  ...sentOnce,
+  family: 'direct-api',
   referencePath: 'verification.reference',
   usesProduct: true,
 } as const;
@@ -82,21 +90,28 @@ const workflow = (outcome: string) =>
     canFollowPending: false,
   }) as const;
 
+/** "Verification completed after a retry": a direct-API body plus its flag, signed with the live key. */
+const retryResult = (name: string, description: string, flag: string): EventInfo => ({
+  ...sentOnce,
+  name,
+  description: `${description} (${flag})`,
+  family: 'retry',
+  marker: `${flag}: true`,
+  signedWith: 'live',
+  sample: 'inferred',
+  referencePath: 'verification.reference',
+});
+
 const transaction = (event: string, description: string, sample: EventInfo['sample']): EventInfo => ({
+  ...sentOnce,
   name: event,
   description,
   family: 'transaction',
   marker: `data.event: "${event}"`,
   signedWith: 'sandbox',
   destination: `${ORG_URL} (escalations may have their own URL)`,
-  delivered: '200',
-  followsRedirects: true,
-  retries: SENT_ONCE,
   sample,
-  notSent: null,
   referencePath: 'data.screening_result.transaction_id',
-  usesProduct: false,
-  canFollowPending: false,
 });
 
 export const EVENTS: readonly EventInfo[] = [
@@ -131,30 +146,12 @@ export const EVENTS: readonly EventInfo[] = [
     notSent: 'not sent by Prembly as a webhook for direct API calls (sent for SDK sessions / as the API’s answer)',
     canFollowPending: true,
   },
-  {
-    ...direct,
-    name: 'verification.retry.completed',
-    description: 'a verification that failed during provider downtime finished later (is_callback_retry)',
-    family: 'retry',
-    marker: 'is_callback_retry: true',
-    signedWith: 'live',
-    sample: 'inferred',
-    notSent: null,
-    usesProduct: false,
-    canFollowPending: false,
-  },
-  {
-    ...direct,
-    name: 'verification.payment_retry.completed',
-    description: 'a verification held for wallet funding (response_code 03) finished once the wallet was funded (is_pending_payment_retry)',
-    family: 'retry',
-    marker: 'is_pending_payment_retry: true',
-    signedWith: 'live',
-    sample: 'inferred',
-    notSent: null,
-    usesProduct: false,
-    canFollowPending: false,
-  },
+  retryResult('verification.retry.completed', 'a verification that failed during provider downtime finished later', 'is_callback_retry'),
+  retryResult(
+    'verification.payment_retry.completed',
+    'a verification held for wallet funding (response_code 03) finished once the wallet was funded',
+    'is_pending_payment_retry',
+  ),
   {
     ...direct,
     name: 'verification.async.completed',
@@ -168,55 +165,38 @@ export const EVENTS: readonly EventInfo[] = [
     canFollowPending: false,
   },
   {
+    ...sentOnce,
     name: 'sdk.session.completed',
     description: 'a user finished an SDK session, pass or fail',
     family: 'sdk',
     marker: 'data.widget_info + completed_at',
     signedWith: 'sandbox',
-    destination: ORG_URL,
-    delivered: '200',
-    followsRedirects: true,
     retries: SDK_RETRIES,
     sample: 'partly documented',
-    notSent: null,
     referencePath: 'verification.reference',
-    usesProduct: false,
-    canFollowPending: false,
   },
   { ...workflow('completed'), description: 'a workflow run passed every step' },
   { ...workflow('failed'), description: 'a workflow run failed a step' },
   { ...workflow('manual_review'), description: 'a workflow run needs a person to review it' },
   {
+    ...sentOnce,
     name: 'statement.analysis.completed',
     description: 'a bank-statement analysis succeeded (the analysis result)',
     family: 'statement',
     marker: 'data.analysis_result (undocumented: inferred)',
     signedWith: 'sandbox',
-    destination: ORG_URL,
-    delivered: '200',
-    followsRedirects: true,
-    retries: SENT_ONCE,
     sample: 'inferred',
-    notSent: null,
     referencePath: 'data.reference',
-    usesProduct: false,
-    canFollowPending: false,
   },
   {
+    ...sentOnce,
     name: 'customer360.check.completed',
     description: 'a scheduled Customer 360 ongoing-monitoring check ran',
     family: 'customer360',
     marker: 'data.verification_id + data.channel_code, with data.monitoring_id (inferred: the docs give both kinds the same markers)',
     signedWith: 'live',
-    destination: ORG_URL,
-    delivered: '200',
-    followsRedirects: true,
-    retries: SENT_ONCE,
     sample: 'inferred',
-    notSent: null,
     referencePath: 'data.reference',
-    usesProduct: false,
-    canFollowPending: false,
   },
   transaction(
     'transaction.processed',
@@ -225,20 +205,15 @@ export const EVENTS: readonly EventInfo[] = [
   ),
   transaction('transaction.escalated', 'a screened transaction was escalated for review', 'documented'),
   {
+    ...sentOnce,
     name: 'watchlist.identity_flagged',
     description: 'identities verified on your platform matched the fraud watchlist',
     family: 'watchlist',
     marker: 'event: "watchlist.identity_flagged"',
     signedWith: 'live',
     destination: `${ORG_URL} (undocumented)`,
-    delivered: '200',
-    followsRedirects: true,
-    retries: SENT_ONCE,
     sample: 'inferred',
-    notSent: null,
     referencePath: 'data.reference',
-    usesProduct: false,
-    canFollowPending: false,
   },
 ];
 

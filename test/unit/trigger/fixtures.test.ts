@@ -4,6 +4,7 @@ import { classify } from '../../../src/core/delivery/classify.js';
 import { EVENT_NAMES, EVENTS, PRODUCTS } from '../../../src/core/delivery/catalog.js';
 import { FIXTURES_DIR, fixtureMeta, loadFixture, readEventFixture } from '../../../src/core/trigger/fixtures.js';
 import { getPath } from '../../../src/core/trigger/body-edits.js';
+import { LIVE_SIGNED_KINDS } from '../../helpers/prembly-doc.js';
 
 const listJson = (folder: string) =>
   readdirSync(new URL(folder, FIXTURES_DIR))
@@ -40,20 +41,9 @@ describe('fixtures', () => {
   });
 
   it('says which key signs each kind, as the table in the verifying guide does', () => {
-    // prembly-2026.md §1: live key for workflow, async, retry, Customer 360, watchlist (and credit) events
     const live = EVENTS.filter((e) => e.signedWith === 'live').map((e) => e.name);
-    expect(live.sort()).toEqual(
-      [
-        'workflow.process.completed',
-        'workflow.process.failed',
-        'workflow.process.manual_review',
-        'verification.async.completed',
-        'verification.retry.completed',
-        'verification.payment_retry.completed',
-        'customer360.check.completed',
-        'watchlist.identity_flagged',
-      ].sort(),
-    );
+    expect(live.sort()).toEqual([...LIVE_SIGNED_KINDS].sort());
+
     for (const e of EVENTS) {
       expect(e.delivered).toBe(e.family === 'workflow' ? '2xx' : '200');
       expect(e.followsRedirects).toBe(e.family !== 'workflow');
