@@ -9,6 +9,7 @@ import { Help } from './components/help.js';
 import { useTerminalSize } from './components/terminal-size.js';
 import type { HeaderInfo, Paint } from './components/types.js';
 import { Waiting } from './components/waiting.js';
+import { visible } from '../output/sanitize.js';
 import { initialViewState, reduce, selectedRow, type TunnelView } from './view-model.js';
 
 /**
@@ -104,7 +105,7 @@ export function LiveView(props: LiveViewProps) {
         <DeliveryList state={state} paint={paint} columns={size.columns} height={body} />
       )}
       <Text wrap="truncate" color={paint(message?.tone === 'error' ? 'red' : message?.tone === 'warn' ? 'yellow' : 'gray')}>
-        {message?.text ?? ' '}
+        {message ? visible(message.text) : ' '}
       </Text>
       <Text wrap="truncate" color={paint('gray')}>
         ↑↓ select · enter details · r replay · c clear · ? help · q quit

@@ -4,6 +4,7 @@ import { colorLevel, loadChalk, writeLine, type IO } from '../../output/io.js';
 import { eventsTableHeader, eventsTableRow, recordSummary } from '../../output/render/events-table.js';
 import type { OutputOptions } from '../shared/options.js';
 import { loadStore } from './store-access.js';
+import { safeJson } from '../../output/sanitize.js';
 
 export interface ListOptions extends OutputOptions {
   limit: number;
@@ -18,7 +19,7 @@ export async function runList(options: ListOptions, io: IO): Promise<number> {
     .reverse()
     .slice(0, options.limit);
   if (options.json) {
-    for (const r of chosen) writeLine(io.stdout, JSON.stringify(recordSummary(r)));
+    for (const r of chosen) writeLine(io.stdout, safeJson(recordSummary(r)));
     return ExitCode.ok;
   }
   if (records.length === 0) {

@@ -3,6 +3,7 @@ import { ExitCode } from '../../output/errors.js';
 import { colorLevel, loadChalk, writeLine, type IO } from '../../output/io.js';
 import type { OutputOptions } from '../shared/options.js';
 import { lookup } from './store-access.js';
+import { safeJson } from '../../output/sanitize.js';
 
 export interface ShowOptions extends OutputOptions {
   showPii?: boolean;
@@ -24,7 +25,7 @@ export async function runShow(id: string, options: ShowOptions, io: IO): Promise
     const headers = showPii ? record.headers : record.headers.map(([name, value]) => [name, headerValue(name, value)]);
     writeLine(
       io.stdout,
-      JSON.stringify({
+      safeJson({
         ...deliveryJson(delivery, showPii),
         headers,
         forwardTo: record.forwardTo,

@@ -4,6 +4,7 @@ import { ExitCode } from '../../output/errors.js';
 import { colorLevel, loadChalk, writeLine, type IO } from '../../output/io.js';
 import { formatDuration } from '../../output/render/format.js';
 import { resultJson, resultLines, sendSummary } from '../../output/render/send-report.js';
+import { safeJson } from '../../output/sanitize.js';
 
 /** Sends planned deliveries one by one and reports each as trigger does; returns the exit code. */
 export interface SendReportOptions {
@@ -29,7 +30,7 @@ export async function sendAndReport(
   let index = 0;
   for await (const result of sendPlanned(planned, to, { timeoutMs, signal: io.signal })) {
     results.push(result);
-    if (json) writeLine(io.stdout, JSON.stringify(resultJson(result)));
+    if (json) writeLine(io.stdout, safeJson(resultJson(result)));
     else for (const line of resultLines(result, out)) writeLine(io.stdout, line);
     const next = planned[++index];
     if (next && next.delayBeforeMs > 0 && !io.signal.aborted) {

@@ -18,6 +18,7 @@ import {
   type CommandContext,
   type SharedOptions,
 } from '../shared/options.js';
+import { safeJson } from '../../output/sanitize.js';
 
 /** `idpass trigger <event>`: signed sample deliveries to a URL, checked against what Identitypass needs. */
 
@@ -123,7 +124,7 @@ function printList(options: TriggerOptions, io: IO): void {
     if (options.json) {
       const { name, description, family, marker, signedWith, delivered, followsRedirects, retries, sample, notSent } = e;
       const facts = { description, family, marker, signedWith, delivered, followsRedirects, retries, sample, notSent };
-      writeLine(io.stdout, JSON.stringify({ event: name, ...facts }));
+      writeLine(io.stdout, safeJson({ event: name, ...facts }));
     } else {
       writeLine(io.stdout, `${e.name.padEnd(width)}  ${e.description}${e.notSent ? ` (${e.notSent.split(':')[0]})` : ''}`);
     }

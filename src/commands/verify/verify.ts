@@ -4,6 +4,7 @@ import { colorLevel, loadChalk, writeLine, type IO } from '../../output/io.js';
 import { Command, Option } from '../shared/commander.js';
 import { addSharedOptions, argParser, checkKeys, collect, type CommandContext, type SharedOptions } from '../shared/options.js';
 import { readInput } from '../shared/read-input.js';
+import { safeJson } from '../../output/sanitize.js';
 
 /** `idpass verify`: check a captured request offline and explain it as `idpass listen` would. */
 
@@ -73,7 +74,7 @@ export async function runVerify(options: VerifyOptions, io: IO): Promise<number>
       stored: _s,
       ...rest
     } = deliveryJson(delivery, Boolean(options.showPii));
-    writeLine(io.stdout, JSON.stringify({ valid: delivery.verification.valid, ...rest }));
+    writeLine(io.stdout, safeJson({ valid: delivery.verification.valid, ...rest }));
     return code;
   }
   const { detailLines } = await import('../../output/render/detail.js');

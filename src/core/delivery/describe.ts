@@ -44,7 +44,9 @@ export function describeDelivery(input: DescribeInput): Delivery {
   const classification = classify(json);
   const keys = [input.publicKey, ...(input.livePublicKey ? [input.livePublicKey] : [])];
   const signatureValue = verification.scheme ? (detectScheme(headers)?.value ?? null) : null;
-  const hint = tooLarge ? null : signatureHint({ body: raw, verification, json, event: classification.event, keys }, signatureValue);
+  const hint = tooLarge
+    ? null
+    : safely(() => signatureHint({ body: raw, verification, json, event: classification.event, keys }, signatureValue), null);
   return {
     id: input.id,
     receivedAt: input.receivedAt,
@@ -70,4 +72,13 @@ export function describeDelivery(input: DescribeInput): Delivery {
     forward: null,
     answerStatus: null,
   };
+}
+
+/** An explanation is never worth losing a delivery over: on any failure, go without it. */
+function safely<T>(explain: () => T, fallback: T): T {
+  try {
+    return explain();
+  } catch {
+    return fallback;
+  }
 }

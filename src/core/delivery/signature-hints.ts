@@ -20,8 +20,21 @@ export interface HintInput {
   keys: string[];
 }
 
-/** Past this size the re-serialised check is skipped: it costs a parse and a stringify per key. */
+/** Past this size or depth the re-serialised check is skipped: it stringifies the body (recursively) per key. */
 const MAX_RESERIALISE_BYTES = 1024 * 1024;
+const MAX_RESERIALISE_DEPTH = 200;
+
+/** Whether no container in `value` is nested `limit` deep; iterative. */
+function shallowerThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth >= limit) return false;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return true;
+}
 
 function signedBy(value: string, scheme: Scheme, body: Buffer | string, keys: string[]): boolean {
   return keys.some((key) => constantTimeEqual(value, computeSignature(scheme, key, body)));
@@ -55,7 +68,7 @@ export function signatureHint(
       message: 'the signature matches the body without its trailing newline: a newline was added after signing',
     };
   }
-  if (json !== undefined && body.length <= MAX_RESERIALISE_BYTES) {
+  if (json !== undefined && body.length <= MAX_RESERIALISE_BYTES && shallowerThan(json, MAX_RESERIALISE_DEPTH)) {
     for (const text of [JSON.stringify(json), JSON.stringify(json, null, 2), JSON.stringify(json, null, 4)]) {
       if (text !== body.toString('utf8') && signedBy(signatureValue, 'prembly-hmac', text, keys)) {
         return {

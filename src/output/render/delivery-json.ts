@@ -1,5 +1,6 @@
 import type { Delivery } from '../../core/delivery/types.js';
-import { redact } from '../../core/delivery/redact.js';
+import { displayCopy, redactText } from '../../core/delivery/redact.js';
+import { safeJson } from '../sanitize.js';
 
 /** The machine form of a delivery, PII redacted unless asked. */
 export function deliveryJson(d: Delivery, showPii: boolean) {
@@ -48,6 +49,33 @@ export function deliveryJson(d: Delivery, showPii: boolean) {
         }
       : null,
     answerStatus: d.answerStatus,
-    body: d.json === undefined ? null : showPii ? d.json : redact(d.json),
+    body: d.json === undefined ? null : displayCopy(d.json, { redact: !showPii }),
+    // a body that is not JSON is still shown: masked by pattern unless --show-pii
+    ...(d.json === undefined && d.body && d.body.length > 0 ? { bodyText: bodyTextOf(d.body, showPii) } : {}),
   };
+}
+
+const MAX_TEXT = 64 * 1024;
+
+function bodyTextOf(body: Buffer, showPii: boolean): string {
+  const text = body.subarray(0, MAX_TEXT).toString('utf8');
+  return showPii ? text + (body.length > MAX_TEXT ? '…' : '') : redactText(text, MAX_TEXT);
+}
+
+/** One NDJSON line for a delivery; if rendering it fails, a line that still says it arrived. Never nothing. */
+export function deliveryLine(d: Delivery, showPii: boolean): string {
+  try {
+    return safeJson(deliveryJson(d, showPii));
+  } catch (error) {
+    return safeJson({
+      type: 'delivery',
+      id: d.id,
+      receivedAt: d.receivedAt,
+      event: d.classification.event,
+      size: d.size,
+      answerStatus: d.answerStatus,
+      stored: d.stored,
+      renderError: (error as Error).message,
+    });
+  }
 }

@@ -2,6 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import type { Delivery } from '../../core/delivery/types.js';
 import { identityTone, painter } from '../palette.js';
 import { clockTime } from './format.js';
+import { visible } from '../sanitize.js';
 import { signatureHintText } from './signature-hint.js';
 import { findEvent } from '../../core/delivery/catalog.js';
 
@@ -15,11 +16,11 @@ export function formatDeliveryLines(d: Delivery, c: ChalkInstance): string[] {
   ];
   if (k.identityStatus || k.responseCode) {
     parts.push(
-      `${paint[identityTone(k.identityStatus)](k.identityStatus ?? '—')}${k.responseCode ? ` ${k.responseCode} ${c.dim(k.responseMeaning ?? '')}` : ''}`.trim(),
+      `${paint[identityTone(k.identityStatus)](k.identityStatus ?? '—')}${k.responseCode ? ` ${visible(k.responseCode)} ${c.dim(k.responseMeaning ?? '')}` : ''}`.trim(),
     );
   }
-  if (k.product) parts.push(k.product);
-  if (k.reference) parts.push(c.dim(`ref ${k.reference}`));
+  if (k.product) parts.push(visible(k.product));
+  if (k.reference) parts.push(c.dim(`ref ${visible(k.reference)}`));
   const v = d.verification;
   parts.push(
     v.valid
@@ -35,10 +36,10 @@ export function formatDeliveryLines(d: Delivery, c: ChalkInstance): string[] {
   } else if (d.answerStatus !== null) {
     parts.push(c.dim(`→ ${d.answerStatus}`));
   }
-  parts.push(c.dim(`${d.method} ${d.path}`));
+  parts.push(c.dim(`${visible(d.method)} ${visible(d.path)}`));
   const lines = [parts.join('  ')];
   const detail = (mark: string, text: string) => lines.push(`    ${mark} ${text}`);
-  if (!v.valid) detail(c.red('✘'), `signature: ${v.message}`);
+  if (!v.valid) detail(c.red('✘'), `signature: ${visible(v.message)}`);
   if (d.signatureHint) detail(c.yellow('!'), signatureHintText(d.signatureHint));
   if (d.schemeNote) detail(c.yellow('!'), d.schemeNote);
   if (k.legacyShape) detail(c.dim('·'), `legacy shape: ${k.legacyShape}`);
@@ -46,13 +47,24 @@ export function formatDeliveryLines(d: Delivery, c: ChalkInstance): string[] {
     const notSent = findEvent(k.event)?.notSent;
     if (notSent) detail(c.dim('·'), `${k.event} is ${notSent}`);
   }
-  if (d.duplicate) detail(c.magenta('!'), `token ${v.token} was seen before: a retry or a replay`);
-  if (d.jsonError) detail(c.red('✘'), `${d.jsonError}; answered 400`);
+  if (d.duplicate) detail(c.magenta('!'), `token ${visible(v.token)} was seen before: a retry or a replay`);
+  if (d.jsonError) detail(c.red('✘'), `${visible(d.jsonError)}; answered 400`);
   if (d.tooLarge) detail(c.red('✘'), `body of ${d.size} bytes is over --max-body; answered 413`);
-  for (const note of d.notes) detail(c.yellow('!'), note);
-  if (d.forward?.error) detail(c.red('✘'), d.forward.error.message);
+  for (const note of d.notes) detail(c.yellow('!'), visible(note));
+  if (d.forward?.error) detail(c.red('✘'), visible(d.forward.error.message));
   if (d.forward?.warning) detail(c.yellow('!'), d.forward.warning);
   if (d.forward?.warning && d.forward.answered && d.forward.preview)
-    detail(c.dim('↳'), `app reply: ${d.forward.preview.replace(/\s+/g, ' ').slice(0, 200)}`);
+    detail(c.dim('↳'), `app reply: ${visible(d.forward.preview.slice(0, 400).replace(/\s+/g, ' ').slice(0, 200))}`);
   return lines;
+}
+
+/** The delivery's lines, or one line that says it arrived when drawing it failed: never nothing. */
+export function deliveryLinesOrFallback(d: Delivery, c: ChalkInstance): string[] {
+  try {
+    return formatDeliveryLines(d, c);
+  } catch (error) {
+    return [
+      `${clockTime(d.receivedAt)}  ${visible(d.classification.event) || 'delivery'} ${d.id}  → ${d.answerStatus ?? '…'}  (${visible((error as Error).message)})`,
+    ];
+  }
 }

@@ -1,5 +1,6 @@
 import type { Delivery } from '../../core/delivery/types.js';
-import { redact } from '../../core/delivery/redact.js';
+import { displayCopy, redactText } from '../../core/delivery/redact.js';
+import { visible } from '../sanitize.js';
 import { IDENTITYPASS_SIGNATURE_HEADER, PREMBLY_SIGNATURE_HEADER } from '../../core/signing/schemes.js';
 import { identityTone, type Tone } from '../palette.js';
 import { clockTime } from './format.js';
@@ -49,7 +50,8 @@ export function detailLines(d: Delivery, showPii: boolean, sections: DetailSecti
   }
   if (want.has('body')) bodyLines(d, showPii, out);
   if (want.has('reply')) replyLines(d, out);
-  return out;
+  // every line may carry bytes from the wire: make control characters visible
+  return out.map((l) => ({ ...l, text: visible(l.text) }));
 }
 
 function signatureLines(d: Delivery, out: DetailLine[]): void {
@@ -92,9 +94,11 @@ function resultLines(d: Delivery, out: DetailLine[]): void {
 function bodyLines(d: Delivery, showPii: boolean, out: DetailLine[]): void {
   out.push(line(`Body${showPii ? '' : ' (personal data redacted; --show-pii reveals)'}`, 'title'));
   if (d.json !== undefined) {
-    for (const text of JSON.stringify(showPii ? d.json : redact(d.json), null, 2).split('\n')) out.push(line(`  ${text}`));
+    for (const text of JSON.stringify(displayCopy(d.json, { redact: !showPii }), null, 2).split('\n')) out.push(line(`  ${text}`));
   } else if (d.body && d.body.length > 0) {
-    out.push(line(`  ${d.body.subarray(0, 2000).toString('utf8')}${d.body.length > 2000 ? '…' : ''}`));
+    // not JSON: still masked by pattern (digit runs, e-mail addresses) unless --show-pii
+    const text = d.body.subarray(0, 2000).toString('utf8');
+    out.push(line(`  ${showPii ? text : redactText(text)}${d.body.length > 2000 ? '…' : ''}`));
   } else if (d.body === null && !d.tooLarge) {
     out.push(line(`  no longer in memory: idpass events show ${d.id}`, 'dim'));
   } else {

@@ -2,6 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import type { DeliveryRecord } from '../../core/store/codec.js';
 import { answerTone, identityTone, painter } from '../palette.js';
 import { clockTime } from './format.js';
+import { visible } from '../sanitize.js';
 
 /** `idpass events list`: a summary per recorded delivery, as a table row or a JSON object. */
 
@@ -33,5 +34,5 @@ export function eventsTableRow(r: DeliveryRecord, c: ChalkInstance): string {
     ? c.green(`valid ${s.signature.scheme}`.padEnd(22))
     : c.red(`${s.signature.reason ?? 'invalid'}`.padEnd(22));
   const app = s.forwardStatus === null ? c.dim('—') : paint[answerTone(s.forwardStatus)](String(s.forwardStatus));
-  return `${s.id.padEnd(18)}  ${when}  ${(s.event ?? 'unrecognised').padEnd(30)}  ${paint[identityTone(s.identityStatus)](result.padEnd(12))}  ${sig}  ${app}`;
+  return `${visible(s.id).padEnd(18)}  ${when}  ${(visible(s.event) || 'unrecognised').padEnd(30)}  ${paint[identityTone(s.identityStatus)](result.padEnd(12))}  ${sig}  ${app}`;
 }

@@ -2,10 +2,11 @@ import type { ChalkInstance } from 'chalk';
 import type { ListenFact } from '../../core/receive/facts.js';
 import type { TunnelFact } from '../../core/tunnel/types.js';
 import { writeLine, type IO } from '../io.js';
-import { deliveryJson } from './delivery-json.js';
-import { formatDeliveryLines } from './delivery-lines.js';
+import { deliveryLine } from './delivery-json.js';
+import { deliveryLinesOrFallback } from './delivery-lines.js';
 import { storeErrorText } from './store-error.js';
 import { tunnelLines } from './tunnel-lines.js';
+import { safeJson, visible } from '../sanitize.js';
 
 /** The plain-line and NDJSON consumers of the listener's and tunnel's facts (the live view is the third). */
 
@@ -23,10 +24,10 @@ export function plainRenderer(io: IO, out: ChalkInstance, err: ChalkInstance): R
     }
     switch (fact.type) {
       case 'completed':
-        if (!fact.delivery.ignored) for (const line of formatDeliveryLines(fact.delivery, out)) writeLine(io.stdout, line);
+        if (!fact.delivery.ignored) for (const line of deliveryLinesOrFallback(fact.delivery, out)) writeLine(io.stdout, line);
         break;
       case 'warning':
-        writeLine(io.stderr, err.yellow(`warning: ${fact.message}`));
+        writeLine(io.stderr, err.yellow(`warning: ${visible(fact.message)}`));
         break;
       case 'store-error':
         writeLine(io.stderr, err.red(`error: ${storeErrorText(fact)}`));
@@ -44,19 +45,19 @@ export function jsonRenderer(io: IO, showPii: boolean, err: ChalkInstance): Rend
     if (fact.type.startsWith('tunnel-')) {
       const lines = tunnelLines(fact as TunnelFact, err, tunnelState);
       // a retry that failed the same way as the last says nothing new: one line per cause
-      if (lines.length > 0) writeLine(io.stdout, JSON.stringify(fact));
+      if (lines.length > 0) writeLine(io.stdout, safeJson(fact));
       for (const line of lines) writeLine(io.stderr, line);
       return;
     }
     switch (fact.type) {
       case 'ready':
-        writeLine(io.stdout, JSON.stringify({ type: 'ready', url: fact.url, host: fact.host, port: fact.port }));
+        writeLine(io.stdout, safeJson({ type: 'ready', url: fact.url, host: fact.host, port: fact.port }));
         break;
       case 'completed':
-        if (!fact.delivery.ignored) writeLine(io.stdout, JSON.stringify(deliveryJson(fact.delivery, showPii)));
+        if (!fact.delivery.ignored) writeLine(io.stdout, deliveryLine(fact.delivery, showPii));
         break;
       case 'warning':
-        writeLine(io.stderr, `warning: ${fact.message}`);
+        writeLine(io.stderr, `warning: ${visible(fact.message)}`);
         break;
       case 'store-error':
         writeLine(io.stderr, `error: ${storeErrorText(fact)}`);

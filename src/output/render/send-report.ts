@@ -2,6 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import { IDENTITYPASS_TIMEOUT_MS } from '../../core/delivery/rules.js';
 import type { DeliveryResult } from '../../core/trigger/send.js';
 import type { TamperKind } from '../../core/trigger/tamper.js';
+import { visible } from '../sanitize.js';
 
 /** How trigger and `events resend` report each delivery: a line (plus details) or a JSON object. */
 
@@ -104,7 +105,7 @@ export function resultLines(result: DeliveryResult, c: ChalkInstance): string[] 
   if (result.shown !== null) {
     return [
       `${c.cyan('•')} ${c.bold(result.event)}${c.dim(' (pending, 1 of 2, the API’s answer: not POSTed)')}  ${c.dim(`ref ${result.reference ?? '—'}`)}`,
-      `    ${result.shown}`,
+      `    ${visible(result.shown.slice(0, 4000))}`,
     ];
   }
   const mark = result.ok ? (result.warning ? c.yellow('!') : c.green('✔')) : c.red('✘');
@@ -124,8 +125,8 @@ export function resultLines(result: DeliveryResult, c: ChalkInstance): string[] 
   const lines = [`${mark} ${label}  ${status}  ${c.dim(ref)}  → ${result.url}  ${c.dim(`${result.ms}ms`)}`];
   if (result.note) lines.push(`    ${c.dim(`note: ${result.note}`)}`);
   for (const hop of result.redirects) lines.push(`    ${c.dim(`↪ redirected to ${hop}`)}`);
-  if (result.error) lines.push(`    ${c.red(result.error.message)}`);
-  if (result.reply !== null) lines.push(`    reply: ${result.reply === '' ? c.dim('(empty)') : result.reply}`);
+  if (result.error) lines.push(`    ${c.red(visible(result.error.message))}`);
+  if (result.reply !== null) lines.push(`    reply: ${result.reply === '' ? c.dim('(empty)') : visible(result.reply)}`);
   const hint = hintFor(result);
   if (hint) lines.push(`    ${c.yellow('hint:')} ${hint}`);
   return lines;

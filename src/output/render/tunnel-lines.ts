@@ -1,9 +1,16 @@
 import type { ChalkInstance } from 'chalk';
 import type { TunnelFact } from '../../core/tunnel/types.js';
 import { formatDuration, webhookUrl } from './format.js';
+import { visible } from '../sanitize.js';
 
 /** Talk about the tunnel, for stderr. Returns no lines for facts not worth a line. */
 export function tunnelLines(fact: TunnelFact, c: ChalkInstance, state: { lastCause?: string }): string[] {
+  // the URL and the causes come from the tunnel server: make control characters visible first
+  const safe = Object.fromEntries(Object.entries(fact).map(([k, v]) => [k, typeof v === 'string' ? visible(v) : v])) as TunnelFact;
+  return tunnelText(safe, c, state);
+}
+
+function tunnelText(fact: TunnelFact, c: ChalkInstance, state: { lastCause?: string }): string[] {
   switch (fact.type) {
     case 'tunnel-up': {
       const lines = [

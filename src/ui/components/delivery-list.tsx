@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import type { ViewState } from '../view-model.js';
+import { visible } from '../../output/sanitize.js';
 import { fit, layoutColumns } from './columns.js';
 import type { Paint } from './types.js';
 
@@ -8,9 +9,9 @@ export function DeliveryList({ state, paint, columns, height }: { state: ViewSta
   const layout = layoutColumns(columns);
   const rows = state.rows;
   const cursor = state.selected < 0 ? rows.length - 1 : state.selected;
-  const visible = Math.max(1, height - 1);
-  const start = Math.max(0, Math.min(rows.length - visible, cursor - visible + 1));
-  const shown = rows.slice(start, start + visible);
+  const rowsShown = Math.max(1, height - 1);
+  const start = Math.max(0, Math.min(rows.length - rowsShown, cursor - rowsShown + 1));
+  const shown = rows.slice(start, start + rowsShown);
   return (
     <Box flexDirection="column">
       <Text color={paint('gray')} wrap="truncate">
@@ -27,7 +28,7 @@ export function DeliveryList({ state, paint, columns, height }: { state: ViewSta
               return (
                 <Text key={column.id}>
                   {j ? ' ' : ''}
-                  <Text color={paint(cell.colour ?? '')}>{fit(cell.text, width)}</Text>
+                  <Text color={paint(cell.colour ?? '')}>{fit(visible(cell.text), width)}</Text>
                 </Text>
               );
             })}

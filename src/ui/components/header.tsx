@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import { clockTime } from '../../output/render/format.js';
+import { visible } from '../../output/sanitize.js';
 import type { ViewState } from '../view-model.js';
 import type { Cell } from './columns.js';
 import type { HeaderInfo, Paint } from './types.js';
@@ -29,7 +30,7 @@ export function Header({ header, state, paint, width }: { header: HeaderInfo; st
   return (
     <Box flexDirection="column">
       <Text wrap="truncate">
-        <Text bold>idpass listen</Text> <Text color={paint(tunnel.colour ?? '')}>{tunnel.text}</Text>
+        <Text bold>idpass listen</Text> <Text color={paint(tunnel.colour ?? '')}>{visible(tunnel.text)}</Text>
       </Text>
       <Text wrap="truncate">
         local {header.local} {header.forward ? `→ app ${header.forward}` : <Text color={paint('gray')}>no --forward-to</Text>}

@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { visible } from '../../output/sanitize.js';
 import type { ViewState } from '../view-model.js';
 import type { HeaderInfo, Paint } from './types.js';
 
@@ -13,7 +14,7 @@ export function Waiting({ header, state, paint }: { header: HeaderInfo; state: V
       {state.tunnel.state === 'up' ? (
         <Text>
           Webhook URL for the Identitypass dashboard (Settings → Merchant Profile → Webhook URL):{' '}
-          <Text color={paint('cyan')}>{state.tunnel.url}/webhook</Text>
+          <Text color={paint('cyan')}>{visible(state.tunnel.url)}/webhook</Text>
         </Text>
       ) : null}
       {state.tunnel.state === 'up' ? (

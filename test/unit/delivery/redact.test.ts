@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { redact } from '../../../src/core/delivery/redact.js';
+import { EVENT_NAMES, PRODUCTS } from '../../../src/core/delivery/catalog.js';
+import { displayCopy, isSensitiveKey, redact, redactText } from '../../../src/core/delivery/redact.js';
+import { loadFixture } from '../../../src/core/trigger/fixtures.js';
 
 const PNG = 'iVBORw0KGgo' + 'A'.repeat(400);
 
@@ -38,5 +40,63 @@ describe('redact', () => {
     const input = { something: PNG };
     expect(redact(input).something).toMatch(/^\[image/);
     expect(input.something).toBe(PNG);
+  });
+});
+
+describe('redaction of hostile and unusual bodies', () => {
+  it('caps depth without recursion: a body nested 100,000 levels is shown to a depth, then a note', () => {
+    const depth = 100_000;
+    const deep = JSON.parse('['.repeat(depth) + ']'.repeat(depth));
+    const shown = displayCopy(deep) as unknown[];
+    const text = JSON.stringify(shown);
+    expect(text).toMatch(/\[nested 99968 levels, not shown\]/);
+    expect(text.length).toBeLessThan(200);
+    expect(JSON.stringify(displayCopy(deep, { redact: false }))).toMatch(/not shown/);
+  });
+
+  it('summarises a multi-megabyte base64 photo without a regex over it', () => {
+    const photo = 'data:image/jpeg;base64,' + '/9j/'.repeat(1_500_000);
+    expect(redact({ document: { front: photo } }).document.front).toMatch(/^\[image, [\d.]+ KB, redacted\]$/);
+    expect(redact({ anything: photo.slice(23) }).anything).toMatch(/^\[image/);
+  });
+
+  it('knows the common spellings of personal-data keys', () => {
+    for (const key of [
+      'bvn_number',
+      'ninNumber',
+      'birthday',
+      'account_number',
+      'customer_email',
+      'phone_no',
+      'mobileNumber',
+      'dateOfBirth',
+      'residentialAddress',
+      'selfie_image',
+    ]) {
+      expect([key, isSensitiveKey(key)]).toEqual([key, true]);
+    }
+    for (const key of ['firstName', 'lastName', 'status', 'reference', 'event', 'widget_name', 'verification']) {
+      expect([key, isSensitiveKey(key)]).toEqual([key, false]);
+    }
+  });
+
+  it('leaves no identity number, phone, e-mail or birth date of any fixture visible', () => {
+    const bodies = [
+      ...EVENT_NAMES.map((e) => loadFixture(e)),
+      ...PRODUCTS.map((p) => loadFixture('verification.completed', { product: p })),
+    ];
+    for (const body of bodies) {
+      const text = JSON.stringify(redact(body));
+      expect(text).not.toMatch(
+        /22200000001|00000000001|08000000001|ada\.testperson@example\.com|1990-01-01|01-Jan-1990|01-01-1990|A00000000"|ABC00000AA00/,
+      );
+    }
+  });
+
+  it('masks digit runs and e-mail addresses in a body that is not JSON', () => {
+    const text = redactText('\ufeffname=ADA&bvn=22200000001&phone=+234 800 000 0001&email=ada@example.com&x=12');
+    expect(text).not.toMatch(/22200000001|800 000 0001|ada@example\.com/);
+    expect(text).toContain('name=ADA');
+    expect(text).toContain('x=12');
   });
 });
