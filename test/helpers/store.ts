@@ -8,7 +8,13 @@ export function readStoreLines(home: string): Record<string, any>[] {
   return readFileSync(file, 'utf8')
     .split('\n')
     .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l));
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l)];
+      } catch {
+        return []; // a torn line: the store skips it too
+      }
+    });
 }
 
 export function storedDeliveries(home: string): Record<string, any>[] {

@@ -1,7 +1,7 @@
 import { ExitCode, UsageError } from '../../output/errors.js';
 import type { IO } from '../../output/io.js';
 import type { OutputOptions } from '../shared/options.js';
-import { loadStore } from './store-access.js';
+import { countRecords } from './store-access.js';
 
 export interface ClearOptions extends OutputOptions {
   yes?: boolean;
@@ -9,22 +9,21 @@ export interface ClearOptions extends OutputOptions {
 
 /** `idpass events clear`: deletes every recorded delivery, after asking on a terminal. */
 export async function runClear(options: ClearOptions, io: IO): Promise<number> {
-  const { records, file } = await loadStore(io);
+  const { count, file, exists } = await countRecords(io);
   const { rm } = await import('node:fs/promises');
-  const { DeliveryStore, defaultStateDir } = await import('../../core/store/log.js');
-  if (!(await DeliveryStore.exists(defaultStateDir(io.env)))) {
+  if (!exists) {
     io.stderr.write('nothing to clear: no deliveries are recorded\n');
     return ExitCode.ok;
   }
   if (!options.yes) {
     if (!io.stdin.isTTY)
       throw new UsageError(
-        `refusing to delete ${records.length} recorded deliveries without --yes (not on a terminal)`,
+        `refusing to delete ${count} recorded deliveries without --yes (not on a terminal)`,
         'run idpass events clear --yes',
       );
     const { createInterface } = await import('node:readline/promises');
     const rl = createInterface({ input: io.stdin, output: io.stderr });
-    const answer = await rl.question(`Delete ${records.length} recorded deliveries in ${file}? [y/N] `);
+    const answer = await rl.question(`Delete ${count} recorded deliveries in ${file}? [y/N] `);
     rl.close();
     if (!/^y(es)?$/i.test(answer.trim())) {
       io.stderr.write('kept them\n');
@@ -32,6 +31,6 @@ export async function runClear(options: ClearOptions, io: IO): Promise<number> {
     }
   }
   await rm(file, { force: true });
-  io.stderr.write(`deleted ${records.length} recorded deliveries (${file})\n`);
+  io.stderr.write(`deleted ${count} recorded deliveries (${file})\n`);
   return ExitCode.ok;
 }

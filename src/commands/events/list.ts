@@ -3,7 +3,7 @@ import { ExitCode } from '../../output/errors.js';
 import { colorLevel, loadChalk, writeLine, type IO } from '../../output/io.js';
 import { eventsTableHeader, eventsTableRow, recordSummary } from '../../output/render/events-table.js';
 import type { OutputOptions } from '../shared/options.js';
-import { loadStore } from './store-access.js';
+import { newestRecords } from './store-access.js';
 import { safeJson } from '../../output/sanitize.js';
 
 export interface ListOptions extends OutputOptions {
@@ -13,23 +13,23 @@ export interface ListOptions extends OutputOptions {
 
 /** `idpass events list`: recorded deliveries, newest first. */
 export async function runList(options: ListOptions, io: IO): Promise<number> {
-  const { records, file } = await loadStore(io);
-  const chosen = records
-    .filter((r) => (options.event ? options.event(r.event) : true))
-    .reverse()
-    .slice(0, options.limit);
+  const filter = options.event ? (r: { event: string | null }) => options.event!(r.event) : undefined;
+  const { records: chosen, file, more } = await newestRecords(io, options.limit, filter);
   if (options.json) {
     for (const r of chosen) writeLine(io.stdout, safeJson(recordSummary(r)));
     return ExitCode.ok;
   }
-  if (records.length === 0) {
-    io.stderr.write(`no deliveries recorded yet (${file}); run idpass listen and send it one\n`);
+  if (chosen.length === 0 && !more) {
+    io.stderr.write(
+      options.event
+        ? `no recorded delivery matches --event (${file})\n`
+        : `no deliveries recorded yet (${file}); run idpass listen and send it one\n`,
+    );
     return ExitCode.ok;
   }
   const c = await loadChalk(colorLevel(io, io.stdout, !options.color));
   writeLine(io.stdout, eventsTableHeader(c));
   for (const r of chosen) writeLine(io.stdout, eventsTableRow(r, c));
-  const hidden = records.length - chosen.length;
-  if (hidden > 0) io.stderr.write(`${chosen.length} of ${records.length} shown (--limit, --event)\n`);
+  if (more) io.stderr.write(`the newest ${chosen.length} shown; older ones are in the store (--limit shows more)\n`);
   return ExitCode.ok;
 }

@@ -2,27 +2,56 @@ import type { DeliveryRecord } from '../../core/store/codec.js';
 import { UsageError } from '../../output/errors.js';
 import type { IO } from '../../output/io.js';
 
-/** Reading the store for the events commands, with unreadable lines reported and lookups explained. */
+/**
+ * Reading the store for the events commands without loading it whole: the newest deliveries from
+ * the end, one delivery by a streaming scan, a count for `clear`. Unreadable lines are reported.
+ */
 
-export async function loadStore(io: IO) {
-  const { DeliveryStore, defaultStateDir, STORE_FILE } = await import('../../core/store/log.js');
+export async function storePlace(io: IO) {
+  const { defaultStateDir, STORE_FILE } = await import('../../core/store/location.js');
   const dir = defaultStateDir(io.env);
-  const { records, skipped } = await DeliveryStore.load(dir);
-  if (skipped.length) {
-    const lines = `line ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', …' : ''}`;
-    io.stderr.write(
-      `warning: skipped ${skipped.length} unreadable line${skipped.length > 1 ? 's' : ''} in ${dir}/${STORE_FILE} (${lines})\n`,
-    );
+  return { dir, file: `${dir}/${STORE_FILE}` };
+}
+
+function warnUnreadable(io: IO, count: number, file: string): void {
+  if (count > 0) io.stderr.write(`warning: skipped ${count} unreadable line${count > 1 ? 's' : ''} in ${file}\n`);
+}
+
+/** The newest `limit` deliveries that pass the filter, newest first; `more` when older ones were not read. */
+export async function newestRecords(io: IO, limit: number, filter?: (record: DeliveryRecord) => boolean) {
+  const { dir, file } = await storePlace(io);
+  const { readNewest } = await import('../../core/store/read.js');
+  const { records, unreadable, complete } = await readNewest(dir, { limit, filter });
+  warnUnreadable(io, unreadable, file);
+  return { dir, file, records, more: !complete };
+}
+
+/** How many deliveries the store holds, counted by streaming it. */
+export async function countRecords(io: IO): Promise<{ file: string; count: number; exists: boolean }> {
+  const { dir, file } = await storePlace(io);
+  const { DeliveryStore } = await import('../../core/store/log.js');
+  if (!(await DeliveryStore.exists(dir))) return { file, count: 0, exists: false };
+  const { createReadStream } = await import('node:fs');
+  let count = 0;
+  const marker = Buffer.from('"kind":"delivery"');
+  let carry = Buffer.alloc(0);
+  for await (const chunk of createReadStream(file)) {
+    const data = Buffer.concat([carry, chunk as Buffer]);
+    for (let at = data.indexOf(marker); at >= 0; at = data.indexOf(marker, at + marker.length)) count++;
+    carry = data.subarray(Math.max(0, data.length - marker.length + 1));
   }
-  return { dir, file: `${dir}/${STORE_FILE}`, records };
+  return { file, count, exists: true };
 }
 
 /** Finds a delivery by id or unique prefix, turning lookup failures into usage errors that say what to do. */
-export async function lookup(id: string, io: IO): Promise<{ record: DeliveryRecord; records: DeliveryRecord[] }> {
-  const { records } = await loadStore(io);
+export async function lookup(id: string, io: IO): Promise<{ record: DeliveryRecord }> {
+  const { dir } = await storePlace(io);
+  const { scanForId } = await import('../../core/store/read.js');
   const { findRecord, RecordLookupError } = await import('../../core/store/lookup.js');
+  const { matches, empty } = await scanForId(dir, id);
   try {
-    return { record: findRecord(records, id), records };
+    if (matches.length === 0 && !empty) throw new RecordLookupError('no-match', `no recorded delivery has the id ${id}`, { id, matches });
+    return { record: findRecord(matches, id) };
   } catch (error) {
     if (!(error instanceof RecordLookupError)) throw error;
     if (error.code === 'ambiguous') {

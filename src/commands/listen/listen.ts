@@ -25,6 +25,7 @@ export interface ListenOptions extends SharedOptions {
   maxBody: number;
   showPii?: boolean;
   store: boolean;
+  storeMax: number;
   waitFor?: EventFilter;
   count?: number;
   timeout?: number;
@@ -77,6 +78,12 @@ export function createListenCommand(ctx: CommandContext): Command {
     .option('--show-pii', 'show ID numbers, dates of birth, phone numbers and images unredacted')
     .option('--no-store', 'do not record deliveries')
     .addOption(
+      new Option('--store-max <size>', 'past this size the oldest recorded deliveries are dropped, down to about half')
+        .env('IDPASS_STORE_MAX')
+        .default(200 * 1024 * 1024, '200mb')
+        .argParser(argParser(parseSize)),
+    )
+    .addOption(
       new Option('--wait-for <event>', 'CI mode: exit 0 once --count matching deliveries arrived').argParser(
         argParser(patterns('--wait-for')),
       ),
@@ -104,7 +111,7 @@ export async function runListen(flags: ListenOptions, io: IO): Promise<number> {
   const out = await loadChalk(colorLevel(io, io.stdout, !flags.color));
   const err = await loadChalk(colorLevel(io, io.stderr, !flags.color));
 
-  const store = flags.store ? new DeliveryStore({ dir: defaultStateDir(io.env) }) : null;
+  const store = flags.store ? new DeliveryStore({ dir: defaultStateDir(io.env), maxBytes: flags.storeMax }) : null;
   const { randomBytes } = await import('node:crypto');
   const probeSecret = randomBytes(16).toString('hex');
   const listener = createListener({

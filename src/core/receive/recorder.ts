@@ -1,5 +1,6 @@
 import type { StoredLine } from '../store/codec.js';
-import { DeliveryStore } from '../store/log.js';
+import type { DeliveryStore } from '../store/log.js';
+import { readTail } from '../store/read.js';
 import type { ListenerFact } from './facts.js';
 import type { TokenWindow } from './token-window.js';
 
@@ -25,7 +26,8 @@ export class Recorder {
     const store = this.store;
     if (!store) return;
     try {
-      const { records, skipped } = await DeliveryStore.load(store.dir);
+      // duplicate detection needs recent tokens only: read the tail, not the whole store
+      const { records, skipped } = await readTail(store.dir);
       for (const record of records.slice(-tokens.capacity)) {
         if (record.verification?.token) tokens.remember(record.verification.token);
       }
@@ -35,6 +37,7 @@ export class Recorder {
         this.emit({ type: 'warning', message: `the store ${store.file} has ${count} (${lines}); skipped` });
       }
       await store.open();
+      for (const message of store.warnings) this.emit({ type: 'warning', message });
     } catch (error) {
       this.broken = true;
       this.emit({ type: 'store-error', phase: 'open', path: store.dir, cause: (error as Error).message });

@@ -1,16 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, rename, stat, writeFile, type FileHandle } from 'node:fs/promises';
-import { homedir } from 'node:os';
+import { constants, createReadStream, createWriteStream } from 'node:fs';
+import { lstat, mkdir, open, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { lineText, parseStoreText, recordText, type LoadResult, type StoredLine } from './codec.js';
+import { pipeline } from 'node:stream/promises';
+import { lineText, parseStoreText, type LoadResult, type StoredLine } from './codec.js';
+import { STORE_FILE } from './location.js';
+
+export { defaultStateDir, newDeliveryId, STORE_FILE } from './location.js';
 
 /**
- * The delivery store: one JSON line per delivery, appended before the sender is answered, plus
- * one "outcome" line per delivery once the forward result is known. A line that does not parse
- * (a crash mid-write, a hand edit) is skipped and counted, never fatal.
+ * The delivery store: one JSON line per delivery, appended before the sender is answered, plus one
+ * "outcome" line once the answer is known. It holds its file by identity: when another process
+ * removes or replaces the file (`events clear`, another listener's compaction) the next write
+ * notices, reopens, and writes again there, so nothing answered is lost. A torn last line (a crash
+ * mid-write) is sealed on open; a short write is finished or fails loudly; links are never followed.
  */
-
-export const STORE_FILE = 'deliveries.ndjson';
 
 export interface StoreOptions {
   dir: string;
@@ -18,30 +22,67 @@ export interface StoreOptions {
   maxBytes?: number;
 }
 
-/** `IDPASS_HOME`, else `$XDG_STATE_HOME/idpass`, else `~/.local/state/idpass`. */
-export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.IDPASS_HOME) return env.IDPASS_HOME;
-  if (env.XDG_STATE_HOME) return join(env.XDG_STATE_HOME, 'idpass');
-  return join(homedir(), '.local', 'state', 'idpass');
+// O_NOFOLLOW: a link planted at the store path is refused, not followed (and its target never chmod'ed)
+const APPEND_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW;
+
+export class StoreError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'link' | 'short-write',
+  ) {
+    super(message);
+    this.name = 'StoreError';
+  }
 }
 
-// A random prefix per process and a counter: unique without asking the OS for randomness per delivery.
-const ID_PREFIX = randomBytes(2).toString('hex');
-let idCounter = 0;
+async function openAppend(file: string): Promise<FileHandle> {
+  try {
+    return await open(file, APPEND_FLAGS, 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') {
+      throw new StoreError(`${file} is a symbolic link; refusing to follow it (remove it and idpass creates a private file)`, 'link');
+    }
+    throw error;
+  }
+}
 
-/** Time-ordered, short, unique: base36 milliseconds, then a per-process prefix and counter. */
-export function newDeliveryId(now = Date.now()): string {
-  idCounter = (idCounter + 1) % 0x10000;
-  return `${now.toString(36).padStart(9, '0')}-${ID_PREFIX}${idCounter.toString(16).padStart(4, '0')}`;
+/** Writes every byte, however many calls it takes; a call that writes nothing is an error. */
+async function writeAll(handle: FileHandle, data: Buffer): Promise<void> {
+  let offset = 0;
+  while (offset < data.length) {
+    const { bytesWritten } = await handle.write(data, offset, data.length - offset);
+    if (bytesWritten <= 0) throw new StoreError(`the disk took ${offset} of ${data.length} bytes`, 'short-write');
+    offset += bytesWritten;
+  }
+}
+
+/** Appends bytes [from, to) of an open file to the file at `path`. */
+async function copyRange(source: FileHandle, path: string, from: number, to: number): Promise<void> {
+  const target = await open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW);
+  try {
+    const buffer = Buffer.alloc(Math.min(1024 * 1024, to - from));
+    for (let at = from; at < to;) {
+      const { bytesRead } = await source.read(buffer, 0, Math.min(buffer.length, to - at), at);
+      if (bytesRead === 0) break;
+      await writeAll(target, buffer.subarray(0, bytesRead));
+      at += bytesRead;
+    }
+  } finally {
+    await target.close();
+  }
 }
 
 export class DeliveryStore {
   readonly dir: string;
   readonly file: string;
   readonly maxBytes: number;
+  /** Things about the store worth a warning, found when it was opened (a loose folder mode). */
+  readonly warnings: string[] = [];
   private handle: FileHandle | null = null;
+  private identity: { dev: number; ino: number } | null = null;
   private pending: { text: string; resolve: () => void; reject: (error: Error) => void }[] = [];
   private flushing: Promise<void> | null = null;
+  private compacting: Promise<void> | null = null;
   private size = 0;
 
   constructor({ dir, maxBytes = 200 * 1024 * 1024 }: StoreOptions) {
@@ -50,19 +91,54 @@ export class DeliveryStore {
     this.maxBytes = maxBytes;
   }
 
-  /** Creates the directory (0700) and file (0600). Throws with the cause when it cannot. */
+  /** Creates the folder (0700) and the file (0600), seals a torn last line. Throws with the cause when it cannot. */
   async open(): Promise<void> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    this.handle = await open(this.file, 'a', 0o600);
-    // mode only applies to a new file: make an older, looser one private too
-    await chmod(this.file, 0o600);
-    this.size = (await this.handle.stat()).size;
+    const folder = await lstat(this.dir);
+    if ((folder.mode & 0o077) !== 0) {
+      this.warnings.push(`the store folder ${this.dir} is readable by others (mode ${(folder.mode & 0o777).toString(8)}); chmod 700 it`);
+    }
+    await this.reopen();
+    if (this.size > 0) await this.sealTail();
+  }
+
+  private async reopen(): Promise<void> {
+    await this.handle?.close().catch(() => undefined);
+    this.handle = await openAppend(this.file);
+    // the mode given to open applies only to a new file: make an older, looser one private too
+    await this.handle.chmod(0o600);
+    const info = await this.handle.stat();
+    this.identity = { dev: info.dev, ino: info.ino };
+    this.size = info.size;
+  }
+
+  /** A crash mid-write leaves a line without its newline: end it, so the next line is not glued to it. */
+  private async sealTail(): Promise<void> {
+    const reader = await open(this.file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    try {
+      const last = Buffer.alloc(1);
+      await reader.read(last, 0, 1, this.size - 1);
+      if (last[0] !== 0x0a) await writeAll(this.handle!, Buffer.from('\n'));
+    } finally {
+      await reader.close();
+    }
+    this.size = (await this.handle!.stat()).size;
+  }
+
+  /** Whether the path still names the file this store appends to. */
+  private async stillOurs(): Promise<boolean> {
+    try {
+      const info = await lstat(this.file);
+      return info.dev === this.identity?.dev && info.ino === this.identity.ino;
+    } catch {
+      return false;
+    }
   }
 
   /**
    * Appends lines in order; concurrent callers never interleave. Lines that arrive while a write is
-   * under way go out together in the next single write (group commit), so a burst costs a few
-   * system calls rather than one per delivery. Resolves once the lines are written.
+   * under way go out together in the next single write (group commit). Resolves once the lines are
+   * in the file the store path names.
    */
   append(...lines: StoredLine[]): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -78,44 +154,104 @@ export class DeliveryStore {
       try {
         if (!this.handle) throw new Error('the store is not open');
         const data = Buffer.from(batch.map((b) => b.text).join(''));
-        await this.handle.write(data);
+        await writeAll(this.handle, data);
+        // removed or replaced by another process meanwhile: write the batch again where the path points now
+        if (!(await this.stillOurs())) {
+          await this.reopen();
+          await writeAll(this.handle, data);
+        }
         this.size += data.length;
-        if (this.size > this.maxBytes) await this.compact();
         for (const b of batch) b.resolve();
       } catch (error) {
         for (const b of batch) b.reject(error as Error);
       }
     }
     this.flushing = null;
-  }
-
-  /** Keeps the newest deliveries that fit in half the limit; rewrites atomically. */
-  private async compact(): Promise<void> {
-    const { records } = parseStoreText(await readFile(this.file, 'utf8'));
-    const keep: string[] = [];
-    let bytes = 0;
-    for (let i = records.length - 1; i >= 0; i--) {
-      const text = recordText(records[i]!);
-      if (bytes + text.length > this.maxBytes / 2 && keep.length > 0) break;
-      keep.push(text);
-      bytes += text.length;
+    if (this.size > this.maxBytes && !this.compacting) {
+      this.compacting = this.compact().finally(() => (this.compacting = null));
     }
-    const temp = `${this.file}.${process.pid}.tmp`;
-    await writeFile(temp, keep.reverse().join(''), { mode: 0o600 });
-    await this.handle?.close();
-    await rename(temp, this.file);
-    this.handle = await open(this.file, 'a', 0o600);
-    this.size = bytes;
   }
 
-  /** Waits for every pending write, then closes the file. */
-  async close(): Promise<void> {
+  /**
+   * Keeps the newest lines that fit in half the limit. Streams: the bulk is copied while deliveries
+   * keep being appended; only the few bytes written meanwhile are copied with writes paused, then
+   * the copy is renamed over the file. A failed compaction leaves the store as it was.
+   */
+  private async compact(): Promise<void> {
+    const temp = `${this.file}.${randomBytes(8).toString('hex')}.tmp`;
+    try {
+      const end = this.size;
+      const start = await this.lineStartNear(Math.max(0, end - Math.floor(this.maxBytes / 2)));
+      const out = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+      if (start < end)
+        await pipeline(createReadStream(this.file, { start, end: end - 1 }), createWriteStream('', { fd: out, autoClose: true }));
+      else await out.close();
+      await this.paused(async () => {
+        // a read handle on the file being replaced: what another process appends to it up to the
+        // rename is copied across afterwards (what it appends later, it notices and writes again)
+        const previous = await open(this.file, constants.O_RDONLY | constants.O_NOFOLLOW);
+        try {
+          const now = (await previous.stat()).size;
+          if (now > end) await copyRange(previous, temp, end, now);
+          await rename(temp, this.file);
+          await this.reopen();
+          const after = (await previous.stat()).size;
+          if (after > now) {
+            const extra = Buffer.alloc(after - now);
+            await previous.read(extra, 0, extra.length, now);
+            await writeAll(this.handle!, extra);
+            this.size += extra.length;
+          }
+        } finally {
+          await previous.close();
+        }
+      });
+    } catch {
+      await unlink(temp).catch(() => undefined);
+    }
+  }
+
+  /** The offset of the first line that starts at or after `offset`. */
+  private async lineStartNear(offset: number): Promise<number> {
+    if (offset === 0) return 0;
+    const reader = await open(this.file, 'r');
+    try {
+      const buffer = Buffer.alloc(64 * 1024);
+      for (let at = offset; ; at += buffer.length) {
+        const { bytesRead } = await reader.read(buffer, 0, buffer.length, at);
+        if (bytesRead === 0) return at;
+        const i = buffer.subarray(0, bytesRead).indexOf(0x0a);
+        if (i >= 0) return at + i + 1;
+      }
+    } finally {
+      await reader.close();
+    }
+  }
+
+  /** Runs `work` with no write under way and new writes held until it is done. */
+  private async paused(work: () => Promise<void>): Promise<void> {
     while (this.flushing) await this.flushing;
+    let release!: () => void;
+    this.flushing = new Promise<void>((resolve) => (release = resolve));
+    try {
+      await work();
+    } finally {
+      this.flushing = null;
+      release();
+      if (this.pending.length > 0) this.flushing = this.flush();
+    }
+  }
+
+  /** Waits for every pending write and any compaction, then closes the file. */
+  async close(): Promise<void> {
+    while (this.flushing || this.compacting) await (this.flushing ?? this.compacting);
+    // lines written during the last compaction may have taken the file past the limit again
+    if (this.handle && this.size > this.maxBytes) await this.compact();
     await this.handle?.close();
     this.handle = null;
   }
 
-  /** Reads every record; a missing file is an empty store. */
+  /** Reads every record; a missing file is an empty store. For small stores and tests: readers use read.ts. */
   static async load(dir: string): Promise<LoadResult> {
     let text: string;
     try {

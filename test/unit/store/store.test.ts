@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, renameSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +10,8 @@ import {
   parseStoreText,
   type StoredDelivery,
 } from '../../../src/core/store/codec.js';
-import { defaultStateDir, DeliveryStore, newDeliveryId } from '../../../src/core/store/log.js';
+import { defaultStateDir, DeliveryStore, newDeliveryId, StoreError } from '../../../src/core/store/log.js';
+import { readNewest, readTail, scanForId } from '../../../src/core/store/read.js';
 import { findRecord, RecordLookupError } from '../../../src/core/store/lookup.js';
 import { KEY, makeDelivery, verified } from '../../helpers/deliveries.js';
 
@@ -170,5 +171,154 @@ describe('lookup', () => {
     expect(codeOf(records, 'zz')).toBe('no-match');
     expect(codeOf([], 'zz')).toBe('store-empty');
     expect(codeOf(records, 'aa')).toBe('ambiguous');
+  });
+});
+
+describe('store faults: another process, a crash, a planted link', () => {
+  const line = (id: string) => ({
+    kind: 'delivery' as const,
+    v: 1 as const,
+    id,
+    receivedAt: '2026-01-01T00:00:00.000Z',
+    method: 'POST',
+    path: '/',
+    headers: [['token', id]] as [string, string][],
+    body: '',
+    size: 0,
+    tooLarge: false,
+    event: null,
+    identityStatus: null,
+    reference: null,
+    verification: null,
+    duplicate: false,
+    jsonError: null,
+    ignored: false,
+    forwardTo: null,
+  });
+  const ids = async (dir: string) => (await DeliveryStore.load(dir)).records.map((r) => r.id);
+
+  it('keeps appending to the file the path names after it was deleted (events clear)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'idpass-store-'));
+    const store = new DeliveryStore({ dir });
+    await store.open();
+    await store.append(line('before'));
+    unlinkSync(store.file);
+    await store.append(line('after'));
+    await store.close();
+    expect(await ids(dir)).toEqual(['after']);
+  });
+
+  it('follows a file replaced by another process (its compaction renamed a copy over it)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'idpass-store-'));
+    const store = new DeliveryStore({ dir });
+    await store.open();
+    await store.append(line('a'));
+    writeFileSync(join(dir, 'other.tmp'), JSON.stringify(line('a')) + '\n');
+    renameSync(join(dir, 'other.tmp'), store.file);
+    await store.append(line('b'));
+    await store.close();
+    expect(await ids(dir)).toEqual(['a', 'b']);
+  });
+
+  it('seals a torn last line on open, so the next delivery is not glued to it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'idpass-store-'));
+    writeFileSync(join(dir, 'deliveries.ndjson'), JSON.stringify(line('whole')) + '\n{"kind":"delivery","id":"tor');
+    const store = new DeliveryStore({ dir });
+    await store.open();
+    await store.append(line('next'));
+    await store.close();
+    const { records, skipped } = await DeliveryStore.load(dir);
+    expect(records.map((r) => r.id)).toEqual(['whole', 'next']);
+    expect(skipped).toEqual([2]);
+  });
+
+  it('refuses a link planted at the store path and leaves its target alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'idpass-store-'));
+    const target = join(mkdtempSync(join(tmpdir(), 'idpass-victim-')), 'victim');
+    writeFileSync(target, 'precious\n', { mode: 0o644 });
+    symlinkSync(target, join(dir, 'deliveries.ndjson'));
+    const store = new DeliveryStore({ dir });
+    await expect(store.open()).rejects.toThrow(StoreError);
+    expect(readFileSync(target, 'utf8')).toBe('precious\n');
+    expect(statSync(target).mode & 0o777).toBe(0o644);
+  });
+
+  it('warns about a state folder others can read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'idpass-store-'));
+    chmodSync(dir, 0o755);
+    const store = new DeliveryStore({ dir });
+    await store.open();
+    await store.close();
+    expect(store.warnings.join(' ')).toMatch(/readable by others \(mode 755\)/);
+  });
+
+  it('compacts through an unpredictable, exclusive temp file: a link at the old name is not written through', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'idpass-store-'));
+    const victim = join(mkdtempSync(join(tmpdir(), 'idpass-victim-')), 'victim');
+    writeFileSync(victim, 'precious\n');
+    symlinkSync(victim, join(dir, `deliveries.ndjson.${process.pid}.tmp`));
+    const store = new DeliveryStore({ dir, maxBytes: 4_000 });
+    await store.open();
+    for (let i = 0; i < 40; i++) await store.append(line(`d${String(i).padStart(2, '0')}`));
+    await store.close();
+    expect(readFileSync(victim, 'utf8')).toBe('precious\n');
+    const kept = await ids(dir);
+    expect(kept.at(-1)).toBe('d39');
+    expect(kept.length).toBeLessThan(40);
+  });
+});
+
+describe('streaming readers', () => {
+  const delivery = (id: string) => ({
+    ...JSON.parse(
+      JSON.stringify({
+        kind: 'delivery',
+        v: 1,
+        id,
+        receivedAt: 't',
+        method: 'POST',
+        path: '/',
+        headers: [],
+        body: '',
+        size: 0,
+        tooLarge: false,
+        event: null,
+        identityStatus: null,
+        reference: null,
+        verification: null,
+        duplicate: false,
+        jsonError: null,
+        ignored: false,
+        forwardTo: null,
+      }),
+    ),
+  });
+  it('read the newest first, the tail, and one id, without loading the whole store', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'idpass-store-'));
+    const store = new DeliveryStore({ dir });
+    await store.open();
+    for (let i = 0; i < 300; i++) {
+      await store.append({
+        ...delivery(`id-${String(i).padStart(3, '0')}`),
+        event: i % 2 ? 'verification.failed' : 'verification.completed',
+      });
+      if (i === 150) await store.append({ kind: 'outcome', id: 'id-150', at: 'x', answerStatus: 502, forward: null });
+    }
+    await store.close();
+    const newest = await readNewest(dir, { limit: 5, chunkBytes: 700 });
+    expect(newest.records.map((r) => r.id)).toEqual(['id-299', 'id-298', 'id-297', 'id-296', 'id-295']);
+    expect(newest.complete).toBe(false);
+    const failed = await readNewest(dir, { limit: 2, filter: (r) => r.event === 'verification.failed', chunkBytes: 333 });
+    expect(failed.records.map((r) => r.id)).toEqual(['id-299', 'id-297']);
+    const all = await readNewest(dir, { limit: 1000, chunkBytes: 999 });
+    expect(all.records).toHaveLength(300);
+    expect(all.records.find((r) => r.id === 'id-150')?.outcome?.answerStatus).toBe(502);
+    const tail = await readTail(dir, 2_000);
+    expect(tail.records.at(-1)!.id).toBe('id-299');
+    expect(tail.records.length).toBeLessThan(50);
+    expect((await scanForId(dir, 'id-150')).matches.map((r) => [r.id, r.outcome?.answerStatus])).toEqual([['id-150', 502]]);
+    expect((await scanForId(dir, 'id-15')).matches.length).toBeGreaterThan(1);
+    expect(await scanForId(join(dir, 'nope'), 'x')).toEqual({ matches: [], empty: true });
+    expect(existsSync(store.file)).toBe(true);
   });
 });

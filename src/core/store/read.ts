@@ -1,0 +1,151 @@
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { decodeLine, type DeliveryRecord, type LoadResult, type StoredOutcome } from './codec.js';
+import { STORE_FILE } from './location.js';
+
+/**
+ * Reading the store without loading it: the tail (to seed duplicate detection), the newest
+ * deliveries first (for `events list`), and a streaming scan (to find one delivery). Memory stays
+ * bounded by what is asked for, not by the size of the file.
+ */
+
+function isMissing(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException).code === 'ENOENT';
+}
+
+function parseLine(text: string): ReturnType<typeof decodeLine> {
+  try {
+    return decodeLine(JSON.parse(text));
+  } catch {
+    return null;
+  }
+}
+
+/** The records in the last `maxBytes` of the store (whole lines only), oldest first. */
+export async function readTail(dir: string, maxBytes = 16 * 1024 * 1024): Promise<LoadResult> {
+  let handle;
+  try {
+    handle = await open(join(dir, STORE_FILE), 'r');
+  } catch (error) {
+    if (isMissing(error)) return { records: [], skipped: [] };
+    throw error;
+  }
+  try {
+    const { size } = await handle.stat();
+    const start = Math.max(0, size - maxBytes);
+    const buffer = Buffer.alloc(size - start);
+    await handle.read(buffer, 0, buffer.length, start);
+    // a cut first line is not a corrupt one: drop it
+    const from = start > 0 ? buffer.indexOf(0x0a) + 1 : 0;
+    const deliveries = new Map<string, DeliveryRecord>();
+    const skipped: number[] = [];
+    let lineNo = 0;
+    for (const text of buffer.subarray(from).toString('utf8').split('\n')) {
+      lineNo++;
+      if (text.trim() === '') continue;
+      const line = parseLine(text);
+      if (line?.kind === 'delivery') deliveries.set(line.id, line);
+      else if (line?.kind === 'outcome') {
+        const record = deliveries.get(line.id);
+        if (record) record.outcome = line;
+      } else skipped.push(lineNo); // in a tail read, counted from the first whole line read
+    }
+    return { records: [...deliveries.values()], skipped };
+  } finally {
+    await handle.close();
+  }
+}
+
+export interface NewestOptions {
+  limit: number;
+  filter?: (record: DeliveryRecord) => boolean;
+  /** Bytes read per step from the end. */
+  chunkBytes?: number;
+}
+
+/** The newest `limit` deliveries (newest first) that pass the filter, reading backwards from the end. */
+export async function readNewest(
+  dir: string,
+  { limit, filter, chunkBytes = 1024 * 1024 }: NewestOptions,
+): Promise<{ records: DeliveryRecord[]; unreadable: number; complete: boolean }> {
+  let handle;
+  try {
+    handle = await open(join(dir, STORE_FILE), 'r');
+  } catch (error) {
+    if (isMissing(error)) return { records: [], unreadable: 0, complete: true };
+    throw error;
+  }
+  try {
+    const { size } = await handle.stat();
+    const outcomes = new Map<string, StoredOutcome>();
+    const records: DeliveryRecord[] = [];
+    let unreadable = 0;
+    let end = size;
+    let carry = Buffer.alloc(0);
+    while (end > 0 && records.length < limit) {
+      const start = Math.max(0, end - chunkBytes);
+      const chunk = Buffer.alloc(end - start);
+      await handle.read(chunk, 0, chunk.length, start);
+      let data = Buffer.concat([chunk, carry]);
+      // keep the (maybe cut) first line for the next step, unless this is the start of the file
+      const firstBreak = start > 0 ? data.indexOf(0x0a) : -1;
+      carry = start > 0 ? data.subarray(0, firstBreak + 1) : Buffer.alloc(0);
+      if (start > 0 && firstBreak < 0) {
+        carry = data;
+        end = start;
+        continue;
+      }
+      data = data.subarray(firstBreak + 1);
+      const lines = data.toString('utf8').split('\n');
+      for (let i = lines.length - 1; i >= 0 && records.length < limit; i--) {
+        const text = lines[i]!;
+        if (text.trim() === '') continue;
+        const line = parseLine(text);
+        if (line?.kind === 'outcome') outcomes.set(line.id, line);
+        else if (line?.kind === 'delivery') {
+          const outcome = outcomes.get(line.id);
+          const record: DeliveryRecord = outcome ? { ...line, outcome } : line;
+          if (!filter || filter(record)) records.push(record);
+        } else unreadable++;
+      }
+      end = start;
+    }
+    return { records, unreadable, complete: end === 0 };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Every delivery whose id is `idOrPrefix` or starts with it, found by streaming the file line by line. */
+export async function scanForId(dir: string, idOrPrefix: string, maxMatches = 6): Promise<{ matches: DeliveryRecord[]; empty: boolean }> {
+  const stream = createReadStream(join(dir, STORE_FILE), { encoding: 'utf8' });
+  const found = new Map<string, DeliveryRecord>();
+  let any = false;
+  try {
+    const lines = createInterface({ input: stream, crlfDelay: Infinity });
+    for await (const text of lines) {
+      if (text.trim() === '') continue;
+      // cheap test first: only lines that mention the id are parsed
+      if (!text.includes(`"id":"${idOrPrefix}`)) {
+        any ||= text.includes('"kind":"delivery"');
+        continue;
+      }
+      const line = parseLine(text);
+      if (line?.kind === 'delivery') {
+        any = true;
+        if (line.id === idOrPrefix) found.clear();
+        if (found.size < maxMatches || line.id === idOrPrefix) found.set(line.id, line);
+      } else if (line?.kind === 'outcome') {
+        const record = found.get(line.id);
+        if (record) record.outcome = line;
+      }
+    }
+  } catch (error) {
+    if (isMissing(error)) return { matches: [], empty: true };
+    throw error;
+  }
+  const exact = found.get(idOrPrefix);
+  return { matches: exact ? [exact] : [...found.values()], empty: !any };
+}
