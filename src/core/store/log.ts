@@ -56,6 +56,27 @@ async function writeAll(handle: FileHandle, data: Buffer): Promise<void> {
   }
 }
 
+/** A lock older than this is taken to be left by a process that died mid-compaction. */
+const STALE_LOCK_MS = 60_000;
+
+/** Takes the folder's compaction lock (an exclusive file); returns its release, or null when held. */
+async function takeLock(path: string): Promise<(() => Promise<void>) | null> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+      await handle.write(`${process.pid}\n`);
+      await handle.close();
+      return () => unlink(path).catch(() => undefined);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return null;
+      const info = await lstat(path).catch(() => null);
+      if (!info || Date.now() - info.mtimeMs < STALE_LOCK_MS) return null;
+      await unlink(path).catch(() => undefined);
+    }
+  }
+  return null;
+}
+
 /** Appends bytes [from, to) of an open file to the file at `path`. */
 async function copyRange(source: FileHandle, path: string, from: number, to: number): Promise<void> {
   const target = await open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW);
@@ -178,9 +199,12 @@ export class DeliveryStore {
    * the copy is renamed over the file. A failed compaction leaves the store as it was.
    */
   private async compact(): Promise<void> {
+    const lock = await takeLock(`${this.file}.lock`);
+    // another idpass process on this folder is compacting: it keeps our lines; try again later
+    if (!lock) return;
     const temp = `${this.file}.${randomBytes(8).toString('hex')}.tmp`;
     try {
-      const end = this.size;
+      const end = (await stat(this.file)).size;
       const start = await this.lineStartNear(Math.max(0, end - Math.floor(this.maxBytes / 2)));
       const out = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
       if (start < end)
@@ -208,6 +232,8 @@ export class DeliveryStore {
       });
     } catch {
       await unlink(temp).catch(() => undefined);
+    } finally {
+      await lock();
     }
   }
 
