@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { EventEmitter, setMaxListeners } from 'node:events';
 import type { Server } from 'node:http';
 import type { Request, Response } from 'express';
 import { DEFAULT_HOST } from '../defaults.js';
@@ -55,6 +55,8 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
     super();
     this.publicKey = options.publicKey ?? BUILTIN_TEST_KEY;
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+    // every forward in flight listens for shutdown on this one signal: any number is expected
+    setMaxListeners(0, this.abort.signal);
     const forwardTo = options.forwardTo ? new URL(options.forwardTo) : null;
     this.forwarder = forwardTo ? new AppForward(forwardTo, options.forwardTimeoutMs ?? 10_000) : null;
     this.recorder = new Recorder(options.store ?? null, (fact) => this.fact(fact));
