@@ -76,3 +76,16 @@ export function parseHeaderLine(text: string): [string, string] {
   if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new ValueError(`"${name}" is not a header name`);
   return [name, text.slice(colon + 1).trim()];
 }
+
+/** A bind address: never empty (an empty host would bind every interface). */
+export function parseHost(text: string): string {
+  const host = text.trim();
+  if (host === '') throw new ValueError('--host needs an address, like 127.0.0.1 (the default) or 0.0.0.0 for every interface');
+  return host;
+}
+
+/** The warning for an address other machines can reach, or null for a loopback one. */
+export function exposedHostWarning(host: string): string | null {
+  if (host === '127.0.0.1' || host === '::1' || host === 'localhost') return null;
+  return `bound to ${host}: other machines on your network can reach this listener`;
+}

@@ -30,6 +30,8 @@ export interface LiveViewProps {
   onQuit(): void;
   color: boolean;
   showPii: boolean;
+  /** A warning shown from the start, until another message replaces it. */
+  notice?: string | null;
   /** How often buffered facts are drawn: one render per batch keeps 100 deliveries/s calm. */
   batchMs?: number;
 }
@@ -38,7 +40,10 @@ export interface LiveViewProps {
 export function LiveView(props: LiveViewProps) {
   const { header, color, showPii, batchMs = 50 } = props;
   const paint: Paint = (colour) => (color && colour ? colour : undefined);
-  const [state, dispatch] = useReducer(reduce, props.initialTunnel, initialViewState);
+  const [state, dispatch] = useReducer(reduce, props.initialTunnel, (tunnel) => ({
+    ...initialViewState(tunnel),
+    message: props.notice ? { text: `warning: ${props.notice}`, tone: 'warn' as const } : null,
+  }));
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
   const size = useTerminalSize();

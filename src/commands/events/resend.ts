@@ -3,6 +3,7 @@ import { UsageError } from '../../output/errors.js';
 import type { IO } from '../../output/io.js';
 import { checkKeys, describeKey, type SharedOptions } from '../shared/options.js';
 import { sendAndReport } from '../shared/send-and-report.js';
+import { maskUrl } from '../../core/http/url.js';
 import { lookup } from './store-access.js';
 
 export interface ResendOptions extends SharedOptions {
@@ -71,7 +72,7 @@ export async function runResend(id: string, options: ResendOptions, io: IO): Pro
       json: Boolean(options.json),
       color: options.color,
       timeoutMs: options.timeout,
-      intro: `Resending ${record.id} to ${to.href} (${how})`,
+      intro: `Resending ${record.id} to ${maskUrl(to)} (${how})`,
     },
   );
 }

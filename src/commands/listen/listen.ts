@@ -5,7 +5,16 @@ import type { ListenerFact } from '../../core/receive/facts.js';
 import type { Listener } from '../../core/receive/listener.js';
 import type { TunnelSupervisor } from '../../core/tunnel/supervisor.js';
 import { parseEventPatterns } from '../../flags/domain.js';
-import { parseCount, parseDuration, parseHttpUrl, parsePort, parseSize, parseSubdomain } from '../../flags/values.js';
+import {
+  exposedHostWarning,
+  parseCount,
+  parseDuration,
+  parseHost,
+  parseHttpUrl,
+  parsePort,
+  parseSize,
+  parseSubdomain,
+} from '../../flags/values.js';
 import { ExitCode, UsageError } from '../../output/errors.js';
 import { colorLevel, loadChalk, writeLine, type IO } from '../../output/io.js';
 import { formatDuration } from '../../output/render/format.js';
@@ -50,7 +59,7 @@ export function createListenCommand(ctx: CommandContext): Command {
         .default(DEFAULT_PORT)
         .argParser(argParser(parsePort)),
     )
-    .addOption(new Option('--host <addr>', 'bind address').default(DEFAULT_HOST))
+    .addOption(new Option('--host <addr>', 'bind address').default(DEFAULT_HOST).argParser(argParser(parseHost)))
     .addOption(
       new Option('-f, --forward-to <url>', 'forward every delivery to your app at this URL').argParser(
         argParser((t) => parseHttpUrl(t, '--forward-to')),
@@ -153,6 +162,7 @@ export async function runListen(flags: ListenOptions, io: IO): Promise<number> {
     const banner = bannerLines(err, {
       url: ready.url,
       host: flags.host,
+      exposed: exposedHostWarning(flags.host),
       forwardTo: flags.forwardTo ?? null,
       forwardTimeoutMs: flags.forwardTimeout,
       key: describeKeys(flags),
@@ -174,7 +184,8 @@ export async function runListen(flags: ListenOptions, io: IO): Promise<number> {
   if (interactive) {
     const { mountLiveView } = await import('./live.js');
     const quit = () => finish(ciMode ? ExitCode.interrupted : ExitCode.ok);
-    view = await mountLiveView(io, { flags, url: ready.url, listener, subscribe: bus.subscribe, onQuit: quit, color: colour });
+    const notice = exposedHostWarning(flags.host);
+    view = await mountLiveView(io, { flags, url: ready.url, listener, subscribe: bus.subscribe, onQuit: quit, color: colour, notice });
   }
   let timer: NodeJS.Timeout | undefined;
   if (flags.timeout !== undefined) {

@@ -4,6 +4,7 @@ import type { Listener } from '../../core/receive/listener.js';
 import type { IO } from '../../output/io.js';
 import { describeKeys } from '../shared/options.js';
 import type { ListenOptions } from './listen.js';
+import { maskUrl } from '../../core/http/url.js';
 
 /** Mounts the ink live view on the IO's terminal; the view is the only part that reads keys. */
 export interface LiveViewMount {
@@ -13,11 +14,13 @@ export interface LiveViewMount {
   subscribe(onFact: (fact: ListenFact) => void): () => void;
   onQuit(): void;
   color: boolean;
+  /** A warning to show from the start (an exposed bind address). */
+  notice: string | null;
 }
 
 export async function mountLiveView(
   io: IO,
-  { flags, url, listener, subscribe, onQuit, color }: LiveViewMount,
+  { flags, url, listener, subscribe, onQuit, color, notice }: LiveViewMount,
 ): Promise<{ unmount(): void }> {
   if (!color) io.env.FORCE_COLOR = '0'; // ink's own chalk reads this when it loads
   const { createElement } = await import('react');
@@ -37,7 +40,7 @@ export async function mountLiveView(
   const view = createElement(LiveView, {
     header: {
       local: url,
-      forward: flags.forwardTo?.href ?? null,
+      forward: flags.forwardTo ? maskUrl(flags.forwardTo) : null,
       key: describeKeys(flags),
       scheme: flags.expectScheme ? `expecting ${flags.scheme}` : 'any scheme',
       store: listener.storeFile,
@@ -48,6 +51,7 @@ export async function mountLiveView(
     onQuit,
     color,
     showPii: Boolean(flags.showPii),
+    notice,
   });
   const instance = render(view, {
     stdout: io.stdout as NodeJS.WriteStream,

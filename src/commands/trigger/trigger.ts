@@ -19,6 +19,7 @@ import {
   type SharedOptions,
 } from '../shared/options.js';
 import { safeJson } from '../../output/sanitize.js';
+import { maskUrl } from '../../core/http/url.js';
 
 /** `idpass trigger <event>`: signed sample deliveries to a URL, checked against what Identitypass needs. */
 
@@ -187,7 +188,7 @@ export async function runTrigger(options: TriggerOptions, io: IO): Promise<numbe
     json: Boolean(options.json),
     color: options.color,
     timeoutMs: options.timeout,
-    intro: `Sending ${describePlan(planned)} to ${options.to.href} (${options.scheme}, ${describeKeys(options)})`,
+    intro: `Sending ${describePlan(planned)} to ${maskUrl(options.to)} (${options.scheme}, ${describeKeys(options)})`,
   });
 }
 

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { SendError, sendRequest, type SendFailureKind } from './send.js';
+import { maskUrl } from './url.js';
 
 /** Passing a delivery to the developer's app: the exact bytes, the same headers, no redirects. */
 
@@ -96,7 +97,7 @@ export class Forwarder {
       });
       const contentType = typeof reply.headers['content-type'] === 'string' ? reply.headers['content-type'] : null;
       return {
-        url: url.href,
+        url: maskUrl(url),
         status: reply.status,
         answered: true,
         ms: reply.ms,
@@ -113,12 +114,12 @@ export class Forwarder {
         ? `the app did not answer within ${this.options.timeoutMs}ms`
         : `the app at ${url.host} could not be reached: ${error.message}`;
       return {
-        url: url.href,
+        url: maskUrl(url),
         status,
         answered: false,
         ms: error.ms,
         contentType: 'application/json',
-        body: Buffer.from(JSON.stringify({ error: message, forwardedTo: url.href })),
+        body: Buffer.from(JSON.stringify({ error: message, forwardedTo: maskUrl(url) })),
         preview: '',
         error: { kind: error.kind, message },
       };

@@ -7,3 +7,4 @@
  */
 export * from './send.js';
 export * from './forward.js';
+export * from './url.js';

@@ -13,6 +13,7 @@ import { bindApp, ListenError } from './bind.js';
 import type { ListenerFact } from './facts.js';
 import { Recorder } from './recorder.js';
 import { TokenWindow } from './token-window.js';
+import { maskUrl } from '../http/url.js';
 
 export interface ListenerOptions {
   /** The sandbox public key deliveries are verified with. */
@@ -53,6 +54,9 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
 
   constructor(private readonly options: ListenerOptions = {}) {
     super();
+    if (options.publicKey !== undefined && options.publicKey.trim() === '') {
+      throw new TypeError('createListener() needs a public key to verify with, not an empty one (omit it for the built-in test key)');
+    }
     this.publicKey = options.publicKey ?? BUILTIN_TEST_KEY;
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
     // every forward in flight listens for shutdown on this one signal: any number is expected
@@ -112,7 +116,7 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
       const delivery = this.describe(req, body);
       this.count++;
       // Recorded before anything is answered: a delivery Identitypass will not resend is never lost.
-      delivery.stored = await this.recorder.record(encodeDelivery(delivery, this.forwarder?.target.href ?? null));
+      delivery.stored = await this.recorder.record(encodeDelivery(delivery, this.forwarder ? maskUrl(this.forwarder.target) : null));
       this.fact({ type: 'received', delivery });
 
       let status: number;

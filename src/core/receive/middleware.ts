@@ -70,7 +70,8 @@ function readRaw(req: Request, limit: number): Promise<Buffer> {
  * `req.body` to the parsed JSON and `req.identitypass` to the verification result.
  */
 export function identitypassWebhook(options: IdentitypassWebhookOptions): RequestHandler {
-  if (!options?.publicKey) throw new TypeError('identitypassWebhook({ publicKey }) needs your Identitypass public key');
+  if (!options?.publicKey || options.publicKey.trim() === '')
+    throw new TypeError('identitypassWebhook({ publicKey }) needs your Identitypass public key');
   const {
     publicKey,
     livePublicKey,
@@ -106,12 +107,25 @@ export function identitypassWebhook(options: IdentitypassWebhookOptions): Reques
 
     const verification = verify({ body: raw, headers: req.headers, publicKey, livePublicKey, schemes });
     if (!verification.valid) {
-      res.status(401).json({ error: 'invalid Identitypass signature', reason: verification.reason, message: verification.message });
+      // the reason code only: the message may carry key fingerprints, which no caller should read
+      res.status(401).json({ error: 'invalid Identitypass signature', reason: verification.reason });
       return;
     }
 
     const token = verification.token;
-    const duplicate = seen.seen(token);
+    const duplicate = token !== null && seen.has(token);
+    if (token && !duplicate) {
+      // a token counts as handled once the app answered 2xx: a handler that failed gets its retry
+      seen.remember(token);
+      let settled = false;
+      const settle = (handled: boolean) => {
+        if (settled) return;
+        settled = true;
+        if (!handled) seen.forget(token);
+      };
+      res.once('finish', () => settle(res.statusCode >= 200 && res.statusCode < 300));
+      res.once('close', () => settle(false));
+    }
     if (duplicate && token) {
       const policy = typeof onDuplicate === 'function' ? onDuplicate(token, req) : onDuplicate;
       if (policy === 'reject') {

@@ -19,6 +19,10 @@ export class TokenWindow {
     return this.tokens.has(token);
   }
 
+  forget(token: string): void {
+    this.tokens.delete(token);
+  }
+
   /** Adds a token without asking (seeding from the store). */
   remember(token: string): void {
     if (this.tokens.has(token)) return;

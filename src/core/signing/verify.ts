@@ -55,6 +55,9 @@ function matchingKey(scheme: Scheme, value: string, body: Body, keys: [KeyKind, 
 
 /** Verifies a delivery's signature over its raw bytes and says why it failed when it did. */
 export function verify({ body, headers, publicKey, livePublicKey, schemes = SCHEMES }: VerifyOptions): VerifyResult {
+  if (typeof publicKey !== 'string' || publicKey.trim() === '') {
+    throw new TypeError('verify() needs the public key (test_pk_… or live_pk_…): an empty key would verify nothing');
+  }
   const token = readHeader(headers, TOKEN_HEADER)?.trim() || null;
   const detected = detectScheme(headers);
   const base = { token, weak: false, key: null };

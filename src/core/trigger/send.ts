@@ -6,6 +6,7 @@ import type { KeyKind } from '../signing/schemes.js';
 import { planTrigger } from './plan.js';
 import type { TamperKind } from './tamper.js';
 import type { DeliveryRole, PlannedDelivery, TriggerOptions } from './types.js';
+import { maskUrl } from '../http/url.js';
 
 /** Sending planned deliveries one by one, and what each answer means at Identitypass. */
 
@@ -123,7 +124,7 @@ async function sendFollowing(planned: PlannedDelivery, url: URL, timeoutMs: numb
       return { reply, redirects, ms: Math.round((performance.now() - started) * 10) / 10 };
     }
     const next = new URL(location, request.url);
-    redirects.push(next.href);
+    redirects.push(maskUrl(next));
     if (reply.status === 307 || reply.status === 308) request = { ...request, url: next };
     else {
       const { 'content-type': _type, ...headers } = request.headers;
@@ -144,7 +145,7 @@ async function deliver(
     tamper: planned.tamper,
     reference: planned.reference,
     token: planned.token,
-    url: target.href,
+    url: maskUrl(target),
     expected: planned.expect.text,
     key: planned.key,
     note: planned.note,

@@ -1,10 +1,13 @@
 import type { ChalkInstance } from 'chalk';
 import { formatDuration } from './format.js';
+import { maskUrl } from '../../core/http/url.js';
 
 /** The lines `idpass listen` prints on stderr once bound, when it is not drawing the live view. */
 export interface BannerFacts {
   url: string;
   host: string;
+  /** Set when other machines can reach the listener: the warning to give. */
+  exposed: string | null;
   forwardTo: URL | null;
   forwardTimeoutMs: number;
   key: string;
@@ -20,7 +23,7 @@ export function bannerLines(c: ChalkInstance, f: BannerFacts): string[] {
     [
       'forward',
       f.forwardTo
-        ? `${f.forwardTo.href}  ${c.dim(`(timeout ${formatDuration(f.forwardTimeoutMs)})`)}`
+        ? `${maskUrl(f.forwardTo)}  ${c.dim(`(timeout ${formatDuration(f.forwardTimeoutMs)})`)}`
         : c.dim('off (add --forward-to http://127.0.0.1:3000/webhook)'),
     ],
     ['verify', `${f.key}, scheme detected per delivery${f.expectedScheme ? c.dim(` (expecting ${f.expectedScheme})`) : ''}`],
@@ -28,9 +31,7 @@ export function bannerLines(c: ChalkInstance, f: BannerFacts): string[] {
     ['tunnel', f.tunnelHost ? `connecting to ${f.tunnelHost}…` : c.dim('off (--no-tunnel): local only')],
   ];
   const lines = [c.bold('idpass listen'), ...rows.map(([label, value]) => `  ${label.padEnd(8)} ${value}`)];
-  if (f.host !== '127.0.0.1' && f.host !== '::1' && f.host !== 'localhost') {
-    lines.push(c.yellow(`warning: bound to ${f.host}: other machines on your network can reach this listener`));
-  }
+  if (f.exposed) lines.push(c.yellow(`warning: ${f.exposed}`));
   lines.push(`Send a test delivery: ${c.cyan(`npx idpass trigger verification.completed --to ${f.url}/webhook`)}`);
   lines.push(c.dim('Ctrl-C to stop.'));
   return lines;

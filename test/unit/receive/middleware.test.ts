@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { identitypassWebhook, MOUNT_FIRST_MESSAGE, sign, type IdentitypassRequest } from '../../../src/index.js';
+import { createListener, identitypassWebhook, MOUNT_FIRST_MESSAGE, sign, verify, type IdentitypassRequest } from '../../../src/index.js';
 import { postRaw } from '../../helpers/receiver.js';
 
 const KEY = 'test_pk_middleware0key0abcd';
@@ -100,6 +100,36 @@ describe('identitypassWebhook (real express app on loopback)', () => {
     expect(await postRaw(url, BODY, live.headers)).toEqual({ status: 200, text: '{"key":"live"}' });
     const sandboxOnly = await app((a) => a.post('/hook', identitypassWebhook({ publicKey: KEY }), echo));
     expect((await postRaw(sandboxOnly, BODY, { ...live.headers, token: 'live-2' })).status).toBe(401);
+  });
+
+  it('counts a token as handled only once the handler answered 2xx: a failed handler gets its retry', async () => {
+    let calls = 0;
+    const url = await app((a) =>
+      a.post('/hook', identitypassWebhook({ publicKey: KEY }), (_req, res) => {
+        calls++;
+        res.sendStatus(calls === 1 ? 500 : 200);
+      }),
+    );
+    const headers = { 'content-type': 'application/json', 'x-prembly-signature': hmac(BODY), token: 'retry-me' };
+    expect((await postRaw(url, BODY, headers)).status).toBe(500);
+    expect((await postRaw(url, BODY, headers)).status).toBe(200);
+    expect((await postRaw(url, BODY, headers)).status).toBe(409);
+    expect(calls).toBe(2);
+  });
+
+  it('says why a signature failed without showing any part of a key', async () => {
+    const url = await app((a) => a.post('/hook', identitypassWebhook({ publicKey: KEY }), echo));
+    const { headers } = sign({ body: BODY, publicKey: 'test_pk_someone0else0wxyz', scheme: 'identitypass' });
+    const reply = await postRaw(url, BODY, headers);
+    expect(reply.status).toBe(401);
+    expect(JSON.parse(reply.text)).toEqual({ error: 'invalid Identitypass signature', reason: 'wrong-key' });
+    expect(reply.text).not.toMatch(/abcd|wxyz|test_pk/);
+  });
+
+  it('refuses an empty key everywhere', () => {
+    expect(() => identitypassWebhook({ publicKey: ' ' })).toThrow(TypeError);
+    expect(() => verify({ body: BODY, headers: {}, publicKey: '' })).toThrow(TypeError);
+    expect(() => createListener({ publicKey: '' })).toThrow(TypeError);
   });
 
   it('tells the developer to mount it before express.json() instead of failing silently', async () => {

@@ -220,6 +220,23 @@ describe('LiveView', () => {
   });
 });
 
+describe('LiveView safety', () => {
+  it('warns from the start when bound to an address other machines can reach', async () => {
+    const { screen } = mount({ notice: 'bound to 0.0.0.0: other machines on your network can reach this listener' });
+    await tick();
+    expect(screen()).toContain('warning: bound to 0.0.0.0');
+  });
+
+  it('shows control characters from the wire as escapes, never raw', async () => {
+    const { deliver, press, screen } = mount();
+    await deliver(makeDelivery({ ...verified('ref\u001b]0;pwned\u0007'), endpoint_name: 'BVN\u001b[2J' }));
+    await press('\r');
+    const text = screen();
+    expect(text).toContain('␛]0;pwned');
+    expect(text).not.toMatch(/\u001b\]0;|\u0007|\u001b\[2J/);
+  });
+});
+
 describe('column layout', () => {
   it('drops columns on narrow terminals instead of wrapping', () => {
     const ids = (w: number) => layoutColumns(w).map((c) => c.column.id);

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { tempHome } from '../helpers/listen.js';
+import { postRaw } from '../helpers/receiver.js';
+import { testScope } from '../helpers/scope.js';
+import { readStoreLines } from '../helpers/store.js';
+
+/** Security by default, as a user meets it (built binary). */
+const scope = testScope();
+
+describe('nothing unsafe shown or stored', () => {
+  it('masks credentials in a forward URL in every output and in the store', async () => {
+    const app = await scope.receiver();
+    const withCreds = app.url.replace('http://', 'http://hook-user:s3cret-pass@');
+    const l = await scope.listen(['--forward-to', withCreds]);
+    const body = '{"verification":{"status":"VERIFIED"}}';
+    expect((await postRaw(l.url, body, { 'content-type': 'application/json', token: 'c1' })).status).toBe(200);
+    await l.waitForDeliveries(1);
+    expect(app.received[0]!.headers.authorization).toBe(`Basic ${Buffer.from('hook-user:s3cret-pass').toString('base64')}`);
+    const everything = l.stdout() + l.stderr() + JSON.stringify(readStoreLines(l.home));
+    expect(everything).not.toContain('s3cret-pass');
+    expect(everything).toContain('***:***@127.0.0.1');
+    const trigger = await runCli(['trigger', 'verification.completed', '--to', withCreds]);
+    expect(trigger.code).toBe(0);
+    expect(trigger.stdout + trigger.stderr).not.toContain('s3cret-pass');
+  });
+
+  it('refuses an empty --host instead of binding every interface', async () => {
+    const res = await runCli(['listen', '--host', '', '--port', '0', '--no-tunnel'], { env: { IDPASS_HOME: tempHome() } });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/--host needs an address/);
+  });
+});
