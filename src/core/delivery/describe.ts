@@ -1,5 +1,6 @@
+import { brotliDecompressSync, gunzipSync, inflateSync, type ZlibOptions } from 'node:zlib';
 import { detectScheme, readHeader } from '../signing/headers.js';
-import { SCHEMES, type Scheme } from '../signing/schemes.js';
+import { IDENTITYPASS_SIGNATURE_HEADER, PREMBLY_SIGNATURE_HEADER, SCHEMES, TOKEN_HEADER, type Scheme } from '../signing/schemes.js';
 import { verify } from '../signing/verify.js';
 import { classify } from './classify.js';
 import { signatureHint } from './signature-hints.js';
@@ -21,27 +22,68 @@ export interface DescribeInput extends Pick<Delivery, 'id' | 'receivedAt' | 'met
   expectedScheme?: Scheme;
 }
 
+const MAX_DECODED_BYTES = 64 * 1024 * 1024;
+const DECODERS: Record<string, (data: Buffer, options: ZlibOptions) => Buffer> = {
+  gzip: gunzipSync,
+  'x-gzip': gunzipSync,
+  deflate: inflateSync,
+  br: brotliDecompressSync,
+};
+
+/** The body as text for parsing: decoded when it came compressed. The signature is checked over the bytes received, never these. */
+function decodedBody(raw: Buffer, encoding: string | undefined, notes: string[]): { text: string | null; error: string | null } {
+  const name = encoding?.trim().toLowerCase();
+  if (!name || name === 'identity') return { text: raw.toString('utf8'), error: null };
+  const decode = DECODERS[name];
+  if (!decode) return { text: null, error: `the body is encoded as "${name}", which idpass cannot decode` };
+  notes.push(
+    `the body came ${name}-compressed (Identitypass does not compress): the signature was checked over the compressed bytes; shown decoded`,
+  );
+  try {
+    return { text: decode(raw, { maxOutputLength: MAX_DECODED_BYTES }).toString('utf8'), error: null };
+  } catch (error) {
+    return { text: null, error: `the ${name} body could not be decoded: ${(error as Error).message}` };
+  }
+}
+
 export function describeDelivery(input: DescribeInput): Delivery {
   const { headers, body } = input;
   const tooLarge = body === null;
   const raw = body ?? Buffer.alloc(0);
-  const verification = verify({ body: raw, headers, publicKey: input.publicKey, livePublicKey: input.livePublicKey, schemes: SCHEMES });
+  let verification = verify({ body: raw, headers, publicKey: input.publicKey, livePublicKey: input.livePublicKey, schemes: SCHEMES });
+  if (tooLarge && verification.scheme) {
+    verification = {
+      ...verification,
+      valid: false,
+      reason: 'body-not-read',
+      message: 'not checked: the body was over the size limit and was not read',
+    };
+  }
+  const notes: string[] = [];
   let json: unknown;
   let jsonError: string | null = null;
   if (!tooLarge) {
-    try {
-      json = JSON.parse(raw.toString('utf8'));
-    } catch (error) {
-      jsonError = raw.length === 0 ? 'the body is empty' : `the body is not JSON: ${(error as Error).message}`;
+    const { text, error } = decodedBody(raw, readHeader(headers, 'content-encoding'), notes);
+    if (error) jsonError = error;
+    else {
+      try {
+        json = JSON.parse(text!);
+      } catch (parseError) {
+        jsonError = raw.length === 0 ? 'the body is empty' : `the body is not JSON: ${(parseError as Error).message.slice(0, 200)}`;
+      }
     }
   }
-  const notes: string[] = [];
   const contentType = readHeader(headers, 'content-type');
   if (!contentType) notes.push('no content-type header (Identitypass sends application/json)');
   else if (!/^application\/json\b/i.test(contentType)) notes.push(`content-type is ${contentType} (Identitypass sends application/json)`);
   if (input.method !== 'POST') notes.push(`method ${input.method} (Identitypass sends POST)`);
+  for (const name of [PREMBLY_SIGNATURE_HEADER, IDENTITYPASS_SIGNATURE_HEADER, TOKEN_HEADER]) {
+    const count = headers.filter(([n]) => n.toLowerCase() === name).length;
+    if (count > 1) notes.push(`${name} appears ${count} times: the first one is used`);
+  }
+  if (headers.length > 100) notes.push(`${headers.length} headers (Identitypass sends a handful)`);
   const expected = input.expectedScheme;
-  const classification = classify(json);
+  const classification = safely(() => classify(json), classify(undefined));
   const keys = [input.publicKey, ...(input.livePublicKey ? [input.livePublicKey] : [])];
   const signatureValue = verification.scheme ? (detectScheme(headers)?.value ?? null) : null;
   const hint = tooLarge
@@ -54,7 +96,7 @@ export function describeDelivery(input: DescribeInput): Delivery {
     path: input.path,
     headers,
     body,
-    size: body?.length ?? input.size ?? 0,
+    size: input.size ?? body?.length ?? 0,
     json,
     jsonError,
     tooLarge,

@@ -27,7 +27,8 @@ export function forwardableHeaders(pairs: [string, string][]): Record<string, st
       .filter(([name]) => name.toLowerCase() === 'connection')
       .flatMap(([, value]) => value.split(',').map((v) => v.trim().toLowerCase())),
   );
-  const out: Record<string, string | string[]> = {};
+  // no prototype: a header named __proto__ or constructor is a header like any other
+  const out: Record<string, string | string[]> = Object.create(null);
   const casing = new Map<string, string>();
   for (const [name, value] of pairs) {
     const lower = name.toLowerCase();

@@ -31,7 +31,8 @@ export async function bindApp(app: Express, port: number, host: string): Promise
   server.headersTimeout = 15_000;
   server.requestTimeout = 60_000;
   server.keepAliveTimeout = 5_000;
-  server.maxHeadersCount = 200;
+  // no count limit (Node's 16 KB header size limit still bounds them): a cut list would lose Content-Length
+  server.maxHeadersCount = 0;
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return { server, url: `http://${shownHost}:${address.port}`, host: address.address, port: address.port };

@@ -68,7 +68,7 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
       maxBodyBytes: this.maxBodyBytes,
       probeSecret: options.probeSecret,
       count: () => this.count,
-      receive: (req, res, body) => this.receive(req, res, body),
+      receive: (req, res, body, size) => this.receive(req, res, body, size),
       abandoned: (req) =>
         this.fact({
           type: 'warning',
@@ -91,7 +91,7 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
     this.emit('fact', fact);
   }
 
-  private describe(req: Request, body: Buffer | null): Delivery {
+  private describe(req: Request, body: Buffer | null, size: number): Delivery {
     const delivery = describeDelivery({
       id: newDeliveryId(),
       receivedAt: new Date().toISOString(),
@@ -99,7 +99,7 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
       path: req.originalUrl,
       headers: headerPairs(req),
       body,
-      size: Number(req.get('content-length') ?? 0),
+      size,
       publicKey: this.publicKey,
       livePublicKey: this.options.livePublicKey,
       expectedScheme: this.options.scheme,
@@ -110,10 +110,10 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
     return delivery;
   }
 
-  private async receive(req: Request, res: Response, body: Buffer | null): Promise<void> {
+  private async receive(req: Request, res: Response, body: Buffer | null, size: number): Promise<void> {
     this.inFlight++;
     try {
-      const delivery = this.describe(req, body);
+      const delivery = this.describe(req, body, size);
       this.count++;
       // Recorded before anything is answered: a delivery Identitypass will not resend is never lost.
       delivery.stored = await this.recorder.record(encodeDelivery(delivery, this.forwarder ? maskUrl(this.forwarder.target) : null));

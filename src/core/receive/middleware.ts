@@ -105,7 +105,10 @@ export function identitypassWebhook(options: IdentitypassWebhookOptions): Reques
       }
     }
 
-    const verification = verify({ body: raw, headers: req.headers, publicKey, livePublicKey, schemes });
+    // header pairs as sent: node joins a repeated header into one value, idpass reads the first (as listen does)
+    const pairs: [string, string][] = [];
+    for (let i = 0; i < req.rawHeaders.length; i += 2) pairs.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
+    const verification = verify({ body: raw, headers: pairs, publicKey, livePublicKey, schemes });
     if (!verification.valid) {
       // the reason code only: the message may carry key fingerprints, which no caller should read
       res.status(401).json({ error: 'invalid Identitypass signature', reason: verification.reason });

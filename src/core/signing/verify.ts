@@ -13,7 +13,15 @@ import { computeSignature, constantTimeEqual, type Body } from './sign.js';
 
 /** Why a verification came out as it did. */
 export type VerifyReason =
-  'valid' | 'missing-signature' | 'empty-signature' | 'malformed-signature' | 'wrong-key' | 'body-mismatch' | 'scheme-not-allowed';
+  | 'valid'
+  | 'missing-signature'
+  | 'empty-signature'
+  | 'malformed-signature'
+  | 'wrong-key'
+  | 'body-mismatch'
+  | 'scheme-not-allowed'
+  /** The body was over the size limit and was not read, so nothing could be checked. */
+  | 'body-not-read';
 
 export interface VerifyResult {
   valid: boolean;

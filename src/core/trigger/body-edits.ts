@@ -13,6 +13,9 @@ export function splitPath(path: string): string[] {
   if (path === '' || parts.some((p) => p === '')) {
     throw new PathError('bad-path', `"${path}" is not a dot path: use names joined by dots, like data.firstName`);
   }
+  const unsafe = parts.find((p) => p === '__proto__' || p === 'constructor' || p === 'prototype');
+  if (unsafe)
+    throw new PathError('bad-path', `"${path}" names ${unsafe}, which no body field may be called here (it would change every object)`);
   return parts;
 }
 

@@ -34,6 +34,7 @@ const SIG_WORDS: Record<string, string> = {
   'wrong-key': '✘ wrong key',
   'body-mismatch': '✘ mismatch',
   'scheme-not-allowed': '✘ scheme',
+  'body-not-read': '– not read',
 };
 
 export const COLUMNS: Column[] = [
