@@ -39,6 +39,8 @@ export type ViewAction =
 /** How many rows the view keeps; how many of the newest keep their bodies for the detail pane. */
 export const MAX_ROWS = 500;
 export const ROWS_WITH_BODIES = 100;
+/** And at most this many bytes of bodies in all: 100 deliveries of 8 MB must not hold 800 MB. */
+export const BODY_BYTES_KEPT = 64 * 1024 * 1024;
 
 export function initialViewState(tunnel: TunnelView): ViewState {
   return {
@@ -69,10 +71,17 @@ function boundRows(state: ViewState, rows: Delivery[]): ViewState {
     dropped += cut;
     if (selected >= 0) selected = Math.max(0, selected - cut);
   }
-  const keepFrom = rows.length - ROWS_WITH_BODIES;
-  for (let i = 0; i < keepFrom; i++) {
+  // the newest rows keep their bodies, up to a count and a byte budget; older ones let go (the store has them)
+  let kept = 0;
+  let bytes = 0;
+  for (let i = rows.length - 1; i >= 0; i--) {
     const row = rows[i]!;
-    if (row.body !== null || row.json !== undefined) rows[i] = { ...row, body: null, json: undefined };
+    if (row.body === null && row.json === undefined) continue;
+    const size = row.body?.length ?? 0;
+    if (kept < ROWS_WITH_BODIES && bytes + size <= BODY_BYTES_KEPT) {
+      kept++;
+      bytes += size;
+    } else rows[i] = { ...row, body: null, json: undefined };
   }
   return { ...state, rows, dropped, selected };
 }

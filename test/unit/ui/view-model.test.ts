@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ListenFact } from '../../../src/core/receive/facts.js';
-import { initialViewState, MAX_ROWS, reduce, ROWS_WITH_BODIES, selectedRow } from '../../../src/ui/view-model.js';
+import { BODY_BYTES_KEPT, initialViewState, MAX_ROWS, reduce, ROWS_WITH_BODIES, selectedRow } from '../../../src/ui/view-model.js';
 import { makeDelivery, verified } from '../../helpers/deliveries.js';
 
 const completed = (d = makeDelivery(verified())): ListenFact => ({ type: 'completed', delivery: d });
@@ -37,6 +37,17 @@ describe('view model', () => {
     expect(s.counts.deliveries).toBe(700);
     const withBodies = s.rows.filter((r) => r.body !== null);
     expect(withBodies).toHaveLength(ROWS_WITH_BODIES);
+    expect(s.rows.at(-1)!.body).not.toBeNull();
+  });
+
+  it('bounds the bodies it keeps by bytes too: 100 deliveries of 8 MB keep at most 64 MB', () => {
+    let s = initialViewState({ state: 'off' });
+    const big = Buffer.alloc(8 * 1024 * 1024, 0x20);
+    const facts = Array.from({ length: 100 }, () => completed(makeDelivery(verified(), { extra: { body: big } })));
+    s = reduce(s, { type: 'facts', facts });
+    const kept = s.rows.filter((r) => r.body !== null);
+    expect(kept.reduce((sum, r) => sum + r.body!.length, 0)).toBeLessThanOrEqual(BODY_BYTES_KEPT);
+    expect(kept).toHaveLength(8);
     expect(s.rows.at(-1)!.body).not.toBeNull();
   });
 
