@@ -31,3 +31,20 @@ describe('nothing unsafe shown or stored', () => {
     expect(res.stderr).toMatch(/--host needs an address/);
   });
 });
+
+describe('shutdown', () => {
+  it('Ctrl-C while a forward runs: the app’s answer still reaches the sender, and stderr says what it waits for', async () => {
+    // slower than the old fixed 5 s grace, within --forward-timeout
+    const app = await scope.receiver(() => ({ status: 200, body: '{"ok":"late"}', delayMs: 5_300 }));
+    const l = await scope.listen(['--forward-to', app.url, '--forward-timeout', '7s']);
+    const body = '{"verification":{"status":"VERIFIED"}}';
+    const reply = postRaw(l.url, body, { 'content-type': 'application/json', token: 'slow-1' });
+    while (app.received.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    const code = l.stop('SIGINT');
+    expect(await reply).toEqual({ status: 200, text: '{"ok":"late"}' });
+    expect(await code).toBe(0);
+    expect(l.stderr()).toMatch(/waiting up to 8s for 1 delivery in flight/);
+    const outcome = readStoreLines(l.home).find((x) => x.kind === 'outcome');
+    expect(outcome).toMatchObject({ answerStatus: 200, forward: { status: 200, answered: true } });
+  }, 20_000);
+});

@@ -201,6 +201,14 @@ export async function runListen(flags: ListenOptions, io: IO): Promise<number> {
     writeLine(io.stderr, err.green(`${matched} of ${wanted} matching deliveries arrived`));
   }
   writeLine(io.stderr, err.dim(`stopping: closing the ${supervisor ? 'tunnel and the ' : ''}listener, flushing the store…`));
+  listener.on('fact', (fact) => {
+    if (fact.type !== 'draining') return;
+    const what = `${fact.inFlight} ${fact.inFlight === 1 ? 'delivery' : 'deliveries'} in flight`;
+    writeLine(
+      io.stderr,
+      err.dim(`waiting up to ${formatDuration(fact.graceMs)} for ${what} (the app's answers; --forward-timeout plus 1s)`),
+    );
+  });
   await supervisor?.stop();
   await listener.close();
   writeLine(io.stderr, err.dim(`stopped after ${listener.count} ${listener.count === 1 ? 'delivery' : 'deliveries'}`));

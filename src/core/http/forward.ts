@@ -113,7 +113,9 @@ export class Forwarder {
       const status = timedOut ? 504 : 502;
       const message = timedOut
         ? `the app did not answer within ${this.options.timeoutMs}ms`
-        : `the app at ${url.host} could not be reached: ${error.message}`;
+        : error.kind === 'aborted'
+          ? 'idpass was stopped before the app answered'
+          : `the app at ${url.host} could not be reached: ${error.message}`;
       return {
         url: maskUrl(url),
         status,

@@ -10,6 +10,8 @@ export type ListenerFact =
   | { type: 'store-error'; phase: 'open' | 'write'; path: string; cause: string }
   /** Something worth knowing that needs no action from the listener (unreadable store lines, an abandoned request). */
   | { type: 'warning'; message: string }
+  /** Closing: deliveries still in flight (their forwards) get up to `graceMs` to finish. */
+  | { type: 'draining'; inFlight: number; graceMs: number }
   | { type: 'closed' };
 
 /** Everything `idpass listen` reports: the listener's facts and the tunnel supervisor's. */

@@ -44,6 +44,7 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
   private readonly forwarder: AppForward | null;
   private readonly recorder: Recorder;
   private readonly maxBodyBytes: number;
+  private readonly forwardTimeoutMs: number;
   private readonly tokens = new TokenWindow(MAX_TOKENS);
   private server: Server | null = null;
   private inFlight = 0;
@@ -62,7 +63,8 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
     // every forward in flight listens for shutdown on this one signal: any number is expected
     setMaxListeners(0, this.abort.signal);
     const forwardTo = options.forwardTo ? new URL(options.forwardTo) : null;
-    this.forwarder = forwardTo ? new AppForward(forwardTo, options.forwardTimeoutMs ?? 10_000) : null;
+    this.forwardTimeoutMs = options.forwardTimeoutMs ?? 10_000;
+    this.forwarder = forwardTo ? new AppForward(forwardTo, this.forwardTimeoutMs) : null;
     this.recorder = new Recorder(options.store ?? null, (fact) => this.fact(fact));
     this.app = createListenerApp({
       maxBodyBytes: this.maxBodyBytes,
@@ -167,14 +169,18 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
     return ready;
   }
 
-  /** Stops accepting, lets deliveries in flight finish (a few seconds at most), flushes the store. */
-  close(graceMs = 5_000): Promise<void> {
+  /**
+   * Stops accepting, lets deliveries in flight finish — their forwards get up to the forward timeout
+   * (plus a second), so the sender gets the app's own answer — then flushes the store.
+   */
+  close(graceMs = this.forwardTimeoutMs + 1_000): Promise<void> {
     this.closing ??= (async () => {
       const server = this.server;
       if (server) {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         if (this.inFlight > 0) {
+          this.fact({ type: 'draining', inFlight: this.inFlight, graceMs });
           await Promise.race([
             new Promise<void>((resolve) => (this.drained = resolve)),
             new Promise((resolve) => setTimeout(resolve, graceMs).unref()),
