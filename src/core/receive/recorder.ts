@@ -1,6 +1,6 @@
 import type { StoredLine } from '../store/codec.js';
 import type { DeliveryStore } from '../store/log.js';
-import { readTail } from '../store/read.js';
+import { readRecentTokens } from '../store/read.js';
 import type { ListenerFact } from './facts.js';
 import type { TokenWindow } from './token-window.js';
 
@@ -26,14 +26,12 @@ export class Recorder {
     const store = this.store;
     if (!store) return;
     try {
-      // duplicate detection needs recent tokens only: read the tail, not the whole store
-      const { records, skipped } = await readTail(store.dir);
-      for (const record of records.slice(-tokens.capacity)) {
-        if (record.verification?.token) tokens.remember(record.verification.token);
-      }
-      if (skipped.length) {
-        const lines = `line ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', …' : ''}`;
-        const count = `${skipped.length} unreadable line${skipped.length > 1 ? 's' : ''}`;
+      // duplicate detection needs recent tokens only: read them from the tail, not the whole store
+      const { tokens: recent, unreadable } = await readRecentTokens(store.dir);
+      for (const token of recent.slice(-tokens.capacity)) tokens.remember(token);
+      if (unreadable.length) {
+        const lines = `line ${unreadable.slice(0, 5).join(', ')}${unreadable.length > 5 ? ', …' : ''}`;
+        const count = `${unreadable.length} unreadable line${unreadable.length > 1 ? 's' : ''}`;
         this.emit({ type: 'warning', message: `the store ${store.file} has ${count} (${lines}); skipped` });
       }
       await store.open();

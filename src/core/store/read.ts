@@ -23,6 +23,45 @@ function parseLine(text: string): ReturnType<typeof decodeLine> {
   }
 }
 
+/** The delivery tokens in the last `maxBytes` of the store, oldest first, without parsing whole lines. */
+export async function readRecentTokens(dir: string, maxBytes = 2 * 1024 * 1024): Promise<{ tokens: string[]; unreadable: number[] }> {
+  let handle;
+  try {
+    handle = await open(join(dir, STORE_FILE), 'r');
+  } catch (error) {
+    if (isMissing(error)) return { tokens: [], unreadable: [] };
+    throw error;
+  }
+  try {
+    const { size } = await handle.stat();
+    const start = Math.max(0, size - maxBytes);
+    const buffer = Buffer.alloc(size - start);
+    await handle.read(buffer, 0, buffer.length, start);
+    const text = buffer.subarray(start > 0 ? buffer.indexOf(0x0a) + 1 : 0).toString('utf8');
+    const tokens: string[] = [];
+    // line numbers, counted from the first whole line read (from the start of the file for a small store)
+    const unreadable: number[] = [];
+    let lineNo = 0;
+    for (const line of text.split('\n')) {
+      lineNo++;
+      if (line === '') continue;
+      if (!line.startsWith('{') || !line.endsWith('}')) {
+        unreadable.push(lineNo);
+        continue;
+      }
+      if (!line.startsWith('{"kind":"delivery"')) continue;
+      // the verdict's token: the last "token" key of the line, inside "verification"
+      const at = line.lastIndexOf('"token":"');
+      if (at < 0 || line.indexOf('"verification":{', 0) > at) continue;
+      const end = line.indexOf('"', at + 9);
+      if (end > at) tokens.push(JSON.parse(line.slice(at + 8, end + 1)) as string);
+    }
+    return { tokens, unreadable };
+  } finally {
+    await handle.close();
+  }
+}
+
 /** The records in the last `maxBytes` of the store (whole lines only), oldest first. */
 export async function readTail(dir: string, maxBytes = 16 * 1024 * 1024): Promise<LoadResult> {
   let handle;
