@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonLines, runCli } from '../helpers/cli.js';
 import { tempHome } from '../helpers/listen.js';
 import { postRaw } from '../helpers/receiver.js';
@@ -59,5 +61,42 @@ describe('the store under faults (built binary)', () => {
     await post(l.url, 'after-crash');
     await l.waitForDeliveries(1);
     expect(storedDeliveries(home).map((d) => d.reference)).toEqual(['after-crash']);
+  });
+});
+
+// A full disk, for real: a 64 KB tmpfs as the state folder. Needs root and mount, as on the CI machines.
+const canMount = process.getuid?.() === 0 && spawnSync('mount', ['--version']).status === 0;
+let tinyDisk: string | null = null;
+
+describe.runIf(canMount)('a full disk (64 KB tmpfs)', () => {
+  beforeAll(() => {
+    const dir = mkdtempSync(join(tmpdir(), 'idpass-full-'));
+    if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir]).status !== 0) throw new Error('could not mount a tmpfs');
+    tinyDisk = dir;
+  });
+  afterAll(() => {
+    if (tinyDisk) spawnSync('umount', [tinyDisk]);
+  });
+
+  it('keeps answering, says once that the store cannot be written, and never reports a torn line as stored', async () => {
+    const l = await scope.listen(['--public-key', KEY], { home: tinyDisk! });
+    const pad = 'x'.repeat(6000);
+    for (let i = 0; i < 15; i++) {
+      const text = JSON.stringify({ verification: { status: 'VERIFIED', reference: `full-${i}` }, billing_info: {}, pad });
+      const reply = await postRaw(l.url, text, {
+        'content-type': 'application/json',
+        'x-prembly-signature': createHmac('sha256', KEY).update(text).digest('base64'),
+        token: `full-${i}`,
+      });
+      expect(reply.status).toBe(200);
+    }
+    const shown = await l.waitForDeliveries(15);
+    const stored = shown.filter((d) => d.stored === true).map((d) => d.reference);
+    expect(stored.length).toBeGreaterThan(0);
+    expect(stored.length).toBeLessThan(15);
+    await l.waitForStderr(/error: cannot write to the store/);
+    expect(l.stderr().match(/error: /g)).toHaveLength(1);
+    // every delivery reported as stored is whole in the file
+    expect(storedDeliveries(tinyDisk!).map((d) => d.reference)).toEqual(expect.arrayContaining(stored));
   });
 });
