@@ -9,6 +9,8 @@ import { freePort, type Received } from '../helpers/receiver.js';
 import { testScope } from '../helpers/scope.js';
 
 const KEY = 'test_pk_e2e0receiver0key0wxyz';
+/** The current scheme under the test key. */
+const SIGNED = ['--scheme', 'prembly-hmac', '--public-key', KEY];
 const LIVE = 'live_pk_e2e0receiver0live0key0wxyz';
 const hmacOf = (body: Buffer, key = KEY) => createHmac('sha256', key).update(body).digest('base64');
 const bodyOf = (r: Received) => JSON.parse(r.body.toString('utf8'));
@@ -31,17 +33,7 @@ function strictAnswer() {
 describe('idpass trigger (built binary, real loopback receiver)', () => {
   it('delivers a correctly signed verification.completed and exits 0', async () => {
     const r = await receiver();
-    const res = await runCli([
-      'trigger',
-      'verification.completed',
-      '--to',
-      r.url,
-      '--scheme',
-      'prembly-hmac',
-      '--public-key',
-      KEY,
-      '--json',
-    ]);
+    const res = await runCli(['trigger', 'verification.completed', '--to', r.url, ...SIGNED, '--json']);
     expect(res.code).toBe(0);
     expect(r.received).toHaveLength(1);
     const got = r.received[0]!;
@@ -144,19 +136,7 @@ describe('idpass trigger (built binary, real loopback receiver)', () => {
     const file = join(dir, 'body.json');
     const raw = '{\n  "status": true,\n  "verification": {"status": "VERIFIED", "reference": "file-ref"}\n}\n';
     writeFileSync(file, raw);
-    const data = await runCli([
-      'trigger',
-      'verification.completed',
-      '--to',
-      r.url,
-      '--data',
-      file,
-      '--scheme',
-      'prembly-hmac',
-      '--public-key',
-      KEY,
-      '--json',
-    ]);
+    const data = await runCli(['trigger', 'verification.completed', '--to', r.url, '--data', file, ...SIGNED, '--json']);
     expect(data.code).toBe(0);
     expect(r.received[1]!.body.toString('utf8')).toBe(raw);
     expect(r.received[1]!.headers['x-prembly-signature']).toBe(hmacOf(Buffer.from(raw)));
@@ -232,19 +212,7 @@ describe('idpass trigger (built binary, real loopback receiver)', () => {
   describe('--tamper', () => {
     it.each(['signature', 'body', 'missing-signature', 'replay'])('%s: exits 0 when a strict receiver refuses it', async (kind) => {
       const r = await receiver(strictAnswer());
-      const res = await runCli([
-        'trigger',
-        'verification.completed',
-        '--tamper',
-        kind,
-        '--to',
-        r.url,
-        '--scheme',
-        'prembly-hmac',
-        '--public-key',
-        KEY,
-        '--json',
-      ]);
+      const res = await runCli(['trigger', 'verification.completed', '--tamper', kind, '--to', r.url, ...SIGNED, '--json']);
       expect(res.code).toBe(0);
       const lines = jsonLines(res.stdout);
       expect(lines.at(-1)!.status).toBeGreaterThanOrEqual(400);
@@ -300,10 +268,7 @@ describe('idpass trigger (built binary, real loopback receiver)', () => {
         '403',
         '--to',
         r.url,
-        '--scheme',
-        'prembly-hmac',
-        '--public-key',
-        KEY,
+        ...SIGNED,
       ]);
       expect(res.code).toBe(1);
       expect(res.stdout).toContain('401 expected 403');

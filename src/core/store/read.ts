@@ -23,13 +23,13 @@ function parseLine(text: string): ReturnType<typeof decodeLine> {
   }
 }
 
-/** The delivery tokens in the last `maxBytes` of the store, oldest first, without parsing whole lines. */
-export async function readRecentTokens(dir: string, maxBytes = 2 * 1024 * 1024): Promise<{ tokens: string[]; unreadable: number[] }> {
+/** The whole lines in the last `maxBytes` of the store (a cut first line is dropped, not counted corrupt); null when there is no store. */
+async function lastLines(dir: string, maxBytes: number): Promise<string[] | null> {
   let handle;
   try {
     handle = await open(join(dir, STORE_FILE), 'r');
   } catch (error) {
-    if (isMissing(error)) return { tokens: [], unreadable: [] };
+    if (isMissing(error)) return null;
     throw error;
   }
   try {
@@ -37,64 +37,52 @@ export async function readRecentTokens(dir: string, maxBytes = 2 * 1024 * 1024):
     const start = Math.max(0, size - maxBytes);
     const buffer = Buffer.alloc(size - start);
     await handle.read(buffer, 0, buffer.length, start);
-    const text = buffer.subarray(start > 0 ? buffer.indexOf(0x0a) + 1 : 0).toString('utf8');
-    const tokens: string[] = [];
-    // line numbers, counted from the first whole line read (from the start of the file for a small store)
-    const unreadable: number[] = [];
-    let lineNo = 0;
-    for (const line of text.split('\n')) {
-      lineNo++;
-      if (line === '') continue;
-      if (!line.startsWith('{') || !line.endsWith('}')) {
-        unreadable.push(lineNo);
-        continue;
-      }
-      if (!line.startsWith('{"kind":"delivery"')) continue;
-      // the verdict's token: the last "token" key of the line, inside "verification"
-      const at = line.lastIndexOf('"token":"');
-      if (at < 0 || line.indexOf('"verification":{', 0) > at) continue;
-      const end = line.indexOf('"', at + 9);
-      if (end > at) tokens.push(JSON.parse(line.slice(at + 8, end + 1)) as string);
-    }
-    return { tokens, unreadable };
+    return buffer
+      .subarray(start > 0 ? buffer.indexOf(0x0a) + 1 : 0)
+      .toString('utf8')
+      .split('\n');
   } finally {
     await handle.close();
   }
 }
 
+/** The delivery tokens in the last `maxBytes` of the store, oldest first, without parsing whole lines. */
+export async function readRecentTokens(dir: string, maxBytes = 2 * 1024 * 1024): Promise<{ tokens: string[]; unreadable: number[] }> {
+  const lines = await lastLines(dir, maxBytes);
+  const tokens: string[] = [];
+  // line numbers, counted from the first whole line read (from the start of the file for a small store)
+  const unreadable: number[] = [];
+  (lines ?? []).forEach((line, index) => {
+    if (line === '') return;
+    if (!line.startsWith('{') || !line.endsWith('}')) {
+      unreadable.push(index + 1);
+      return;
+    }
+    if (!line.startsWith('{"kind":"delivery"')) return;
+    // the verdict's token: the last "token" key of the line, inside "verification"
+    const at = line.lastIndexOf('"token":"');
+    if (at < 0 || line.indexOf('"verification":{', 0) > at) return;
+    const end = line.indexOf('"', at + 9);
+    if (end > at) tokens.push(JSON.parse(line.slice(at + 8, end + 1)) as string);
+  });
+  return { tokens, unreadable };
+}
+
 /** The records in the last `maxBytes` of the store (whole lines only), oldest first. */
 export async function readTail(dir: string, maxBytes = 16 * 1024 * 1024): Promise<LoadResult> {
-  let handle;
-  try {
-    handle = await open(join(dir, STORE_FILE), 'r');
-  } catch (error) {
-    if (isMissing(error)) return { records: [], skipped: [] };
-    throw error;
-  }
-  try {
-    const { size } = await handle.stat();
-    const start = Math.max(0, size - maxBytes);
-    const buffer = Buffer.alloc(size - start);
-    await handle.read(buffer, 0, buffer.length, start);
-    // a cut first line is not a corrupt one: drop it
-    const from = start > 0 ? buffer.indexOf(0x0a) + 1 : 0;
-    const deliveries = new Map<string, DeliveryRecord>();
-    const skipped: number[] = [];
-    let lineNo = 0;
-    for (const text of buffer.subarray(from).toString('utf8').split('\n')) {
-      lineNo++;
-      if (text.trim() === '') continue;
-      const line = parseLine(text);
-      if (line?.kind === 'delivery') deliveries.set(line.id, line);
-      else if (line?.kind === 'outcome') {
-        const record = deliveries.get(line.id);
-        if (record) record.outcome = line;
-      } else skipped.push(lineNo); // in a tail read, counted from the first whole line read
-    }
-    return { records: [...deliveries.values()], skipped };
-  } finally {
-    await handle.close();
-  }
+  const lines = await lastLines(dir, maxBytes);
+  const deliveries = new Map<string, DeliveryRecord>();
+  const skipped: number[] = [];
+  (lines ?? []).forEach((text, index) => {
+    if (text.trim() === '') return;
+    const line = parseLine(text);
+    if (line?.kind === 'delivery') deliveries.set(line.id, line);
+    else if (line?.kind === 'outcome') {
+      const record = deliveries.get(line.id);
+      if (record) record.outcome = line;
+    } else skipped.push(index + 1); // in a tail read, counted from the first whole line read
+  });
+  return { records: [...deliveries.values()], skipped };
 }
 
 export interface NewestOptions {

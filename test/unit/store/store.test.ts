@@ -15,28 +15,31 @@ import { readNewest, readTail, scanForId } from '../../../src/core/store/read.js
 import { findRecord, RecordLookupError } from '../../../src/core/store/lookup.js';
 import { KEY, makeDelivery, verified } from '../../helpers/deliveries.js';
 
+/** A stored delivery line with every field, for building stores by hand. */
+const storedDelivery = (id: string, extra: Partial<StoredDelivery> = {}): StoredDelivery => ({
+  kind: 'delivery',
+  v: 1,
+  id,
+  receivedAt: '2026-01-01T00:00:00.000Z',
+  method: 'POST',
+  path: '/',
+  headers: [['token', id]],
+  body: Buffer.from(`{"id":"${id}"}`).toString('base64'),
+  size: 10,
+  tooLarge: false,
+  event: null,
+  identityStatus: null,
+  reference: null,
+  verification: null,
+  duplicate: false,
+  jsonError: null,
+  ignored: false,
+  forwardTo: null,
+  ...extra,
+});
+
 describe('store', () => {
-  const delivery = (id: string, extra: Partial<StoredDelivery> = {}): StoredDelivery => ({
-    kind: 'delivery',
-    v: 1,
-    id,
-    receivedAt: '2026-01-01T00:00:00.000Z',
-    method: 'POST',
-    path: '/',
-    headers: [['token', id]],
-    body: Buffer.from(`{"id":"${id}"}`).toString('base64'),
-    size: 10,
-    tooLarge: false,
-    event: null,
-    identityStatus: null,
-    reference: null,
-    verification: null,
-    duplicate: false,
-    jsonError: null,
-    ignored: false,
-    forwardTo: null,
-    ...extra,
-  });
+  const delivery = storedDelivery;
 
   it('locates the state directory as SPEC.md says', () => {
     expect(defaultStateDir({ IDPASS_HOME: '/x/y' })).toBe('/x/y');
@@ -175,26 +178,7 @@ describe('lookup', () => {
 });
 
 describe('store faults: another process, a crash, a planted link', () => {
-  const line = (id: string) => ({
-    kind: 'delivery' as const,
-    v: 1 as const,
-    id,
-    receivedAt: '2026-01-01T00:00:00.000Z',
-    method: 'POST',
-    path: '/',
-    headers: [['token', id]] as [string, string][],
-    body: '',
-    size: 0,
-    tooLarge: false,
-    event: null,
-    identityStatus: null,
-    reference: null,
-    verification: null,
-    duplicate: false,
-    jsonError: null,
-    ignored: false,
-    forwardTo: null,
-  });
+  const line = (id: string) => storedDelivery(id, { body: '', size: 0 });
   const ids = async (dir: string) => (await DeliveryStore.load(dir)).records.map((r) => r.id);
 
   it('keeps appending to the file the path names after it was deleted (events clear)', async () => {
@@ -269,30 +253,7 @@ describe('store faults: another process, a crash, a planted link', () => {
 });
 
 describe('streaming readers', () => {
-  const delivery = (id: string) => ({
-    ...JSON.parse(
-      JSON.stringify({
-        kind: 'delivery',
-        v: 1,
-        id,
-        receivedAt: 't',
-        method: 'POST',
-        path: '/',
-        headers: [],
-        body: '',
-        size: 0,
-        tooLarge: false,
-        event: null,
-        identityStatus: null,
-        reference: null,
-        verification: null,
-        duplicate: false,
-        jsonError: null,
-        ignored: false,
-        forwardTo: null,
-      }),
-    ),
-  });
+  const delivery = (id: string) => storedDelivery(id, { receivedAt: 't', headers: [], body: '', size: 0 });
   it('read the newest first, the tail, and one id, without loading the whole store', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'idpass-store-'));
     const store = new DeliveryStore({ dir });
