@@ -144,7 +144,7 @@ try {
 
   // compaction: a cap just above the large store, then one delivery at a time through it
   const capBytes = statSync(join(large, 'deliveries.ndjson')).size + 256 * 1024;
-  const { child, url } = await startListen(large, ['--public-key', 'test_pk_bench0key0abcdefgh', '--store-max', String(capBytes)]);
+  const { child, url } = await startListen(large, ['--public-key', 'test_pk_bench0key0abcdefgh', '--store-max', `${capBytes}b`]);
   const before = await latencies(url, 300);
   const file = join(large, 'deliveries.ndjson');
   const through = [];

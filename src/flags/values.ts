@@ -21,11 +21,15 @@ export function parseDuration(text: string): number {
 
 const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
 
-/** `10mb`, `512kb`, `1048576`. */
+/** `10mb`, `512kb`, `64b`: a unit is required, so `10` is not silently ten bytes. */
 export function parseSize(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(text.trim());
-  if (!match) throw new ValueError(`"${text}" is not a size; use forms like 512kb, 10mb or a number of bytes`);
-  return Math.floor(Number(match[1]) * SIZE_UNITS[(match[2] ?? 'b').toLowerCase()]!);
+  const trimmed = text.trim();
+  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)$/i.exec(trimmed);
+  if (!match) {
+    const hint = /^\d+(\.\d+)?$/.test(trimmed) ? `add a unit: ${trimmed}mb, ${trimmed}kb or ${trimmed}b` : 'use forms like 512kb or 10mb';
+    throw new ValueError(`"${text}" is not a size: ${hint}`);
+  }
+  return Math.floor(Number(match[1]) * SIZE_UNITS[match[2]!.toLowerCase()]!);
 }
 
 /** A whole number of at least 1. */
@@ -41,19 +45,31 @@ export function parseSubdomain(text: string): string {
   return text;
 }
 
-/** An http(s) URL, with a clear complaint about anything else. */
+/**
+ * An http(s) URL. Like `stripe listen --forward-to`, a bare `localhost:3000/hook`, `127.0.0.1:3000`
+ * or `:3000/hook` means http on this machine; a bare port suggests the URL it probably meant.
+ */
 export function parseHttpUrl(text: string, flag: string): URL {
-  // "localhost:3000/hook" parses as a URL with the scheme "localhost:", so look for a bare host first
-  const bareHost = /^[\w.-]+(:\d+)?(\/|$)/.test(text);
-  const hint = bareHost ? ` (did you mean http://${text}?)` : '';
+  const trimmed = text.trim();
+  if (/^\d{1,5}$/.test(trimmed)) {
+    throw new ValueError(`${flag} needs a URL, not a port: did you mean http://127.0.0.1:${trimmed}/webhook (or :${trimmed}/webhook)?`);
+  }
+  let candidate = trimmed;
+  if (/^:\d{1,5}(\/|$)/.test(candidate)) candidate = `http://127.0.0.1${candidate}`;
+  // "localhost:3000/hook" would parse as a URL with the scheme "localhost:"
+  else if (/^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d{1,5})?(\/|$)/i.test(candidate)) candidate = `http://${candidate}`;
   let url: URL;
   try {
-    url = new URL(text);
+    url = new URL(candidate);
   } catch {
-    throw new ValueError(`${flag} "${text}" is not a URL${hint}`);
+    const bareHost = /^[\w.-]+(:\d+)?(\/|$)/.test(candidate);
+    throw new ValueError(
+      `${flag} "${text}" is not a URL${bareHost ? `: did you mean https://${candidate}?` : ': use http(s)://host[:port]/path'}`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ValueError(`${flag} "${text}" must be an http:// or https:// URL${hint}`);
+    const bareHost = /^[\w.-]+:\d+(\/|$)/.test(candidate);
+    throw new ValueError(`${flag} "${text}" must be an http:// or https:// URL${bareHost ? `: did you mean http://${candidate}?` : ''}`);
   }
   return url;
 }

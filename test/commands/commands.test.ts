@@ -1,5 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jsonLines } from '../helpers/cli.js';
 import { freePort } from '../helpers/receiver.js';
@@ -20,10 +22,15 @@ describe('commands in process', () => {
     for (const name of ['listen', 'trigger', 'events', 'verify']) expect(bare.stdout).toContain(name);
   });
 
-  it('trigger --list prints one event per line, and one JSON object each with --json', async () => {
+  it('trigger --list prints the event names, --long adds what each is, --json one object each', async () => {
     const text = await runCommand(['trigger', '--list']);
     expect(text.code).toBe(0);
-    expect(text.stdout.trim().split('\n')).toHaveLength(15);
+    const names = text.stdout.trim().split('\n');
+    expect(names).toHaveLength(15);
+    expect(names).toContain('verification.retry.completed');
+    expect(names.every((n) => /^[a-z0-9_.]+$/.test(n))).toBe(true);
+    const long = await runCommand(['trigger', '--list', '--long']);
+    expect(long.stdout).toMatch(/^verification\.failed\s+NOT-VERIFIED .*not sent by Prembly/m);
     const json = jsonLines((await runCommand(['trigger', '--list', '--json'])).stdout);
     expect(json.map((l) => l.event)).toContain('workflow.process.manual_review');
     expect(json.find((l) => l.event === 'workflow.process.failed')).toMatchObject({
@@ -73,5 +80,52 @@ describe('commands in process', () => {
     expect(res.code).toBe(0);
     expect(res.stdout).toContain('✔ valid (prembly-hmac, sandbox key)');
     expect(res.stdout).toContain('VERIFIED  response_code 00 (success)');
+  });
+
+  it('takes product names in any case', async () => {
+    const app = await scope.receiver();
+    expect((await runCommand(['trigger', 'verification.completed', '--product', 'NIN', '--to', app.url])).code).toBe(0);
+    expect(JSON.parse(app.received[0]!.body.toString()).endpoint_name).toBe('NIN Level 2');
+  });
+
+  it('Ctrl-C at the events clear prompt is a quiet no: exit 130, nothing deleted', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'idpass-clear-'));
+    writeFileSync(join(home, 'deliveries.ndjson'), '');
+    const res = await runCommand(['events', 'clear'], {
+      env: { IDPASS_HOME: home },
+      stdinTTY: true,
+      whileRunning: (io) => setTimeout(() => io.interrupt(), 50),
+    });
+    expect(res.code).toBe(130);
+    expect(res.stderr).toMatch(/interrupted: nothing was deleted/);
+    expect(res.stderr).not.toMatch(/unexpected failure/);
+    expect(existsSync(join(home, 'deliveries.ndjson'))).toBe(true);
+  });
+
+  it('events resend that gets 409 suggests --resign', async () => {
+    const { hintFor } = await import('../../src/output/render/send-report.js');
+    const base = {
+      event: 'e',
+      role: 'resend' as const,
+      tamper: null,
+      reference: null,
+      token: 't',
+      url: 'u',
+      status: 409,
+      ok: false,
+      ms: 1,
+      expected: '200',
+    };
+    const extra = {
+      reply: null,
+      error: null,
+      problem: { code: 'not-delivered' as const },
+      warning: null,
+      key: null,
+      note: null,
+      shown: null,
+      redirects: [],
+    };
+    expect(hintFor({ ...base, ...extra })).toMatch(/add --resign/);
   });
 });

@@ -23,13 +23,14 @@ describe('trigger: bad input', () => {
     [['verification.completed', '--set', 'status.deep=1'], /not an object/],
     [['verification.completed', '--unset', 'nothing.here'], /--unset nothing\.here: the body has no such field/],
     [['verification.completed', '--data', '/nonexistent/body.json'], /cannot read --data \/nonexistent\/body\.json: no such file/],
-    [['verification.completed', '--to', 'localhost:3000/hook'], /http:\/\//],
+    [['verification.completed', '--to', '3000'], /needs a URL, not a port: did you mean http:\/\/127\.0\.0\.1:3000\/webhook/],
+    [['verification.completed', '--delay', '1s'], /--delay is the wait between the two deliveries of --pending-first/],
     [['verification.completed', '--to', 'ftp://example.com'], /http:\/\/ or https:\/\//],
-    [['verification.completed', '--delay', '2'], /add a unit/],
+    [['verification.completed', '--pending-first', '--delay', '2'], /add a unit/],
     [['verification.completed', '--timeout', 'soon'], /not a duration/],
     [['verification.completed', '--expect-status', 'ok'], /not a status/],
     [['verification.completed', '--scheme', 'md5'], /Allowed choices are identitypass, prembly-legacy, prembly-hmac/],
-    [['verification.completed', '--product', 'selfie'], /Allowed choices/],
+    [['verification.completed', '--product', 'selfie'], /"selfie" is not a product: use one of bvn, nin/],
     [['verification.completed', '--tamper', 'everything'], /Allowed choices/],
     [['verification.completed', '--tamper', 'body', '--scheme', 'identitypass'], /--tamper body needs --scheme prembly-hmac/],
     [['verification.completed', '--pending-via', 'api'], /add --pending-first/],
@@ -63,7 +64,9 @@ describe('trigger: bad input', () => {
 
 describe('listen: bad input', () => {
   it.each([
-    [['--forward-to', 'localhost:3000'], /did you mean http:\/\/localhost:3000/],
+    [['--forward-to', '3000'], /not a port: did you mean http:\/\/127\.0\.0\.1:3000/],
+    [['--max-body', '10'], /add a unit: 10mb, 10kb or 10b/],
+    [['--tunnel-host', 'localtunnel.me'], /did you mean https:\/\/localtunnel\.me/],
     [['--port', 'abc'], /not a port/],
     [['--port', '70000'], /not a port/],
     [['--events', 'verification.complete'], /--events: "verification\.complete" matches no event; did you mean verification\.completed/],

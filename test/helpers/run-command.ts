@@ -9,8 +9,13 @@ export interface CommandResult {
 }
 
 /** Runs the CLI in this process with a fake IO, as gh tests a command's run function. */
-export async function runCommand(argv: string[], options: FakeIOOptions = {}): Promise<CommandResult> {
+export async function runCommand(
+  argv: string[],
+  options: FakeIOOptions & { whileRunning?: (io: FakeIO) => void } = {},
+): Promise<CommandResult> {
   const io = createFakeIO({ ...options, env: { NO_COLOR: '1', ...options.env } });
-  const code = await main(argv, io);
+  const running = main(argv, io);
+  options.whileRunning?.(io);
+  const code = await running;
   return { code, stdout: io.out(), stderr: io.err(), io };
 }

@@ -23,8 +23,23 @@ export async function runClear(options: ClearOptions, io: IO): Promise<number> {
       );
     const { createInterface } = await import('node:readline/promises');
     const rl = createInterface({ input: io.stdin, output: io.stderr });
-    const answer = await rl.question(`Delete ${count} recorded deliveries in ${file}? [y/N] `);
-    rl.close();
+    // Ctrl-C at the prompt (readline's own, or the process signal) is a quiet "no", exit 130
+    const interrupted = new AbortController();
+    rl.once('SIGINT', () => interrupted.abort());
+    const onSignal = () => interrupted.abort();
+    io.signal.addEventListener('abort', onSignal, { once: true });
+    if (io.signal.aborted) interrupted.abort();
+    let answer: string;
+    try {
+      answer = await rl.question(`Delete ${count} recorded deliveries in ${file}? [y/N] `, { signal: interrupted.signal });
+    } catch (error) {
+      if (!interrupted.signal.aborted) throw error;
+      io.stderr.write('\ninterrupted: nothing was deleted\n');
+      return ExitCode.interrupted;
+    } finally {
+      io.signal.removeEventListener('abort', onSignal);
+      rl.close();
+    }
     if (!/^y(es)?$/i.test(answer.trim())) {
       io.stderr.write('kept them\n');
       return ExitCode.ok;

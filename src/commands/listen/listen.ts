@@ -35,6 +35,7 @@ export interface ListenOptions extends SharedOptions {
   showPii?: boolean;
   store: boolean;
   storeMax: number;
+  readyFile?: string;
   waitFor?: EventFilter;
   count?: number;
   timeout?: number;
@@ -86,6 +87,7 @@ export function createListenCommand(ctx: CommandContext): Command {
     .addOption(new Option('--subdomain <name>', 'ask the tunnel server for this subdomain').argParser(argParser(parseSubdomain)))
     .option('--show-pii', 'show ID numbers, dates of birth, phone numbers and images unredacted')
     .option('--no-store', 'do not record deliveries')
+    .option('--ready-file <path>', 'once listening, write {"url","port","pid"} here (for scripts that wait for it); removed on exit')
     .addOption(
       new Option('--store-max <size>', 'past this size the oldest recorded deliveries are dropped, down to about half')
         .env('IDPASS_STORE_MAX')
@@ -157,6 +159,14 @@ export async function runListen(flags: ListenOptions, io: IO): Promise<number> {
   });
 
   const ready = await bind(listener, flags);
+  if (flags.readyFile) {
+    try {
+      await writeReadyFile(flags.readyFile, ready.url, ready.port);
+    } catch (error) {
+      await listener.close();
+      throw error;
+    }
+  }
   if (!interactive) {
     const { bannerLines } = await import('../../output/render/listen-banner.js');
     const banner = bannerLines(err, {
@@ -211,6 +221,7 @@ export async function runListen(flags: ListenOptions, io: IO): Promise<number> {
   });
   await supervisor?.stop();
   await listener.close();
+  if (flags.readyFile) await (await import('node:fs/promises')).rm(flags.readyFile, { force: true });
   writeLine(io.stderr, err.dim(`stopped after ${listener.count} ${listener.count === 1 ? 'delivery' : 'deliveries'}`));
   return code;
 }
@@ -250,4 +261,16 @@ async function startTunnel(flags: ListenOptions, port: number, probeSecret: stri
   supervisor.on('fact', render);
   supervisor.start();
   return supervisor;
+}
+
+/** Writes the ready file atomically (a reader never sees half of it), private to the user. */
+async function writeReadyFile(path: string, url: string, port: number): Promise<void> {
+  const { rename, writeFile } = await import('node:fs/promises');
+  const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    await writeFile(temp, JSON.stringify({ url, port, pid: process.pid }) + '\n', { mode: 0o600, flag: 'wx' });
+    await rename(temp, path);
+  } catch (error) {
+    throw new UsageError(`cannot write --ready-file ${path}: ${(error as Error).message}`, 'pass a path in a folder you can write to');
+  }
 }

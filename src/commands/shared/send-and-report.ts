@@ -5,6 +5,7 @@ import { colorLevel, loadChalk, writeLine, type IO } from '../../output/io.js';
 import { formatDuration } from '../../output/render/format.js';
 import { resultJson, resultLines, sendSummary } from '../../output/render/send-report.js';
 import { safeJson } from '../../output/sanitize.js';
+import { maskUrl } from '../../core/http/url.js';
 
 /** Sends planned deliveries one by one and reports each as trigger does; returns the exit code. */
 export interface SendReportOptions {
@@ -14,17 +15,26 @@ export interface SendReportOptions {
   timeoutMs: number;
   /** One line of talk (stderr) before sending. */
   intro: string;
+  /** Retry a refused connection this long before the first delivery. */
+  waitForListenerMs?: number;
 }
 
 export async function sendAndReport(
   planned: PlannedDelivery[],
   to: URL,
-  { io, json, color, timeoutMs, intro }: SendReportOptions,
+  { io, json, color, timeoutMs, intro, waitForListenerMs }: SendReportOptions,
 ): Promise<number> {
   const { sendPlanned } = await import('../../core/trigger/send.js');
   const out = await loadChalk(colorLevel(io, io.stdout, !color));
   const err = await loadChalk(colorLevel(io, io.stderr, !color));
   io.stderr.write(err.dim(intro) + '\n');
+  if (waitForListenerMs) {
+    const { waitForTarget } = await import('../../core/http/wait.js');
+    io.stderr.write(err.dim(`waiting up to ${formatDuration(waitForListenerMs)} for ${maskUrl(to)} to accept connections…`) + '\n');
+    if (!(await waitForTarget(to, waitForListenerMs, io.signal)) && !io.signal.aborted) {
+      io.stderr.write(err.yellow(`nothing accepted connections at ${maskUrl(to)} within ${formatDuration(waitForListenerMs)}`) + '\n');
+    }
+  }
 
   const results: DeliveryResult[] = [];
   let index = 0;

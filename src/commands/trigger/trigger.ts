@@ -1,11 +1,11 @@
 import { DEFAULT_TRIGGER_URL } from '../../core/defaults.js';
-import { EVENTS, PRODUCTS, type Product } from '../../core/delivery/catalog.js';
+import { EVENTS, isProduct, PRODUCTS, type Product } from '../../core/delivery/catalog.js';
 import type { StatusExpectation } from '../../core/delivery/rules.js';
 import type { PlannedDelivery } from '../../core/trigger/types.js';
 import type { KeyKind } from '../../core/signing/schemes.js';
 import { TAMPER_KINDS, type TamperKind } from '../../core/trigger/tamper.js';
 import { parseAssignment, parseStatusExpectation } from '../../flags/domain.js';
-import { parseDuration, parseHttpUrl } from '../../flags/values.js';
+import { parseDuration, parseHttpUrl, ValueError } from '../../flags/values.js';
 import { ExitCode, UsageError } from '../../output/errors.js';
 import { writeLine, type IO } from '../../output/io.js';
 import { Command, Option } from '../shared/commander.js';
@@ -42,6 +42,8 @@ export interface TriggerOptions extends SharedOptions {
   expectStatus?: StatusExpectation;
   timeout: number;
   list?: boolean;
+  long?: boolean;
+  waitForListener?: number;
 }
 
 export function createTriggerCommand(ctx: CommandContext): Command {
@@ -57,7 +59,11 @@ export function createTriggerCommand(ctx: CommandContext): Command {
         .default(new URL(DEFAULT_TRIGGER_URL), DEFAULT_TRIGGER_URL)
         .argParser(argParser((text) => parseHttpUrl(text, '--to'))),
     )
-    .addOption(new Option('--product <name>', 'record shape for verification events (default: bvn)').choices(PRODUCTS))
+    .addOption(
+      new Option('--product <name>', `record shape for verification events: ${PRODUCTS.join(', ')} (default: bvn)`).argParser(
+        argParser(parseProduct),
+      ),
+    )
     .addOption(
       new Option('--set <path=value>', 'override a body field by dot path; value parsed as JSON when it parses').argParser(
         collect(argParser(parseAssignment)),
@@ -111,12 +117,32 @@ export function createTriggerCommand(ctx: CommandContext): Command {
     .addOption(
       new Option('--timeout <duration>', 'how long to wait for each reply').default(10_000, '10s').argParser(argParser(parseDuration)),
     )
-    .option('--list', 'print the event names, one line each, and exit');
+    .option('--list', 'print the event names, one line each, and exit')
+    .option('--long', 'with --list: add what each event is')
+    .addOption(
+      new Option(
+        '--wait-for-listener <duration>',
+        'retry a refused connection this long before sending (a listener starting in the same CI step)',
+      ).argParser(argParser(parseDuration)),
+    );
   addSharedOptions(command);
-  command.action(async (event: string | undefined, flags: TriggerOptions) => {
+  command.action(async (event: string | undefined, flags: TriggerOptions, self: Command) => {
+    if (self.getOptionValueSource('delay') !== 'default' && !flags.pendingFirst) {
+      throw new UsageError(
+        '--delay is the wait between the two deliveries of --pending-first',
+        'add --pending-first, or leave --delay out',
+      );
+    }
     ctx.exitCode = await runTrigger({ ...flags, event }, ctx.io);
   });
   return command;
+}
+
+/** A product name, any case. */
+function parseProduct(text: string): Product {
+  const name = text.trim().toLowerCase();
+  if (!isProduct(name)) throw new ValueError(`"${text}" is not a product: use one of ${PRODUCTS.join(', ')}`);
+  return name;
 }
 
 function printList(options: TriggerOptions, io: IO): void {
@@ -127,7 +153,8 @@ function printList(options: TriggerOptions, io: IO): void {
       const facts = { description, family, marker, signedWith, delivered, followsRedirects, retries, sample, notSent };
       writeLine(io.stdout, safeJson({ event: name, ...facts }));
     } else {
-      writeLine(io.stdout, `${e.name.padEnd(width)}  ${e.description}${e.notSent ? ` (${e.notSent.split(':')[0]})` : ''}`);
+      const about = `${e.description}${e.notSent ? ` (${e.notSent.split(':')[0]})` : ''}`;
+      writeLine(io.stdout, options.long ? `${e.name.padEnd(width)}  ${about}` : e.name);
     }
   }
 }
@@ -188,6 +215,7 @@ export async function runTrigger(options: TriggerOptions, io: IO): Promise<numbe
     json: Boolean(options.json),
     color: options.color,
     timeoutMs: options.timeout,
+    waitForListenerMs: options.waitForListener,
     intro: `Sending ${describePlan(planned)} to ${maskUrl(options.to)} (${options.scheme}, ${describeKeys(options)})`,
   });
 }

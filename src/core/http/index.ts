@@ -8,3 +8,4 @@
 export * from './send.js';
 export * from './forward.js';
 export * from './url.js';
+export * from './wait.js';

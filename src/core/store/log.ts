@@ -215,8 +215,12 @@ export class DeliveryStore {
         // rename is copied across afterwards (what it appends later, it notices and writes again)
         const previous = await open(this.file, constants.O_RDONLY | constants.O_NOFOLLOW);
         try {
-          const now = (await previous.stat()).size;
+          let now = (await previous.stat()).size;
           if (now > end) await copyRange(previous, temp, end, now);
+          // catch up once more right before the rename, to keep the window for other writers tiny
+          const latest = (await previous.stat()).size;
+          if (latest > now) await copyRange(previous, temp, now, latest);
+          now = latest;
           await rename(temp, this.file);
           await this.reopen();
           const after = (await previous.stat()).size;

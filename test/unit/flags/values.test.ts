@@ -34,7 +34,8 @@ describe('sizes', () => {
   it('parses units', () => {
     expect(parseSize('10mb')).toBe(10 * 1024 * 1024);
     expect(parseSize('512KB')).toBe(512 * 1024);
-    expect(parseSize('100')).toBe(100);
+    expect(parseSize('100b')).toBe(100);
+    expect(() => parseSize('100')).toThrow(/add a unit: 100mb, 100kb or 100b/);
     expect(() => parseSize('ten')).toThrow(ValueError);
   });
 });
@@ -46,11 +47,18 @@ describe('status expectations', () => {
 });
 
 describe('urls', () => {
-  it('accepts http and https only, with a hint for a missing scheme', () => {
+  it('accepts http and https, and bare loopback addresses as http, like stripe listen --forward-to', () => {
     expect(parseHttpUrl('http://127.0.0.1:3000/hook', '--to').port).toBe('3000');
-    expect(() => parseHttpUrl('ftp://x', '--to')).toThrow(/http/);
-    expect(() => parseHttpUrl('localhost:3000/hook', '--to')).toThrow(/http/);
-    expect(() => parseHttpUrl('127.0.0.1:3000', '--to')).toThrow(/did you mean http:\/\/127\.0\.0\.1:3000/);
+    expect(parseHttpUrl('localhost:3000/hook', '--to').href).toBe('http://localhost:3000/hook');
+    expect(parseHttpUrl(':3000/hook', '--to').href).toBe('http://127.0.0.1:3000/hook');
+    expect(parseHttpUrl('127.0.0.1:4567', '--to').href).toBe('http://127.0.0.1:4567/');
+  });
+
+  it('refuses the rest with a suggestion that is a real URL, saying it once', () => {
+    expect(() => parseHttpUrl('ftp://x', '--to')).toThrow(/must be an http:\/\/ or https:\/\/ URL$/);
+    expect(() => parseHttpUrl('3000', '--to')).toThrow(/did you mean http:\/\/127\.0\.0\.1:3000\/webhook/);
+    expect(() => parseHttpUrl('localtunnel.me', '--tunnel-host')).toThrow(/did you mean https:\/\/localtunnel\.me\?/);
+    expect(() => parseHttpUrl('example.com:99/x', '--to')).toThrow(/did you mean http:\/\/example\.com:99\/x\?/);
   });
 });
 
