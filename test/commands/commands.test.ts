@@ -128,4 +128,12 @@ describe('commands in process', () => {
     };
     expect(hintFor({ ...base, ...extra })).toMatch(/add --resign/);
   });
+
+  it('trigger --print-key prints the built-in test keys for an app, never a key of your own', async () => {
+    const builtIn = await runCommand(['trigger', '--print-key']);
+    expect(builtIn.stdout).toMatch(/^IDPASS_PUBLIC_KEY=test_pk_\S+\nIDPASS_LIVE_PUBLIC_KEY=live_pk_\S+\n$/);
+    const own = await runCommand(['trigger', '--print-key', '--public-key', 'test_pk_my0own0secret0ish0key']);
+    expect(own.stdout).not.toContain('test_pk_my0own0secret0ish0key');
+    expect(own.stdout).toMatch(/# IDPASS_PUBLIC_KEY is your own key \(test_pk_…/);
+  });
 });

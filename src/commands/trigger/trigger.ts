@@ -2,7 +2,7 @@ import { DEFAULT_TRIGGER_URL } from '../../core/defaults.js';
 import { EVENTS, isProduct, PRODUCTS, type Product } from '../../core/delivery/catalog.js';
 import type { StatusExpectation } from '../../core/delivery/rules.js';
 import type { PlannedDelivery } from '../../core/trigger/types.js';
-import type { KeyKind } from '../../core/signing/schemes.js';
+import { BUILTIN_LIVE_TEST_KEY, BUILTIN_TEST_KEY, keyFingerprint, type KeyKind } from '../../core/signing/schemes.js';
 import { TAMPER_KINDS, type TamperKind } from '../../core/trigger/tamper.js';
 import { parseAssignment, parseStatusExpectation } from '../../flags/domain.js';
 import { parseDuration, parseHttpUrl, ValueError } from '../../flags/values.js';
@@ -43,6 +43,7 @@ export interface TriggerOptions extends SharedOptions {
   timeout: number;
   list?: boolean;
   long?: boolean;
+  printKey?: boolean;
   waitForListener?: number;
 }
 
@@ -119,6 +120,10 @@ export function createTriggerCommand(ctx: CommandContext): Command {
     )
     .option('--list', 'print the event names, one line each, and exit')
     .option('--long', 'with --list: add what each event is')
+    .option(
+      '--print-key',
+      'print the keys trigger signs with, as environment lines for your app (built-in test keys in full; yours by fingerprint only)',
+    )
     .addOption(
       new Option(
         '--wait-for-listener <duration>',
@@ -136,6 +141,14 @@ export function createTriggerCommand(ctx: CommandContext): Command {
     ctx.exitCode = await runTrigger({ ...flags, event }, ctx.io);
   });
   return command;
+}
+
+/** The keys trigger signs with, as lines an app's environment takes. Never a key of the user's own in full. */
+function printKeys(options: TriggerOptions, io: IO): void {
+  const line = (name: string, key: string, builtIn: string) =>
+    key === builtIn ? `${name}=${key}` : `# ${name} is your own key (${keyFingerprint(key)}): not printed`;
+  writeLine(io.stdout, line('IDPASS_PUBLIC_KEY', options.publicKey, BUILTIN_TEST_KEY));
+  writeLine(io.stdout, line('IDPASS_LIVE_PUBLIC_KEY', options.livePublicKey, BUILTIN_LIVE_TEST_KEY));
 }
 
 /** A product name, any case. */
@@ -160,6 +173,10 @@ function printList(options: TriggerOptions, io: IO): void {
 }
 
 export async function runTrigger(options: TriggerOptions, io: IO): Promise<number> {
+  if (options.printKey) {
+    printKeys(options, io);
+    return ExitCode.ok;
+  }
   if (options.list) {
     printList(options, io);
     return ExitCode.ok;

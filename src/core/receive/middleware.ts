@@ -14,15 +14,28 @@ export interface IdentitypassDelivery {
   duplicate: boolean;
 }
 
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- express's own way to add request fields
+  namespace Express {
+    interface Request {
+      /** Set by `identitypassWebhook()` once a delivery's signature passed. */
+      identitypass?: IdentitypassDelivery;
+    }
+  }
+}
+
 /** An express request after `identitypassWebhook()`: `body` is the parsed JSON. */
 export type IdentitypassRequest = Request & { identitypass: IdentitypassDelivery };
 
 export type DuplicatePolicy = 'reject' | 'allow';
 
 export interface IdentitypassWebhookOptions {
-  /** Your Identitypass public key (`test_pk_…` / `live_pk_…`). */
-  publicKey: string;
-  /** Your live public key (`live_pk_…`): Prembly signs workflow, async, retry, Customer 360, watchlist and credit events with it, even from sandbox. */
+  /** Your sandbox public key (`test_pk_…`); `IDPASS_PUBLIC_KEY` from the environment when omitted. */
+  publicKey?: string;
+  /**
+   * Your live public key (`live_pk_…`): Prembly signs workflow, async, retry, Customer 360, watchlist
+   * and credit events with it, even from sandbox. `IDPASS_LIVE_PUBLIC_KEY` from the environment when omitted.
+   */
   livePublicKey?: string;
   /** Schemes to accept; all three by default. Pass `['prembly-hmac']` to refuse the static ones. */
   schemes?: readonly Scheme[];
@@ -69,17 +82,17 @@ function readRaw(req: Request, limit: number): Promise<Buffer> {
  * token, answers 401 with the reason when the signature is missing or wrong, and otherwise sets
  * `req.body` to the parsed JSON and `req.identitypass` to the verification result.
  */
-export function identitypassWebhook(options: IdentitypassWebhookOptions): RequestHandler {
-  if (!options?.publicKey || options.publicKey.trim() === '')
-    throw new TypeError('identitypassWebhook({ publicKey }) needs your Identitypass public key');
-  const {
-    publicKey,
-    livePublicKey,
-    schemes = SCHEMES,
-    onDuplicate = 'reject',
-    maxBodyBytes = 10 * 1024 * 1024,
-    rememberTokens = 10_000,
-  } = options;
+export function identitypassWebhook(given: IdentitypassWebhookOptions = {}): RequestHandler {
+  const options = {
+    ...given,
+    publicKey: given.publicKey ?? process.env.IDPASS_PUBLIC_KEY,
+    livePublicKey: given.livePublicKey ?? (process.env.IDPASS_LIVE_PUBLIC_KEY || undefined),
+  };
+  const publicKey = options.publicKey;
+  if (!publicKey || publicKey.trim() === '') {
+    throw new TypeError('identitypassWebhook() needs your public key: pass { publicKey } or set IDPASS_PUBLIC_KEY');
+  }
+  const { livePublicKey, schemes = SCHEMES, onDuplicate = 'reject', maxBodyBytes = 10 * 1024 * 1024, rememberTokens = 10_000 } = options;
   const seen = new TokenWindow(rememberTokens);
 
   return async (req: Request, res: Response, next: NextFunction) => {

@@ -27,10 +27,22 @@ export function isStaticScheme(scheme: Scheme): boolean {
   return scheme !== 'prembly-hmac';
 }
 
-/** A short, safe name for a key: its kind prefix and last four characters. */
+/** FNV-1a, 32 bits, as 4 hex digits: enough to tell two keys apart, nothing to learn a key from. */
+function shortHash(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return (hash >>> 16).toString(16).padStart(4, '0');
+}
+
+/**
+ * A short, safe name for a key: its kind prefix, its last six characters when it is long enough
+ * to spare them, and a short hash, so two keys with the same ending still differ.
+ */
 export function keyFingerprint(key: string): string {
   const prefix = /^(test_pk_|live_pk_|test_sk_|live_sk_)/.exec(key)?.[1] ?? '';
-  // Too short to show any of it without showing most of it.
-  if (key.length - prefix.length < 12) return `${prefix}…`;
-  return `${prefix}…${key.slice(-4)}`;
+  const tail = key.length - prefix.length >= 16 ? key.slice(-6) : '';
+  return `${prefix}…${tail} #${shortHash(key)}`;
 }

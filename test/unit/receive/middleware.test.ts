@@ -126,6 +126,24 @@ describe('identitypassWebhook (real express app on loopback)', () => {
     expect(reply.text).not.toMatch(/abcd|wxyz|test_pk/);
   });
 
+  it('takes the keys from IDPASS_PUBLIC_KEY and IDPASS_LIVE_PUBLIC_KEY when none is passed', async () => {
+    const saved = { sandbox: process.env.IDPASS_PUBLIC_KEY, live: process.env.IDPASS_LIVE_PUBLIC_KEY };
+    process.env.IDPASS_PUBLIC_KEY = KEY;
+    process.env.IDPASS_LIVE_PUBLIC_KEY = 'live_pk_from0the0environment';
+    try {
+      const url = await app((a) =>
+        a.post('/hook', identitypassWebhook(), (req, res) => res.json({ key: req.identitypass?.verification.key })),
+      );
+      const live = sign({ body: BODY, publicKey: 'live_pk_from0the0environment', token: 'env-1' });
+      expect(await postRaw(url, BODY, live.headers)).toEqual({ status: 200, text: '{"key":"live"}' });
+    } finally {
+      if (saved.sandbox === undefined) delete process.env.IDPASS_PUBLIC_KEY;
+      else process.env.IDPASS_PUBLIC_KEY = saved.sandbox;
+      if (saved.live === undefined) delete process.env.IDPASS_LIVE_PUBLIC_KEY;
+      else process.env.IDPASS_LIVE_PUBLIC_KEY = saved.live;
+    }
+  });
+
   it('refuses an empty key everywhere', () => {
     expect(() => identitypassWebhook({ publicKey: ' ' })).toThrow(TypeError);
     expect(() => verify({ body: BODY, headers: {}, publicKey: '' })).toThrow(TypeError);
