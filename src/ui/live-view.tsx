@@ -68,26 +68,34 @@ export function LiveView(props: LiveViewProps) {
     exit();
   };
 
+  const onLetter = (input: string) => {
+    if (input === 'k') return dispatch({ type: 'key', key: 'up' });
+    if (input === 'j') return dispatch({ type: 'key', key: 'down' });
+    if (input === 'g') return dispatch({ type: 'key', key: 'top' });
+    if (input === 'G') return dispatch({ type: 'key', key: 'bottom' });
+    if (input === 'c') return dispatch({ type: 'key', key: 'clear' });
+    if (input === '?') return dispatch({ type: 'key', key: 'help' });
+    if (input === 'r') {
+      const row = selectedRow(state);
+      if (!row) return;
+      dispatch({ type: 'message', text: `replaying ${row.id}…`, tone: 'info' });
+      props.replay(row).then(
+        (delivery) => dispatch({ type: 'replayed', delivery }),
+        (error: Error) => dispatch({ type: 'message', text: error.message, tone: 'error' }),
+      );
+    }
+  };
+
   useInput(
     (input, key) => {
       if (input === 'q' || (key.ctrl && input === 'c')) return quit();
-      if (key.upArrow || input === 'k') return dispatch({ type: 'key', key: 'up' });
-      if (key.downArrow || input === 'j') return dispatch({ type: 'key', key: 'down' });
+      if (key.upArrow) return dispatch({ type: 'key', key: 'up' });
+      if (key.downArrow) return dispatch({ type: 'key', key: 'down' });
       if (key.return) return dispatch({ type: 'key', key: 'enter' });
       if (key.escape) return dispatch({ type: 'key', key: 'escape' });
-      if (input === 'g') return dispatch({ type: 'key', key: 'top' });
-      if (input === 'G') return dispatch({ type: 'key', key: 'bottom' });
-      if (input === 'c') return dispatch({ type: 'key', key: 'clear' });
-      if (input === '?') return dispatch({ type: 'key', key: 'help' });
-      if (input === 'r') {
-        const row = selectedRow(state);
-        if (!row) return;
-        dispatch({ type: 'message', text: `replaying ${row.id}…`, tone: 'info' });
-        props.replay(row).then(
-          (delivery) => dispatch({ type: 'replayed', delivery }),
-          (error: Error) => dispatch({ type: 'message', text: error.message, tone: 'error' }),
-        );
-      }
+      if (key.ctrl || key.meta) return;
+      // keys typed fast arrive together ("jjj"): each letter is its own key press
+      for (const letter of input) onLetter(letter);
     },
     { isActive: isRawModeSupported === true },
   );
@@ -113,7 +121,11 @@ export function LiveView(props: LiveViewProps) {
         {message ? visible(message.text) : ' '}
       </Text>
       <Text wrap="truncate" color={paint('gray')}>
-        ↑↓ select · enter details · r replay · c clear · ? help · q quit
+        {state.help
+          ? 'esc or ? close help · q quit'
+          : state.detail
+            ? '↑↓ j k scroll · enter or esc back to the list · r replay · q quit'
+            : '↑↓ select · enter details · r replay · c clear · ? help · q quit'}
       </Text>
     </Box>
   );

@@ -12,6 +12,14 @@ export function fit(text: string, width: number): string {
   return width <= 1 ? text.slice(0, width) : `${text.slice(0, width - 1)}…`;
 }
 
+/** Cuts the middle out of a long name, keeping both ends readable: `verification.…ry.completed`. */
+export function fitMiddle(text: string, width: number): string {
+  if (text.length <= width || width < 8) return fit(text, width);
+  const tail = Math.floor((width - 1) / 2);
+  const head = width - 1 - tail;
+  return `${text.slice(0, head)}…${text.slice(-tail)}`;
+}
+
 export interface Cell {
   text: string;
   colour?: string;
@@ -21,6 +29,10 @@ export interface Column {
   id: string;
   title: string;
   width: number;
+  /** Columns that may shrink: down to this width, and they get spare width up to `width`. */
+  minWidth?: number;
+  /** Cut in the middle rather than at the end. */
+  middle?: boolean;
   /** Lower is more important; narrow terminals drop the highest first. */
   priority: number;
   cell(d: Delivery): Cell;
@@ -42,7 +54,10 @@ export const COLUMNS: Column[] = [
   {
     id: 'event',
     title: 'event',
-    width: 26,
+    // the longest catalog name, verification.payment_retry.completed
+    width: 36,
+    minWidth: 14,
+    middle: true,
     priority: 0,
     cell: (d) => ({ text: d.classification.event ?? (d.jsonError ? 'not JSON' : d.tooLarge ? 'too large' : 'unrecognised') }),
   },
@@ -54,8 +69,10 @@ export const COLUMNS: Column[] = [
     cell: (d) => {
       const s = d.classification.identityStatus;
       const code = d.classification.responseCode;
-      const text = `${s ?? '—'}${code ? ` ${code}` : ''}`;
-      return { text, colour: s ? TONE_COLOURS[identityTone(s)] : undefined };
+      // kinds without an identity result (workflow runs, watchlist, transactions) show their outcome
+      const outcome = d.classification.event?.split('.').at(-1)?.replace('_', ' ');
+      const text = s ? `${s}${code ? ` ${code}` : ''}` : (outcome ?? '—');
+      return { text, colour: s ? TONE_COLOURS[identityTone(s)] : 'gray' };
     },
   },
   {
@@ -73,7 +90,7 @@ export const COLUMNS: Column[] = [
     id: 'forward',
     title: 'app',
     width: 12,
-    priority: 3,
+    priority: 1,
     cell: (d) => {
       if (!d.forward) return { text: d.answerStatus === null ? '…' : `${d.answerStatus} (no app)`, colour: 'gray' };
       const f = d.forward;
@@ -101,23 +118,42 @@ export const COLUMNS: Column[] = [
   { id: 'product', title: 'product', width: 18, priority: 6, cell: (d) => ({ text: d.classification.product ?? '' }) },
 ];
 
-/** The columns that fit, in display order; the event column gives up width last. */
+/**
+ * The columns that fit, in display order. Event, result, signature and the app's answer come first;
+ * the event name shrinks (cut in the middle) before any of them is dropped; spare width goes back
+ * to the event name, then to the less important columns in order.
+ */
 export function layoutColumns(columns: number): { column: Column; width: number }[] {
   const available = columns - 2; // the selection marker
-  const chosen = new Set<Column>();
-  let used = 0;
-  for (const column of [...COLUMNS].sort((a, b) => a.priority - b.priority)) {
-    const need = column.width + (chosen.size ? 1 : 0);
-    // strict priority: once one does not fit, no less important one jumps the queue
-    if (column.priority > 0 && used + need > available) break;
-    chosen.add(column);
-    used += need;
+  const widthOf = (c: Column) => c.minWidth ?? c.width;
+  const byPriority = [...COLUMNS].sort((a, b) => a.priority - b.priority);
+  const chosen = new Map<Column, number>();
+  let used = -1;
+  const fits = (width: number) => used + 1 + width <= available;
+  // 1. the essentials (event, result, signature, app), the event name at its narrowest
+  for (const column of byPriority.filter((c) => c.priority <= 1)) {
+    if (column.priority > 0 && !fits(widthOf(column))) break;
+    chosen.set(column, widthOf(column));
+    used += 1 + widthOf(column);
   }
-  const result = COLUMNS.filter((c) => chosen.has(c)).map((column) => ({ column, width: column.width }));
-  const overflow = used - available;
-  if (overflow > 0) {
-    const event = result.find((r) => r.column.id === 'event')!;
-    event.width = Math.max(8, event.width - overflow);
+  const event = COLUMNS.find((c) => c.id === 'event')!;
+  const grow = (column: Column, to: number) => {
+    const more = Math.max(0, Math.min(to - chosen.get(column)!, available - used));
+    chosen.set(column, chosen.get(column)! + more);
+    used += more;
+  };
+  // 2. a comfortable event name before any optional column; 3. the optional columns in order
+  grow(event, EVENT_COMFORTABLE);
+  for (const column of byPriority.filter((c) => c.priority > 1)) {
+    if (!fits(column.width)) break;
+    chosen.set(column, column.width);
+    used += 1 + column.width;
   }
-  return result;
+  // 4. whatever is left goes to the event name, up to the longest one
+  grow(event, event.width);
+  if (used > available) chosen.set(event, Math.max(4, chosen.get(event)! - (used - available)));
+  return COLUMNS.filter((c) => chosen.has(c)).map((column) => ({ column, width: chosen.get(column)! }));
 }
+
+/** Wide enough for most event names; past this, optional columns come first. */
+const EVENT_COMFORTABLE = 26;

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import type { ViewState } from '../view-model.js';
 import { visible } from '../../output/sanitize.js';
-import { fit, layoutColumns } from './columns.js';
+import { fit, fitMiddle, layoutColumns } from './columns.js';
 import type { Paint } from './types.js';
 
 /** One row per delivery, scrolled to keep the cursor in view. */
@@ -28,7 +28,7 @@ export function DeliveryList({ state, paint, columns, height }: { state: ViewSta
               return (
                 <Text key={column.id}>
                   {j ? ' ' : ''}
-                  <Text color={paint(cell.colour ?? '')}>{fit(visible(cell.text), width)}</Text>
+                  <Text color={paint(cell.colour ?? '')}>{(column.middle ? fitMiddle : fit)(visible(cell.text), width)}</Text>
                 </Text>
               );
             })}

@@ -7,7 +7,14 @@ export function useTerminalSize(): { columns: number; rows: number } {
   const read = () => ({ columns: stdout.columns || 100, rows: stdout.rows || 30 });
   const [size, setSize] = useState(read);
   useEffect(() => {
-    const onResize = () => setSize(read());
+    let width = stdout.columns || 100;
+    const onResize = () => {
+      // a narrower terminal re-wraps the lines already drawn, and ink then erases too few of them:
+      // clear the screen so no stale copy of the header stays above the view
+      if ((stdout.columns || 100) < width) stdout.write('\u001b[2J\u001b[3J\u001b[H');
+      width = stdout.columns || 100;
+      setSize(read());
+    };
     stdout.on('resize', onResize);
     return () => {
       stdout.off('resize', onResize);

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Delivery } from '../../../src/core/delivery/types.js';
 import type { ListenFact } from '../../../src/core/receive/facts.js';
 import { layoutColumns, LiveView, type LiveViewProps } from '../../../src/ui/live-view.js';
+import { fitMiddle } from '../../../src/ui/components/columns.js';
 import { makeDelivery, notVerified, pending, verified } from '../../helpers/deliveries.js';
 
 const ESC = '\u001B';
@@ -220,6 +221,45 @@ describe('LiveView', () => {
   });
 });
 
+describe('LiveView keys', () => {
+  it('takes a burst of letter keys typed at once, each as its own press', async () => {
+    const { deliver, press, screen } = mount();
+    await deliver(
+      makeDelivery(verified('r-1')),
+      makeDelivery(verified('r-2')),
+      makeDelivery(verified('r-3')),
+      makeDelivery(verified('r-4')),
+    );
+    await press('g');
+    expect(screen()).toMatch(/› .*verification\.completed/);
+    const first = screen()
+      .split('\n')
+      .findIndex((l) => l.startsWith('›'));
+    await press('jjj');
+    const after = screen()
+      .split('\n')
+      .findIndex((l) => l.startsWith('›'));
+    expect(after - first).toBe(3);
+  });
+
+  it('shows the keys of the pane it is in', async () => {
+    const { deliver, press, screen } = mount();
+    await deliver(makeDelivery(verified()));
+    expect(screen()).toContain('enter details');
+    await press('\r');
+    expect(screen()).toContain('enter or esc back to the list');
+    expect(screen()).not.toContain('c clear');
+    await press('?');
+    expect(screen()).toContain('esc or ? close help');
+  });
+
+  it('shows the outcome of kinds without an identity result instead of a dash', async () => {
+    const { deliver, screen } = mount();
+    await deliver(makeDelivery({ event: 'workflow.process.manual_review', data: { reference: 'w' } }));
+    expect(screen()).toMatch(/workflow\.process\.manual_review\s+manual review/);
+  });
+});
+
 describe('LiveView safety', () => {
   it('warns from the start when bound to an address other machines can reach', async () => {
     const { screen } = mount({ notice: 'bound to 0.0.0.0: other machines on your network can reach this listener' });
@@ -238,11 +278,23 @@ describe('LiveView safety', () => {
 });
 
 describe('column layout', () => {
+  it('cuts a long event name in the middle, keeping both ends', () => {
+    expect(fitMiddle('verification.payment_retry.completed', 20)).toBe('verificati…completed');
+    expect(fitMiddle('short', 20)).toBe('short'.padEnd(20));
+  });
+
   it('drops columns on narrow terminals instead of wrapping', () => {
     const ids = (w: number) => layoutColumns(w).map((c) => c.column.id);
     expect(ids(200)).toEqual(['time', 'event', 'result', 'sig', 'forward', 'flags', 'ref', 'product']);
     expect(ids(80)).toEqual(['time', 'event', 'result', 'sig', 'forward']);
-    expect(ids(50)).toEqual(['event', 'result']);
+    // the app's answer stays at 70 and 60: the event name gives up width first
+    expect(ids(70)).toEqual(['event', 'result', 'sig', 'forward']);
+    expect(ids(60)).toEqual(['event', 'result', 'sig', 'forward']);
+    expect(ids(50)).toEqual(['event', 'result', 'sig']);
+    const eventWidth = (w: number) => layoutColumns(w).find((c) => c.column.id === 'event')!.width;
+    // at 140 and wider the longest event name fits whole
+    expect(eventWidth(140)).toBe(36);
+    expect(eventWidth(60)).toBeGreaterThanOrEqual(14);
     for (const w of [40, 50, 60, 80, 100, 120]) {
       const used = layoutColumns(w).reduce((sum, c) => sum + c.width, 0) + layoutColumns(w).length - 1 + 2;
       expect(used).toBeLessThanOrEqual(Math.max(w, 2 + 8 + 1 + 15));
