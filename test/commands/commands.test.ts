@@ -136,4 +136,44 @@ describe('commands in process', () => {
     expect(own.stdout).not.toContain('test_pk_my0own0secret0ish0key');
     expect(own.stdout).toMatch(/# IDPASS_PUBLIC_KEY is your own key \(test_pk_…/);
   });
+
+  it('each command describes the shared flags in its own terms', async () => {
+    const listen = await runCommand(['listen', '--help']);
+    expect(listen.stdout).toMatch(/--scheme <name>\s+the scheme you expect/);
+    expect(listen.stdout.replace(/\s+/g, ' ')).toMatch(/alone: listen this long, then stop/);
+    const trigger = await runCommand(['trigger', '--help']);
+    expect(trigger.stdout).toMatch(/--scheme <name>\s+the scheme to sign with/);
+  });
+
+  it('an invalid value is named once, by commander, and the parser says only what is wrong', async () => {
+    const res = await runCommand(['trigger', 'verification.completed', '--pending-first', '--delay', '2']);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/argument '2' is invalid\. not a duration \(add a unit: 2s or 2ms\)/);
+    expect(res.stderr).not.toMatch(/"2"/);
+  });
+
+  it('Ctrl-C while waiting for the final delivery says it was not sent, exit 130', async () => {
+    const app = await scope.receiver();
+    const res = await runCommand(['trigger', 'verification.completed', '--pending-first', '--delay', '5s', '--to', app.url], {
+      whileRunning: (io) => setTimeout(() => io.interrupt(), 400),
+    });
+    expect(res.code).toBe(130);
+    expect(res.stderr).toMatch(/interrupted: not sent: verification\.retry\.completed \(final\)/);
+    expect(app.received).toHaveLength(1);
+  });
+
+  it('listen bound to 0.0.0.0 tells you to send to loopback, with the key flag when your key came as a flag', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'idpass-host-'));
+    const res = await runCommand(
+      ['listen', '--host', '0.0.0.0', '--port', '0', '--no-tunnel', '--timeout', '200ms', '--public-key', 'test_pk_flag0given0key0abcd'],
+      {
+        env: { IDPASS_HOME: home },
+      },
+    );
+    expect(res.code).toBe(0);
+    expect(res.stderr).toMatch(/warning: bound to 0\.0\.0\.0/);
+    expect(res.stderr).toMatch(
+      /Send a test delivery: npx idpass trigger verification\.completed --to http:\/\/127\.0\.0\.1:\d+\/webhook --public-key <your key>/,
+    );
+  });
 });

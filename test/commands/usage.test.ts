@@ -30,7 +30,7 @@ describe('trigger: bad input', () => {
     [['verification.completed', '--timeout', 'soon'], /not a duration/],
     [['verification.completed', '--expect-status', 'ok'], /not a status/],
     [['verification.completed', '--scheme', 'md5'], /Allowed choices are identitypass, prembly-legacy, prembly-hmac/],
-    [['verification.completed', '--product', 'selfie'], /"selfie" is not a product: use one of bvn, nin/],
+    [['verification.completed', '--product', 'selfie'], /argument 'selfie' is invalid\. not a product: use one of bvn, nin/],
     [['verification.completed', '--tamper', 'everything'], /Allowed choices/],
     [['verification.completed', '--tamper', 'body', '--scheme', 'identitypass'], /--tamper body needs --scheme prembly-hmac/],
     [['verification.completed', '--pending-via', 'api'], /add --pending-first/],
@@ -70,7 +70,7 @@ describe('listen: bad input', () => {
     [['--port', 'abc'], /not a port/],
     [['--port', '70000'], /not a port/],
     [['--events', 'verification.complete'], /--events: "verification\.complete" matches no event; did you mean verification\.completed/],
-    [['--wait-for', ' , '], /--wait-for needs at least one event name/],
+    [['--wait-for', ' , '], /needs at least one event name/],
     [['--forward-timeout', '10'], /add a unit/],
     [['--max-body', 'huge'], /not a size/],
     [['--count', '0'], /not a count/],
@@ -89,7 +89,7 @@ describe('events: bad input', () => {
     [['events', 'show'], /missing required argument 'id'/],
     [['events', 'list', '--limit', '0'], /not a count/],
     [['events', 'list', '--event', 'verification.complete'], /did you mean verification\.completed/],
-    [['events', 'resend', 'x', '--to', 'nowhere'], /is not a URL/],
+    [['events', 'resend', 'x', '--to', 'nowhere'], /not a URL/],
   ])('%j exits 2 with the usage hint', async (args, message) => {
     const res = await runCommand(args, { env: { IDPASS_HOME: home() } });
     expectUsage(res, message);

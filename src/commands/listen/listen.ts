@@ -4,6 +4,7 @@ import type { Delivery } from '../../core/delivery/types.js';
 import type { ListenerFact } from '../../core/receive/facts.js';
 import type { Listener } from '../../core/receive/listener.js';
 import type { TunnelSupervisor } from '../../core/tunnel/supervisor.js';
+import { BUILTIN_TEST_KEY } from '../../core/signing/schemes.js';
 import { parseEventPatterns } from '../../flags/domain.js';
 import {
   exposedHostWarning,
@@ -101,9 +102,12 @@ export function createListenCommand(ctx: CommandContext): Command {
     )
     .addOption(new Option('--count <n>', 'CI mode: how many deliveries to wait for (default 1)').argParser(argParser(parseCount)))
     .addOption(
-      new Option('--timeout <duration>', 'CI mode: exit 1 when they have not arrived by then').argParser(argParser(parseDuration)),
+      new Option(
+        '--timeout <duration>',
+        'with --wait-for/--count: exit 1 when they have not arrived by then; alone: listen this long, then stop (exit 0)',
+      ).argParser(argParser(parseDuration)),
     );
-  addSharedOptions(command);
+  addSharedOptions(command, { role: 'verify' });
   command.action(async (flags: ListenOptions, self: Command) => {
     // Only a scheme the user chose is worth a note when a delivery uses another one.
     const schemeChosen = self.getOptionValueSource('scheme') !== 'default';
@@ -159,6 +163,11 @@ export async function runListen(flags: ListenOptions, io: IO): Promise<number> {
   });
 
   const ready = await bind(listener, flags);
+  // bound to every interface: this machine reaches it on loopback, not at 0.0.0.0
+  const localUrl = ready.url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
+  const sendHint = `npx idpass trigger verification.completed --to ${localUrl}/webhook${
+    flags.publicKey !== BUILTIN_TEST_KEY && io.env.IDPASS_PUBLIC_KEY !== flags.publicKey ? ' --public-key <your key>' : ''
+  }`;
   if (flags.readyFile) {
     try {
       await writeReadyFile(flags.readyFile, ready.url, ready.port);
@@ -170,7 +179,8 @@ export async function runListen(flags: ListenOptions, io: IO): Promise<number> {
   if (!interactive) {
     const { bannerLines } = await import('../../output/render/listen-banner.js');
     const banner = bannerLines(err, {
-      url: ready.url,
+      url: localUrl,
+      sendHint,
       host: flags.host,
       exposed: exposedHostWarning(flags.host),
       forwardTo: flags.forwardTo ?? null,
@@ -195,7 +205,16 @@ export async function runListen(flags: ListenOptions, io: IO): Promise<number> {
     const { mountLiveView } = await import('./live.js');
     const quit = () => finish(ciMode ? ExitCode.interrupted : ExitCode.ok);
     const notice = exposedHostWarning(flags.host);
-    view = await mountLiveView(io, { flags, url: ready.url, listener, subscribe: bus.subscribe, onQuit: quit, color: colour, notice });
+    view = await mountLiveView(io, {
+      flags,
+      url: localUrl,
+      sendHint,
+      listener,
+      subscribe: bus.subscribe,
+      onQuit: quit,
+      color: colour,
+      notice,
+    });
   }
   let timer: NodeJS.Timeout | undefined;
   if (flags.timeout !== undefined) {

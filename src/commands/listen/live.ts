@@ -10,6 +10,7 @@ import { maskUrl } from '../../core/http/url.js';
 export interface LiveViewMount {
   flags: ListenOptions;
   url: string;
+  sendHint: string;
   listener: Listener;
   subscribe(onFact: (fact: ListenFact) => void): () => void;
   onQuit(): void;
@@ -20,7 +21,7 @@ export interface LiveViewMount {
 
 export async function mountLiveView(
   io: IO,
-  { flags, url, listener, subscribe, onQuit, color, notice }: LiveViewMount,
+  { flags, url, sendHint, listener, subscribe, onQuit, color, notice }: LiveViewMount,
 ): Promise<{ unmount(): void }> {
   if (!color) io.env.FORCE_COLOR = '0'; // ink's own chalk reads this when it loads
   const { createElement } = await import('react');
@@ -40,6 +41,7 @@ export async function mountLiveView(
   const view = createElement(LiveView, {
     header: {
       local: url,
+      sendHint,
       forward: flags.forwardTo ? maskUrl(flags.forwardTo) : null,
       key: describeKeys(flags),
       scheme: flags.expectScheme ? `expecting ${flags.scheme}` : 'any scheme',

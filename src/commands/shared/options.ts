@@ -30,10 +30,20 @@ export function argParser<T>(parse: (text: string) => T): (text: string) => T {
     try {
       return parse(text);
     } catch (error) {
-      if (error instanceof ValueError) throw new InvalidArgumentError(error.message);
+      if (error instanceof ValueError) throw new InvalidArgumentError(withoutEcho(error.message, text));
       throw error;
     }
   };
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * commander already says "option '--to <url>' argument 'x' is invalid."; the parser's message then
+ * starts again with the flag and the value. Drop that echo so each error says once what is wrong.
+ */
+function withoutEcho(message: string, text: string): string {
+  return message.replace(new RegExp(`^(--[\\w-]+ )?("${escapeRegExp(text)}" )?(is )?`), '');
 }
 
 export function collect<T>(parse: (text: string) => T) {
@@ -41,27 +51,36 @@ export function collect<T>(parse: (text: string) => T) {
 }
 
 /** `--public-key`, `--scheme`, then the output options, as SPEC.md lists them. */
-export function addSharedOptions(command: Command, { json = true }: { json?: boolean } = {}): Command {
+/** What the shared key and scheme flags mean to a command: it signs with them, or it verifies with them. */
+const SHARED_HELP = {
+  sign: {
+    publicKey: 'your sandbox public key (test_pk_…): signs the kinds Prembly signs with it',
+    livePublicKey:
+      'your live public key (live_pk_…): signs workflow, async, retry, Customer 360 and watchlist events, as Prembly does even from sandbox',
+    scheme: 'the scheme to sign with: prembly-hmac (current); prembly-legacy and identitypass are legacy static schemes',
+  },
+  verify: {
+    publicKey: 'your sandbox public key (test_pk_…): deliveries are verified with it first',
+    livePublicKey:
+      'your live public key (live_pk_…): tried second; Prembly signs workflow, async, retry, Customer 360 and watchlist events with it, even from sandbox',
+    scheme: 'the scheme you expect: every delivery is still checked in the scheme it uses, and one in another scheme gets a note',
+  },
+} as const;
+
+/** `--public-key`, `--live-public-key`, `--scheme`, then the output options, described for a command that signs or verifies. */
+export function addSharedOptions(
+  command: Command,
+  { json = true, role = 'sign' }: { json?: boolean; role?: 'sign' | 'verify' } = {},
+): Command {
+  const help = SHARED_HELP[role];
   command
+    .addOption(new Option('--public-key <key>', help.publicKey).env('IDPASS_PUBLIC_KEY').default(BUILTIN_TEST_KEY, 'built-in test key'))
     .addOption(
-      new Option('--public-key <key>', 'your sandbox public key (test_pk_…): it signs (trigger) and verifies (listen, verify)')
-        .env('IDPASS_PUBLIC_KEY')
-        .default(BUILTIN_TEST_KEY, 'built-in test key'),
-    )
-    .addOption(
-      new Option(
-        '--live-public-key <key>',
-        'your live public key (live_pk_…): Prembly signs workflow, async, retry, Customer 360 and watchlist events with it, even from sandbox',
-      )
+      new Option('--live-public-key <key>', help.livePublicKey)
         .env('IDPASS_LIVE_PUBLIC_KEY')
         .default(BUILTIN_LIVE_TEST_KEY, 'built-in test live key'),
     )
-    .addOption(
-      new Option('--scheme <name>', 'signature scheme: prembly-hmac (current), prembly-legacy and identitypass (legacy, static key)')
-        .choices(SCHEMES)
-        .env('IDPASS_SCHEME')
-        .default('prembly-hmac'),
-    );
+    .addOption(new Option('--scheme <name>', help.scheme).choices(SCHEMES).env('IDPASS_SCHEME').default('prembly-hmac'));
   return addOutputOptions(command, { json });
 }
 

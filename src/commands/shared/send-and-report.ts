@@ -47,7 +47,11 @@ export async function sendAndReport(
       io.stderr.write(err.dim(`waiting ${formatDuration(next.delayBeforeMs)} before the ${next.role} delivery…`) + '\n');
     }
   }
-  if (io.signal.aborted) return ExitCode.interrupted;
+  if (io.signal.aborted) {
+    const unsent = planned.slice(results.length).map((p) => `${p.event} (${p.role})`);
+    io.stderr.write(err.yellow(`interrupted${unsent.length ? `: not sent: ${unsent.join(', ')}` : ''}`) + '\n');
+    return ExitCode.interrupted;
+  }
 
   const failed = results.filter((r) => !r.ok).length;
   const summary = sendSummary(planned.length, results.length, failed);

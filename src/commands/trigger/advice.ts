@@ -1,5 +1,6 @@
 import type { TriggerError } from '../../core/trigger/errors.js';
 import { UsageError } from '../../output/errors.js';
+import { visible } from '../../output/sanitize.js';
 
 /** A TriggerError in the CLI's words: what the user typed, and the flag that fixes it. */
 export function triggerUsageError(error: TriggerError): UsageError {
@@ -38,7 +39,7 @@ export function triggerUsageError(error: TriggerError): UsageError {
         `--tamper body needs --scheme prembly-hmac: the ${f.scheme} scheme does not sign the body, so no receiver can notice a changed one`,
       );
     case 'data-not-json':
-      return new UsageError(`--data is not valid JSON: ${f.detail}`);
+      return new UsageError(`--data is not valid JSON: ${visible(f.detail ?? '')}`);
     case 'data-not-object':
       return new UsageError('--data must hold a JSON object, the way Identitypass bodies are');
     case 'unset-missing-field':

@@ -29,7 +29,7 @@ export function createVerifyCommand(ctx: CommandContext): Command {
       ),
     )
     .option('--show-pii', 'show ID numbers, dates of birth, phone numbers and images unredacted');
-  addSharedOptions(command);
+  addSharedOptions(command, { role: 'verify' });
   command.action(async (flags: VerifyOptions, self: Command) => {
     ctx.exitCode = await runVerify({ ...flags, expectScheme: self.getOptionValueSource('scheme') !== 'default' }, ctx.io);
   });

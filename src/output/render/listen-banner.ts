@@ -5,6 +5,8 @@ import { maskUrl } from '../../core/http/url.js';
 /** The lines `idpass listen` prints on stderr once bound, when it is not drawing the live view. */
 export interface BannerFacts {
   url: string;
+  /** The trigger command that reaches this listener with its key. */
+  sendHint: string;
   host: string;
   /** Set when other machines can reach the listener: the warning to give. */
   exposed: string | null;
@@ -32,7 +34,7 @@ export function bannerLines(c: ChalkInstance, f: BannerFacts): string[] {
   ];
   const lines = [c.bold('idpass listen'), ...rows.map(([label, value]) => `  ${label.padEnd(8)} ${value}`)];
   if (f.exposed) lines.push(c.yellow(`warning: ${f.exposed}`));
-  lines.push(`Send a test delivery: ${c.cyan(`npx idpass trigger verification.completed --to ${f.url}/webhook`)}`);
+  lines.push(`Send a test delivery: ${c.cyan(f.sendHint)}`);
   lines.push(c.dim('Ctrl-C to stop.'));
   return lines;
 }

@@ -1,6 +1,8 @@
 /** What the header shows about the listener's setup; given once by the command. */
 export interface HeaderInfo {
   local: string;
+  /** The trigger command that reaches this listener (with a key flag when one is needed). */
+  sendHint?: string;
   forward: string | null;
   key: string;
   scheme: string;

@@ -9,7 +9,8 @@ export function Waiting({ header, state, paint }: { header: HeaderInfo; state: V
     <Box flexDirection="column">
       <Text>Waiting for deliveries…</Text>
       <Text>
-        Send one: <Text color={paint('cyan')}>npx idpass trigger verification.completed --to {header.local}/webhook</Text>
+        Send one:{' '}
+        <Text color={paint('cyan')}>{header.sendHint ?? `npx idpass trigger verification.completed --to ${header.local}/webhook`}</Text>
       </Text>
       {state.tunnel.state === 'up' ? (
         <Text>
