@@ -4,7 +4,7 @@ import type { Delivery } from '../core/delivery/types.js';
 import type { ListenFact } from '../core/receive/facts.js';
 import { DeliveryList } from './components/delivery-list.js';
 import { Detail } from './components/detail-pane.js';
-import { Header } from './components/header.js';
+import { Header, headerLines } from './components/header.js';
 import { Help } from './components/help.js';
 import { useTerminalSize } from './components/terminal-size.js';
 import type { HeaderInfo, Paint } from './components/types.js';
@@ -100,7 +100,7 @@ export function LiveView(props: LiveViewProps) {
     { isActive: isRawModeSupported === true },
   );
 
-  const headerHeight = 5;
+  const headerHeight = headerLines(state, size.columns);
   const footerHeight = 2;
   const body = Math.max(3, size.rows - headerHeight - footerHeight - 1);
   const current = selectedRow(state);

@@ -6,6 +6,18 @@ import type { Cell } from './columns.js';
 import type { HeaderInfo, Paint } from './types.js';
 
 /** The five lines on top: tunnel state, where deliveries go, how they are verified, the counts. */
+/** The tunnel's failure cause, if any: shown whole on lines of its own rather than cut off. */
+export function tunnelCause(state: ViewState): string | null {
+  const t = state.tunnel;
+  return t.state === 'down' || t.state === 'unavailable' ? t.cause : null;
+}
+
+/** How many lines the header takes at this width (the cause wraps). */
+export function headerLines(state: ViewState, width: number): number {
+  const cause = tunnelCause(state);
+  return 5 + (cause ? Math.ceil((cause.length + 4) / Math.max(10, width)) : 0);
+}
+
 export function Header({ header, state, paint, width }: { header: HeaderInfo; state: ViewState; paint: Paint; width: number }) {
   const t = state.tunnel;
   let tunnel: Cell;
@@ -20,10 +32,10 @@ export function Header({ header, state, paint, width }: { header: HeaderInfo; st
       tunnel = { text: `◌ tunnel connecting to ${t.host}…`, colour: 'yellow' };
       break;
     case 'down':
-      tunnel = { text: `✘ tunnel reconnecting since ${clockTime(t.since)}: ${t.cause}`, colour: 'red' };
+      tunnel = { text: `✘ tunnel reconnecting since ${clockTime(t.since)}; the local listener keeps serving`, colour: 'red' };
       break;
     case 'unavailable':
-      tunnel = { text: `✘ local only: tunnel unavailable since ${clockTime(t.since)} (${t.cause}), retrying`, colour: 'yellow' };
+      tunnel = { text: `✘ local only: tunnel unavailable since ${clockTime(t.since)}, retrying`, colour: 'yellow' };
       break;
   }
   const c = state.counts;
@@ -32,6 +44,12 @@ export function Header({ header, state, paint, width }: { header: HeaderInfo; st
       <Text wrap="truncate">
         <Text bold>idpass listen</Text> <Text color={paint(tunnel.colour ?? '')}>{visible(tunnel.text)}</Text>
       </Text>
+      {tunnelCause(state) ? (
+        <Text wrap="wrap" color={paint(tunnel.colour ?? '')}>
+          {'  '}
+          {visible(tunnelCause(state))}
+        </Text>
+      ) : null}
       <Text wrap="truncate">
         local {header.local} {header.forward ? `→ app ${header.forward}` : <Text color={paint('gray')}>no --forward-to</Text>}
       </Text>

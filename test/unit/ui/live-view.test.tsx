@@ -19,7 +19,7 @@ afterEach(() => {
   unmounts = [];
 });
 
-function mount(overrides: Partial<LiveViewProps> = {}) {
+function mount(overrides: Partial<LiveViewProps> = {}, columns?: number) {
   const bus = new EventEmitter();
   const quits: number[] = [];
   const replayed: Delivery[] = [];
@@ -64,6 +64,11 @@ function mount(overrides: Partial<LiveViewProps> = {}) {
   };
   const view = render(<LiveView {...props} />);
   unmounts.push(view.unmount);
+  if (columns !== undefined) {
+    // the test terminal is 100 columns wide; make it another width, as a resize would
+    Object.defineProperty(view.stdout, 'columns', { value: columns, configurable: true });
+    view.stdout.emit('resize');
+  }
   const send = async (...facts: ListenFact[]) => {
     for (const f of facts) bus.emit('fact', f);
     await tick();
@@ -111,11 +116,11 @@ describe('LiveView', () => {
     await tick();
     expect(screen()).toContain('tunnel connecting to https://localtunnel.me');
     await send({ type: 'tunnel-unavailable', cause: 'cannot resolve localtunnel.me', retryInMs: 250, attempt: 1 });
-    expect(screen()).toMatch(/local only: tunnel unavailable since \d\d:\d\d:\d\d \(cannot resolve localtunnel\.me\)/);
+    expect(screen()).toMatch(/local only: tunnel unavailable since \d\d:\d\d:\d\d, retrying\n\s+cannot resolve localtunnel\.me/);
     await send({ type: 'tunnel-up', url: 'https://abc.loca.lt', subdomainRequested: null, subdomainGranted: true });
     expect(screen()).toContain('● public https://abc.loca.lt');
     await send({ type: 'tunnel-down', url: 'https://abc.loca.lt', cause: 'connection refused' });
-    expect(screen()).toMatch(/tunnel reconnecting since \d\d:\d\d:\d\d: connection refused/);
+    expect(screen()).toMatch(/tunnel reconnecting since \d\d:\d\d:\d\d; the local listener keeps serving\n\s+connection refused/);
     await send({
       type: 'tunnel-restored',
       url: 'https://abc.loca.lt',
@@ -218,6 +223,20 @@ describe('LiveView', () => {
     await tick(120);
     expect(screen()).toContain('deliveries 100');
     expect(view.frames.length - before).toBeLessThan(10);
+  });
+});
+
+describe('LiveView header', () => {
+  it('shows a long tunnel failure cause whole, wrapped onto lines of its own, at any width', async () => {
+    const cause =
+      'cannot reach the tunnel server https://localtunnel.me: cannot resolve localtunnel.me (getaddrinfo EAI_AGAIN): the machine looks offline';
+    for (const columns of [60, 80, 100, 140, 200]) {
+      const { send, screen } = mount({ initialTunnel: { state: 'connecting', host: 'https://localtunnel.me' } }, columns);
+      await send({ type: 'tunnel-unavailable', cause, retryInMs: 250, attempt: 1 });
+      const text = screen();
+      expect(text.replace(/\s+/g, ' ')).toContain(cause);
+      for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(columns);
+    }
   });
 });
 
