@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
@@ -85,4 +86,50 @@ describe('the README’s CI example', () => {
       'verification.retry.completed',
     ]);
   }, 90_000);
+});
+
+describe('the README’s trigger examples', () => {
+  it('run as written against an app on 127.0.0.1:3000 that verifies signatures', async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const after = readme.slice(readme.indexOf('<!-- runnable: an app on 127.0.0.1:3000'));
+    const block = /```sh\n([\s\S]*?)```/.exec(after)![1]!;
+    expect(block.split('\n').filter((l) => l.startsWith('npx') || l.includes(' npx ')).length).toBeGreaterThanOrEqual(7);
+    // the keys an app might hold: the built-in test keys, and the "real" ones the example sets
+    const keys = [
+      'test_pk_idpass0sandbox0key0not0for0production',
+      'live_pk_idpass0stand0in0live0key0not0real',
+      'test_pk_yourkey',
+      'live_pk_yourkey',
+    ];
+    const seen: string[] = [];
+    const app = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const signature = req.headers['x-prembly-signature'];
+        const valid = keys.some((key) => createHmac('sha256', key).update(body).digest('base64') === signature);
+        seen.push(`${req.url} ${valid ? 'valid' : 'invalid'}`);
+        res.writeHead(valid ? 200 : 401, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      app.once('error', reject);
+      app.listen(3000, '127.0.0.1', resolve);
+    });
+    scope.defer(() => new Promise((resolve) => app.close(resolve)));
+    const root = new URL('../..', import.meta.url).pathname;
+    const run = spawn('bash', ['-e', '-c', block], {
+      cwd: root,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    run.stdout.on('data', (d) => (output += d));
+    run.stderr.on('data', (d) => (output += d));
+    const code = await new Promise<number | null>((resolve) => run.on('close', resolve));
+    expect({ code, output: code === 0 ? '' : output }).toEqual({ code: 0, output: '' });
+    expect(seen.every((s) => s.startsWith('/hooks'))).toBe(true);
+    expect(seen.filter((s) => s.endsWith('invalid'))).toHaveLength(1); // only the --tamper signature one
+  }, 120_000);
 });
