@@ -133,3 +133,25 @@ describe('the README’s trigger examples', () => {
     expect(seen.filter((s) => s.endsWith('invalid'))).toHaveLength(1); // only the --tamper signature one
   }, 120_000);
 });
+
+describe('the README’s library examples', () => {
+  it('the import line and the middleware example run as written (with IDPASS_PUBLIC_KEY set)', async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const blocks = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    const runnable = blocks.filter((b) => b.startsWith('import '));
+    expect(runnable).toHaveLength(2);
+    const root = new URL('../..', import.meta.url).pathname;
+    for (const code of runnable) {
+      // as an ES module in the package folder, so `from 'idpass'` resolves to this package, as in an app
+      const run = spawn(process.execPath, ['--input-type=module', '-e', code], {
+        cwd: root,
+        env: { ...process.env, IDPASS_PUBLIC_KEY: 'test_pk_readme0example0key0abcd' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      run.stderr.on('data', (d) => (stderr += d));
+      const code_ = await new Promise<number | null>((resolve) => run.on('close', resolve));
+      expect({ code: code_, stderr }).toEqual({ code: 0, stderr: '' });
+    }
+  });
+});
