@@ -89,4 +89,28 @@ describe('the live view in a real terminal (tmux)', () => {
     const end = await term.waitFor((s) => s.includes('EXIT='), 'the exit');
     expect(end).toContain('EXIT=0');
   }, 40_000);
+
+  // What a person reads at each width: the essentials (event, result, signature, app) always,
+  // optional columns as room allows, the event name whole from 140 columns.
+  it.each([
+    [60, /verifica\S*failed\s+NOT-VERIFIED 01\s+✔ hmac\s+200 \d+ms/, ['time', 'flags']],
+    [80, /\d\d:\d\d:\d\d verification\S*failed\s+NOT-VERIFIED 01\s+✔ hmac\s+200 \d+ms/, ['flags']],
+    [100, /\d\d:\d\d:\d\d verification\.failed\s+NOT-VERIFIED 01\s+✔ hmac\s+200 \d+ms/, ['product']],
+    [140, /\d\d:\d\d:\d\d verification\.failed\s+NOT-VERIFIED 01\s+✔ hmac\s+200 \d+ms\s+\S{8} Voters Card/, []],
+    [200, /\d\d:\d\d:\d\d verification\.failed\s+NOT-VERIFIED 01\s+✔ hmac\s+200 \d+ms\s+\S{8} Voters Card/, []],
+  ] as const)(
+    'at %i columns shows %s and nothing wider than the terminal',
+    async (width, row, absent) => {
+      const { term, url } = await startLiveView([], width);
+      await runCli(['trigger', 'verification.failed', '--product', 'voters-card', '--to', url]);
+      const screen = await term.waitFor((s) => row.test(s), `the row at ${width} columns`);
+      for (const line of screen.split('\n')) expect(line.length).toBeLessThanOrEqual(width);
+      const titles = screen.split('\n').find((l) => /^\s+(time\s+)?event\s+result/.test(l)) ?? '';
+      for (const column of absent) expect(titles).not.toMatch(new RegExp(`\\b${column}\\b`));
+      expect(screen.split('\n').filter((l) => l.startsWith('idpass listen'))).toHaveLength(1);
+      term.keys('q');
+      await term.waitFor((s) => s.includes('EXIT='), 'the exit');
+    },
+    40_000,
+  );
 });
