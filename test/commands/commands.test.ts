@@ -104,6 +104,7 @@ describe('commands in process', () => {
 
   it('events resend that gets 409 suggests --resign', async () => {
     const { hintFor } = await import('../../src/output/render/send-report.js');
+    const { diagnose } = await import('../../src/core/trigger/send.js');
     const base = {
       event: 'e',
       role: 'resend' as const,
@@ -119,14 +120,15 @@ describe('commands in process', () => {
     const extra = {
       reply: null,
       error: null,
-      problem: { code: 'not-delivered' as const },
       warning: null,
       key: null,
       note: null,
       shown: null,
       redirects: [],
     };
-    expect(hintFor({ ...base, ...extra })).toMatch(/add --resign/);
+    const problem = diagnose({ ...base, ...extra }, 10_000);
+    expect(problem).toEqual({ code: 'token-seen' });
+    expect(hintFor({ ...base, ...extra, problem })).toMatch(/add --resign/);
   });
 
   it('trigger --print-key prints the built-in test keys for an app, never a key of your own', async () => {

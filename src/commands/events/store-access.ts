@@ -29,18 +29,9 @@ export async function newestRecords(io: IO, limit: number, filter?: (record: Del
 /** How many deliveries the store holds, counted by streaming it. */
 export async function countRecords(io: IO): Promise<{ file: string; count: number; exists: boolean }> {
   const { dir, file } = await storePlace(io);
-  const { DeliveryStore } = await import('../../core/store/log.js');
-  if (!(await DeliveryStore.exists(dir))) return { file, count: 0, exists: false };
-  const { createReadStream } = await import('node:fs');
-  let count = 0;
-  const marker = Buffer.from('"kind":"delivery"');
-  let carry = Buffer.alloc(0);
-  for await (const chunk of createReadStream(file)) {
-    const data = Buffer.concat([carry, chunk as Buffer]);
-    for (let at = data.indexOf(marker); at >= 0; at = data.indexOf(marker, at + marker.length)) count++;
-    carry = data.subarray(Math.max(0, data.length - marker.length + 1));
-  }
-  return { file, count, exists: true };
+  const { countDeliveries } = await import('../../core/store/read.js');
+  const count = await countDeliveries(dir);
+  return { file, count: count ?? 0, exists: count !== null };
 }
 
 /** Finds a delivery by id or unique prefix, turning lookup failures into usage errors that say what to do. */

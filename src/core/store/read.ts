@@ -176,3 +176,21 @@ export async function scanForId(dir: string, idOrPrefix: string, maxMatches = 6)
   const exact = found.get(idOrPrefix);
   return { matches: exact ? [exact] : [...found.values()], empty: !any };
 }
+
+/** How many deliveries the store holds, counted by streaming it; null when there is no store. */
+export async function countDeliveries(dir: string): Promise<number | null> {
+  const marker = Buffer.from('{"kind":"delivery"');
+  let count = 0;
+  let carry = Buffer.alloc(0);
+  try {
+    for await (const chunk of createReadStream(join(dir, STORE_FILE))) {
+      const data = Buffer.concat([carry, chunk as Buffer]);
+      for (let at = data.indexOf(marker); at >= 0; at = data.indexOf(marker, at + marker.length)) count++;
+      carry = data.subarray(Math.max(0, data.length - marker.length + 1));
+    }
+  } catch (error) {
+    if (isMissing(error)) return null;
+    throw error;
+  }
+  return count;
+}

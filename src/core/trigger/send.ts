@@ -35,6 +35,8 @@ export type DeliveryProblemCode =
   | 'handler-failed'
   /** A 2xx other than 200 where Identitypass needs exactly 200. */
   | 'not-exactly-200'
+  /** A resent delivery refused with 409: the app recognised its token (a resend carries the original one). */
+  | 'token-seen'
   | 'not-delivered';
 
 export interface DeliveryProblem {
@@ -90,6 +92,7 @@ export function diagnose(result: Omit<DeliveryResult, 'problem' | 'warning'>, ti
     return null;
   }
   if (status === null) return null;
+  if (result.role === 'resend' && status === 409) return { code: 'token-seen' };
   if (result.tamper) return { code: status >= 200 && status < 300 ? 'tamper-accepted' : 'tamper-unexpected-status' };
   if (status >= 300 && status < 400) return { code: result.redirects.length > 0 ? 'too-many-redirects' : 'redirect' };
   if (status === 401 || status === 403) return { code: 'genuine-rejected' };

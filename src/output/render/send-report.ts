@@ -15,9 +15,6 @@ const TAMPER_WORDS: Record<TamperKind, string> = {
 
 /** What to do about a delivery that fell short, in Identitypass's terms and the CLI's flags. */
 export function hintFor(result: DeliveryResult): string | null {
-  if (result.role === 'resend' && result.status === 409) {
-    return 'the app saw this token already (a resend carries the original token): add --resign for a fresh token and signature';
-  }
   if (result.warning?.code === 'replay-refused') {
     return 'Prembly asks handlers to be idempotent: record the token, skip the repeat and answer 200. A 4xx to a dashboard resend or an SDK retry counts as a failed delivery (and SDK sessions are retried)';
   }
@@ -56,6 +53,8 @@ export function hintFor(result: DeliveryResult): string | null {
       return 'the handler failed; Identitypass retries only workflow and SDK deliveries, everything else is lost';
     case 'not-exactly-200':
       return 'Identitypass treats anything but 200 as a failed delivery (workflow deliveries accept any 2xx)';
+    case 'token-seen':
+      return 'the app saw this token already (a resend carries the original token): add --resign for a fresh token and signature';
     case 'not-delivered':
       return 'Identitypass treats anything but 200 as a failed delivery';
   }

@@ -11,7 +11,7 @@ import {
   type StoredDelivery,
 } from '../../../src/core/store/codec.js';
 import { defaultStateDir, DeliveryStore, newDeliveryId, StoreError } from '../../../src/core/store/log.js';
-import { readNewest, readTail, scanForId } from '../../../src/core/store/read.js';
+import { countDeliveries, readNewest, readTail, scanForId } from '../../../src/core/store/read.js';
 import { findRecord, RecordLookupError } from '../../../src/core/store/lookup.js';
 import { KEY, makeDelivery, verified } from '../../helpers/deliveries.js';
 
@@ -280,6 +280,8 @@ describe('streaming readers', () => {
     expect((await scanForId(dir, 'id-150')).matches.map((r) => [r.id, r.outcome?.answerStatus])).toEqual([['id-150', 502]]);
     expect((await scanForId(dir, 'id-15')).matches.length).toBeGreaterThan(1);
     expect(await scanForId(join(dir, 'nope'), 'x')).toEqual({ matches: [], empty: true });
+    expect(await countDeliveries(dir)).toBe(300);
+    expect(await countDeliveries(join(dir, 'nope'))).toBeNull();
     expect(existsSync(store.file)).toBe(true);
   });
 });
