@@ -166,7 +166,7 @@ function printList(options: TriggerOptions, io: IO): void {
       const facts = { description, family, marker, signedWith, delivered, followsRedirects, retries, sample, notSent };
       writeLine(io.stdout, safeJson({ event: name, ...facts }));
     } else {
-      const about = `${e.description}${e.notSent ? ` (${e.notSent.split(':')[0]})` : ''}`;
+      const about = `${e.description}${e.notSent ? ' · not sent by Prembly as a webhook for direct API calls' : ''}`;
       writeLine(io.stdout, options.long ? `${e.name.padEnd(width)}  ${about}` : e.name);
     }
   }

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { decodeLine, type DeliveryRecord, type LoadResult, type StoredOutcome } from './codec.js';
+import { decodeLine, type DeliveryRecord, type StoredOutcome } from './codec.js';
 import { STORE_FILE } from './location.js';
 
 /**
@@ -66,23 +66,6 @@ export async function readRecentTokens(dir: string, maxBytes = 2 * 1024 * 1024):
     if (end > at) tokens.push(JSON.parse(line.slice(at + 8, end + 1)) as string);
   });
   return { tokens, unreadable };
-}
-
-/** The records in the last `maxBytes` of the store (whole lines only), oldest first. */
-export async function readTail(dir: string, maxBytes = 16 * 1024 * 1024): Promise<LoadResult> {
-  const lines = await lastLines(dir, maxBytes);
-  const deliveries = new Map<string, DeliveryRecord>();
-  const skipped: number[] = [];
-  (lines ?? []).forEach((text, index) => {
-    if (text.trim() === '') return;
-    const line = parseLine(text);
-    if (line?.kind === 'delivery') deliveries.set(line.id, line);
-    else if (line?.kind === 'outcome') {
-      const record = deliveries.get(line.id);
-      if (record) record.outcome = line;
-    } else skipped.push(index + 1); // in a tail read, counted from the first whole line read
-  });
-  return { records: [...deliveries.values()], skipped };
 }
 
 export interface NewestOptions {

@@ -6,29 +6,16 @@ import { setPath } from './body-edits.js';
 /** Shipped sample bodies live beside the package, both in a checkout and when installed. */
 export const FIXTURES_DIR = new URL('../../../fixtures/', import.meta.url);
 
-/** Where a fixture's shape comes from: the doc it follows and which fields are inferred. Never sent. */
-export interface FixtureMeta {
-  source: string;
-  inferred: string[];
-  note?: string;
-}
-
 type Body = Record<string, unknown>;
 
 function readJson(relative: string): Body {
   return JSON.parse(readFileSync(new URL(relative, FIXTURES_DIR), 'utf8')) as Body;
 }
 
-/** A fixture without its `_meta`, which describes the sample and is never sent. */
+/** A fixture without its `_meta` (the doc it follows, the fields inferred): it describes the sample and is never sent. */
 function withoutMeta(body: Body): Body {
   const { _meta, ...rest } = body;
   return rest;
-}
-
-/** The doc source and inferred fields of an event's fixture (or a product's, or a legacy shape's). */
-export function fixtureMeta(kind: 'events' | 'products' | 'legacy', name: string): FixtureMeta | null {
-  const meta = readJson(`${kind}/${name}.json`)._meta;
-  return typeof meta === 'object' && meta !== null ? (meta as FixtureMeta) : null;
 }
 
 /** A product's documented `00` response: the direct-API webhook body for a match. */
