@@ -1,0 +1,371 @@
+import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { tempHome } from '../helpers/listen.js';
+import { freePort } from '../helpers/receiver.js';
+import { testScope } from '../helpers/scope.js';
+
+/**
+ * README.md runs as written: every block marked `<!-- runnable: … -->` is executed here, verbatim, with
+ * the built bin (through `npx`, as the README says) against real apps on loopback. The README's
+ * examples use ports 3000 and 4567, so this file's tests run one after another and no other test
+ * file binds those ports.
+ */
+const scope = testScope();
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const BUILTIN_KEYS = {
+  IDPASS_PUBLIC_KEY: 'test_pk_idpass0sandbox0key0not0for0production',
+  IDPASS_LIVE_PUBLIC_KEY: 'live_pk_idpass0stand0in0live0key0not0real',
+};
+
+interface Runnable {
+  /** The words after `runnable:` in the marker: what the block needs around it. */
+  needs: string;
+  lang: string;
+  code: string;
+}
+
+/** Every fenced block that follows a `<!-- runnable: … -->` marker, in README order. */
+function runnableBlocks(): Runnable[] {
+  return [...README.matchAll(/<!-- runnable: (.*?) -->\n```(\w+)\n([\s\S]*?)```/g)].map((m) => ({
+    needs: m[1]!,
+    lang: m[2]!,
+    code: m[3]!,
+  }));
+}
+
+function runnable(needs: string): Runnable {
+  const found = runnableBlocks().filter((b) => b.needs === needs || b.needs.startsWith(`${needs} `) || b.needs.startsWith(`${needs},`));
+  expect(found, `one runnable block for "${needs}"`).toHaveLength(1);
+  return found[0]!;
+}
+
+/** The block the tests below exercise, by the start of its marker. */
+const COVERED = [
+  'a clone where npm install ran',
+  'a running listen',
+  'an app on 127.0.0.1:3000 that verifies signatures',
+  'a project whose npm start serves the middleware example',
+  'a CI step in a clone',
+  'a store holding a verification delivery',
+  'a clone, as an ES module',
+  'the middleware example listening',
+];
+
+interface ShellRun {
+  code: number | null;
+  output: string;
+}
+
+/**
+ * Runs a script in bash as its own process group and, when it ends, stops whatever it left running
+ * in the background (an `npm start &`, a `listen &`), as a CI runner does at the end of a step.
+ */
+function runShell(script: string, options: { cwd: string; env?: Record<string, string>; timeoutMs?: number }): Promise<ShellRun> {
+  const child = spawn('bash', ['-e', '-c', script], {
+    cwd: options.cwd,
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const killGroup = () => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // the group is already gone
+    }
+  };
+  const timer = setTimeout(killGroup, options.timeoutMs ?? 60_000);
+  // the script's end is bash's exit: what it left in the background still holds the pipes open
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const closed = new Promise((resolve) => child.on('close', resolve));
+  return exited.then(async (code) => {
+    clearTimeout(timer);
+    killGroup();
+    await closed;
+    return { code, output };
+  });
+}
+
+/** Waits until something accepts connections on 127.0.0.1:port. */
+async function portAnswers(port: number, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const req = http.request({ host: '127.0.0.1', port, method: 'HEAD', path: '/' }, (res) => {
+        res.resume();
+        resolve(true);
+      });
+      req.on('error', () => resolve(false));
+      req.end();
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`nothing answered on port ${port}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * A user's project: the README's middleware example as `app.js` (plus the line that makes it listen
+ * on 3000), `npm start` running it, and this package installed as `idpass` (linked, as `npm link idpass` would).
+ */
+function userProject(): string {
+  const middleware = /```js\n(import express[\s\S]*?)```/.exec(README)![1]!;
+  const dir = mkdtempSync(join(tmpdir(), 'idpass-user-app-'));
+  scope.defer(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'my-app', private: true, type: 'module', scripts: { start: 'node app.js' } }),
+  );
+  writeFileSync(join(dir, 'app.js'), `${middleware}\napp.listen(3000, '127.0.0.1');\n`);
+  mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true });
+  symlinkSync(ROOT, join(dir, 'node_modules', 'idpass'));
+  symlinkSync(join(ROOT, 'node_modules', 'express'), join(dir, 'node_modules', 'express'));
+  symlinkSync(join('..', 'idpass', 'bin', 'idpass.js'), join(dir, 'node_modules', '.bin', 'idpass'));
+  return dir;
+}
+
+/** Starts the README's middleware example on 127.0.0.1:3000 with these keys; stopped after the test. */
+async function startMiddlewareApp(env: Record<string, string>): Promise<{ output: () => string }> {
+  const dir = userProject();
+  const child = spawn(process.execPath, ['app.js'], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  scope.defer(() => {
+    child.kill('SIGKILL');
+    return new Promise((resolve) => (child.exitCode === null ? child.on('close', resolve) : resolve(undefined)));
+  });
+  await portAnswers(3000);
+  return { output: () => output };
+}
+
+describe('README.md, run as written', () => {
+  it('marks every block it expects to run, and each marked block is one the tests below run', () => {
+    const needs = runnableBlocks().map((b) => b.needs);
+    expect(needs.length).toBe(COVERED.length + 1); // the two ES-module blocks share one test
+    for (const need of needs)
+      expect(
+        COVERED.some((c) => need.startsWith(c)),
+        need,
+      ).toBe(true);
+    // every shell and JavaScript example a user would copy is marked; only the Development list (npm scripts) is not
+    const fenced = [...README.matchAll(/(<!-- runnable: .*? -->\n)?```(sh|js|yaml)\n/g)];
+    expect(fenced.filter((m) => !m[1]).length).toBe(1);
+  });
+
+  it('the quick start: npx idpass listen serves offline (the tunnel says why it is unavailable) and shows the trigger from a second terminal', async () => {
+    const start = runnable('a clone where npm install ran');
+    const [first] = start.code.split('\n');
+    expect(first).toBe('npm install && npx idpass listen');
+    const second = runnable('a running listen').code.trim();
+    expect(second).toBe('npx idpass trigger verification.completed');
+    // the clone has been installed (that is what runs this test), so the first command's own part is `npx idpass listen`;
+    // the tunnel server is a closed port on loopback, as offline (tests never reach the internet)
+    const closed = await freePort();
+    const home = tempHome();
+    const listen = spawn('bash', ['-c', first!.replace('npm install && ', '')], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1', IDPASS_HOME: home, IDPASS_TUNNEL_HOST: `http://127.0.0.1:${closed}` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let output = '';
+    listen.stdout.on('data', (d) => (output += d));
+    listen.stderr.on('data', (d) => (output += d));
+    const closedNow = new Promise<number | null>((resolve) => listen.on('close', resolve));
+    scope.defer(() => {
+      try {
+        process.kill(-listen.pid!, 'SIGKILL');
+      } catch {
+        // already stopped
+      }
+    });
+    await portAnswers(4567);
+    const sent = await runShell(second, { cwd: ROOT });
+    expect(sent).toMatchObject({ code: 0 });
+    const deadline = Date.now() + 10_000;
+    while (!/verification\.completed/.test(output) || !/tunnel unavailable/.test(output)) {
+      if (Date.now() > deadline) throw new Error(`listen never showed the delivery and the tunnel state:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // Ctrl-C, as a terminal sends it: to the whole foreground group (npx and the listen under it)
+    process.kill(-listen.pid!, 'SIGINT');
+    await closedNow;
+    expect(output).toMatch(/local +http:\/\/127\.0\.0\.1:4567/);
+    expect(output).toMatch(/tunnel unavailable: cannot reach the tunnel server/);
+    expect(output).toMatch(/VERIFIED/);
+    expect(output).toMatch(/stopped after 1 deliver/);
+  }, 60_000);
+
+  it('the trigger examples, against an app on 127.0.0.1:3000 that verifies signatures', async () => {
+    const block = runnable('an app on 127.0.0.1:3000 that verifies signatures').code;
+    expect(block.split('\n').filter((l) => l.startsWith('npx') || l.includes(' npx ')).length).toBeGreaterThanOrEqual(7);
+    // the keys an app might hold: the built-in test keys, and the "real" ones the example sets
+    const keys = [...Object.values(BUILTIN_KEYS), 'test_pk_yourkey', 'live_pk_yourkey'];
+    const seen: string[] = [];
+    const app = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const signature = req.headers['x-prembly-signature'];
+        const valid = keys.some((key) => createHmac('sha256', key).update(body).digest('base64') === signature);
+        seen.push(`${req.url} ${valid ? 'valid' : 'invalid'}`);
+        res.writeHead(valid ? 200 : 401, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      app.once('error', reject);
+      app.listen(3000, '127.0.0.1', resolve);
+    });
+    scope.defer(() => new Promise((resolve) => app.close(resolve)));
+    const run = await runShell(block, { cwd: ROOT, timeoutMs: 100_000 });
+    expect({ code: run.code, output: run.code === 0 ? '' : run.output }).toEqual({ code: 0, output: '' });
+    expect(seen.every((s) => s.startsWith('/hooks'))).toBe(true);
+    expect(seen.filter((s) => s.endsWith('invalid'))).toHaveLength(1); // only the --tamper signature one
+  }, 120_000);
+
+  it('the GitHub Actions step: its run script, with its env from two secrets, in a project whose npm start is the middleware example', async () => {
+    const yaml = runnable('a project whose npm start serves the middleware example').code;
+    const lines = yaml.split('\n');
+    const runAt = lines.findIndex((l) => l.trim() === 'run: |');
+    const envAt = lines.findIndex((l) => l.trim() === 'env:');
+    expect(runAt).toBeGreaterThan(0);
+    expect(envAt).toBeGreaterThan(runAt);
+    const script = lines
+      .slice(runAt + 1, envAt)
+      .map((l) => l.replace(/^ {4}/, ''))
+      .join('\n');
+    // the secrets a user would store: here the keys of a made-up account, so the app knows no built-in key
+    const secrets: Record<string, string> = {
+      PREMBLY_TEST_PUBLIC_KEY: 'test_pk_ci0account0key0a1b2c3',
+      PREMBLY_LIVE_PUBLIC_KEY: 'live_pk_ci0account0key0d4e5f6',
+    };
+    const env: Record<string, string> = {};
+    for (const line of lines.slice(envAt + 1)) {
+      const m = /^\s+(\w+): \$\{\{ secrets\.(\w+) \}\}$/.exec(line);
+      if (m) env[m[1]!] = secrets[m[2]!]!;
+    }
+    expect(Object.keys(env).sort()).toEqual(['IDPASS_LIVE_PUBLIC_KEY', 'IDPASS_PUBLIC_KEY']);
+    const run = await runShell(script, { cwd: userProject(), env, timeoutMs: 60_000 });
+    expect({ code: run.code, output: run.code === 0 ? '' : run.output }).toEqual({ code: 0, output: '' });
+    // both deliveries of the pending story reached the app and verified there; the forgery did not
+    expect(run.output).toMatch(/verification\.pending PENDING/);
+    expect(run.output).toMatch(/verification\.retry\.completed VERIFIED/);
+    expect(run.output).toMatch(/tamper: signature\)\s+401/);
+  }, 90_000);
+
+  it('the events and verify examples, on a store holding a verification delivery, resending to the middleware example', async () => {
+    const home = tempHome();
+    // a store as `listen` leaves it: one verification delivery recorded
+    const port = await freePort();
+    const listen = spawn(process.execPath, [join(ROOT, 'bin', 'idpass.js'), 'listen', '--no-tunnel', '--port', String(port)], {
+      env: { ...process.env, IDPASS_HOME: home, NO_COLOR: '1' },
+      stdio: 'ignore',
+    });
+    const stopped = new Promise((resolve) => listen.on('close', resolve));
+    await portAnswers(port);
+    expect((await runCli(['trigger', 'verification.completed', '--to', `:${port}/webhook`])).code).toBe(0);
+    listen.kill('SIGINT');
+    await stopped;
+    const app = await startMiddlewareApp(BUILTIN_KEYS);
+    scope.defer(() => rmSync(join(ROOT, 'body.json'), { force: true }));
+    const run = await runShell(runnable('a store holding a verification delivery').code, { cwd: ROOT, env: { IDPASS_HOME: home } });
+    expect({ code: run.code, output: run.code === 0 ? '' : run.output }).toEqual({ code: 0, output: '' });
+    expect(run.output).toMatch(/verification\.completed/);
+    expect(run.output).toMatch(/200/); // the resend, re-signed, was accepted by the middleware
+    expect(run.output).toMatch(/valid/i);
+    expect(app.output()).toMatch(/verification\.completed VERIFIED/);
+  }, 60_000);
+
+  it('the "in your tests" example, against the middleware example listening on 127.0.0.1:3000', async () => {
+    const app = await startMiddlewareApp(BUILTIN_KEYS);
+    const { code } = runnable('the middleware example listening');
+    const run = spawn(process.execPath, ['--input-type=module', '-e', code], {
+      cwd: ROOT,
+      env: { ...process.env, ...BUILTIN_KEYS },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    run.stderr.on('data', (d) => (stderr += d));
+    const exit = await new Promise<number | null>((resolve) => run.on('close', resolve));
+    expect({ exit, stderr }).toEqual({ exit: 0, stderr: '' });
+    expect(app.output()).toMatch(/verification\.completed VERIFIED/);
+  }, 30_000);
+
+  it('the CI mode example: listen waits for both deliveries, trigger waits for listen, exit 0', async () => {
+    const block = runnable('a CI step in a clone').code;
+    expect(block).toContain('--wait-for-listener');
+    const home = tempHome();
+    scope.defer(() => rmSync(join(ROOT, 'deliveries.ndjson'), { force: true }));
+    const run = await runShell(block, { cwd: ROOT, env: { IDPASS_HOME: home }, timeoutMs: 80_000 });
+    expect({ code: run.code, output: run.code === 0 ? '' : run.output }).toEqual({ code: 0, output: '' });
+    const lines = readFileSync(join(ROOT, 'deliveries.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; event?: string });
+    expect(lines.filter((l) => l.type === 'delivery').map((l) => l.event)).toEqual([
+      'verification.pending',
+      'verification.retry.completed',
+    ]);
+  }, 90_000);
+
+  it("the library examples run as ES modules in the clone, where `from 'idpass'` resolves to this package", async () => {
+    const blocks = runnableBlocks().filter((b) => b.needs.startsWith('a clone, as an ES module'));
+    expect(blocks).toHaveLength(2);
+    for (const { code } of blocks) {
+      const run = spawn(process.execPath, ['--input-type=module', '-e', code], {
+        cwd: ROOT,
+        env: { ...process.env, IDPASS_PUBLIC_KEY: 'test_pk_readme0example0key0abcd' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      run.stderr.on('data', (d) => (stderr += d));
+      const exit = await new Promise<number | null>((resolve) => run.on('close', resolve));
+      expect({ exit, stderr }).toEqual({ exit: 0, stderr: '' });
+    }
+  });
+
+  it("every JavaScript example compiles as TypeScript under --strict, req.identitypass typed on express's own Request", async () => {
+    const blocks = runnableBlocks().filter((b) => b.lang === 'js');
+    expect(blocks.length).toBe(3);
+    // inside the package, so `from 'idpass'` resolves to its own types (dist/index.d.ts), as in a user's app
+    const dir = mkdtempSync(join(ROOT, '.readme-types-'));
+    scope.defer(() => rmSync(dir, { recursive: true, force: true }));
+    blocks.forEach((b, i) => writeFileSync(join(dir, `example-${i + 1}.ts`), `${b.code}\nexport {};\n`));
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          lib: ['ES2023', 'DOM'],
+          types: ['node'],
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+        },
+        include: ['*.ts'],
+      }),
+    );
+    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    const run = spawn(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json')], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    run.stdout.on('data', (d) => (output += d));
+    run.stderr.on('data', (d) => (output += d));
+    const exit = await new Promise<number | null>((resolve) => run.on('close', resolve));
+    expect({ exit, output }).toEqual({ exit: 0, output: '' });
+  }, 60_000);
+});
