@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -206,6 +206,18 @@ describe('README.md, run as written', () => {
     expect(output).toMatch(/tunnel unavailable: cannot reach the tunnel server/);
     expect(output).toMatch(/VERIFIED/);
     expect(output).toMatch(/stopped after 1 deliver/);
+  }, 60_000);
+
+  it('npm runs prepare again on the first npx idpass in a clone: it leaves an up-to-date dist/ untouched', async () => {
+    // npm 11 installs the folder into its npx cache the first time, running `prepare`; a rebuild would
+    // rewrite dist/ under every idpass process running at that moment (and cost ~5 s)
+    const files = readdirSync(join(ROOT, 'dist'), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name));
+    const before = files.map((f) => statSync(f).mtimeMs);
+    const run = await runShell('npm run prepare', { cwd: ROOT });
+    expect(run.code).toBe(0);
+    expect(files.filter((f, i) => statSync(f).mtimeMs !== before[i])).toEqual([]);
   }, 60_000);
 
   it('the trigger examples, against an app on 127.0.0.1:3000 that verifies signatures', async () => {
