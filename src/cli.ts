@@ -24,6 +24,12 @@ const COMMANDS: { name: string; term: string; summary: string; load(): Promise<C
     load: async () => (await import('./commands/trigger/trigger.js')).createTriggerCommand,
   },
   {
+    name: 'doctor',
+    term: 'doctor [options] [url]',
+    summary: 'check a running webhook handler against what Prembly needs: a report card',
+    load: async () => (await import('./commands/doctor/doctor.js')).createDoctorCommand,
+  },
+  {
     name: 'events',
     term: 'events <command>',
     summary: 'list, show, resend and clear recorded deliveries',

@@ -70,7 +70,7 @@ const SHARED_HELP = {
 /** `--public-key`, `--live-public-key`, `--scheme`, then the output options, described for a command that signs or verifies. */
 export function addSharedOptions(
   command: Command,
-  { json = true, role = 'sign' }: { json?: boolean; role?: 'sign' | 'verify' } = {},
+  { json = true, role = 'sign', scheme = true }: { json?: boolean; role?: 'sign' | 'verify'; scheme?: boolean } = {},
 ): Command {
   const help = SHARED_HELP[role];
   command
@@ -79,8 +79,8 @@ export function addSharedOptions(
       new Option('--live-public-key <key>', help.livePublicKey)
         .env('IDPASS_LIVE_PUBLIC_KEY')
         .default(BUILTIN_LIVE_TEST_KEY, 'built-in test live key'),
-    )
-    .addOption(new Option('--scheme <name>', help.scheme).choices(SCHEMES).env('IDPASS_SCHEME').default('prembly-hmac'));
+    );
+  if (scheme) command.addOption(new Option('--scheme <name>', help.scheme).choices(SCHEMES).env('IDPASS_SCHEME').default('prembly-hmac'));
   return addOutputOptions(command, { json });
 }
 

@@ -77,7 +77,7 @@ export interface DeliveryResult {
   redirects: string[];
 }
 
-function replyPreview(body: Buffer, truncated: boolean, max = 300): string {
+export function replyPreview(body: Buffer, truncated: boolean, max = 300): string {
   const text = body.subarray(0, max).toString('utf8').replace(/\s+/g, ' ').trim();
   return text + (body.length > max || truncated ? '…' : '');
 }
@@ -114,7 +114,12 @@ const MAX_REDIRECTS = 5;
  * Sends one request, following redirects when Prembly would for this kind: 307/308 resend the same
  * POST, 301/302/303 become a GET without a body (as HTTP clients do). One time limit covers every hop.
  */
-async function sendFollowing(planned: PlannedDelivery, url: URL, timeoutMs: number, signal?: AbortSignal) {
+export async function sendFollowing(
+  planned: Pick<PlannedDelivery, 'headers' | 'body' | 'followRedirects'>,
+  url: URL,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<{ reply: HttpReply; redirects: string[]; ms: number }> {
   const started = performance.now();
   const redirects: string[] = [];
   let request = { url, method: 'POST', headers: planned.headers, body: planned.body as Uint8Array };

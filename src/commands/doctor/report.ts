@@ -1,0 +1,94 @@
+import { constants, openSync, writeSync, closeSync } from 'node:fs';
+import { DoctorError, type CheckGroup, type CheckResult } from '../../core/doctor/types.js';
+import { runChecks, summarise } from '../../core/doctor/run.js';
+import { maskUrl } from '../../core/http/url.js';
+import { CliError, ExitCode } from '../../output/errors.js';
+import { colorLevel, loadChalk, writeLine, type IO } from '../../output/io.js';
+import { checkJson, checkLines, groupHeading, summaryLine } from '../../output/render/doctor-card.js';
+import { formatDuration } from '../../output/render/format.js';
+import { junitXml } from '../../output/render/junit.js';
+import { safeJson } from '../../output/sanitize.js';
+import { describeKeys } from '../shared/options.js';
+import type { DoctorCliOptions } from './doctor.js';
+
+/** Runs the battery and prints the card (or JSON lines), the JUnit file and the exit code. */
+
+type RunOptions = Omit<DoctorCliOptions, 'events' | 'url'> & { url: URL; events?: string[] };
+
+/** Writes the JUnit file privately, refusing to follow a link planted at its path. */
+function writeReport(path: string, text: string): void {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o600);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ELOOP' ? 'it is a symbolic link, which idpass does not follow' : (code ?? String(error));
+    throw new CliError(`cannot write the JUnit report ${path}: ${why}`, ExitCode.usage, 'give a path to a regular file in a folder you can write');
+  }
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export async function reportDoctor(options: RunOptions, total: number, io: IO): Promise<number> {
+  const out = await loadChalk(colorLevel(io, io.stdout, !options.color));
+  const err = await loadChalk(colorLevel(io, io.stderr, !options.color));
+  const target = maskUrl(options.url);
+  const progress = Boolean(io.stderr.isTTY) && !options.json;
+  const clearProgress = () => progress && io.stderr.write('\r\x1b[2K');
+  io.stderr.write(err.dim(`idpass doctor → ${target} (${describeKeys(options)}; ${total} checks, answers within ${formatDuration(options.timeout)})`) + '\n');
+  if (options.waitForListener) {
+    const { waitForTarget } = await import('../../core/http/wait.js');
+    await waitForTarget(options.url, options.waitForListener, io.signal);
+  }
+
+  const started = performance.now();
+  const results: CheckResult[] = [];
+  let group: CheckGroup | null = null;
+  try {
+    const checks = runChecks({
+      ...options,
+      timeoutMs: options.timeout,
+      only: options.only?.flat(),
+      skip: options.skip?.flat(),
+      signal: io.signal,
+      onStart: (id, index) => progress && io.stderr.write(`\r\x1b[2K${err.dim(`checking ${index + 1}/${total} ${id}…`)}`),
+    });
+    for await (const result of checks) {
+      results.push(result);
+      clearProgress();
+      if (options.json) {
+        writeLine(io.stdout, safeJson(checkJson(result)));
+        continue;
+      }
+      if (result.group !== group) {
+        if (group !== null) writeLine(io.stdout);
+        group = result.group;
+        writeLine(io.stdout, groupHeading(group, out));
+      }
+      for (const line of checkLines(result, out)) writeLine(io.stdout, line);
+    }
+  } catch (error) {
+    clearProgress();
+    if (error instanceof DoctorError && error.code === 'unreachable') {
+      const during = results.length > 0 ? ` (it stopped accepting connections after ${results.length} of ${total} checks)` : '';
+      throw new CliError(`cannot reach the handler: ${error.message}${during}`, ExitCode.network, 'start your app first, or add --wait-for-listener 30s');
+    }
+    throw error;
+  }
+  clearProgress();
+  if (io.signal.aborted) {
+    io.stderr.write(err.yellow(`interrupted: ${total - results.length} of ${total} checks not run`) + '\n');
+    return ExitCode.interrupted;
+  }
+  const summary = summarise(results, options.url, performance.now() - started, Boolean(options.strict));
+  if (options.junit) writeReport(options.junit, junitXml(results, summary));
+  if (options.json) writeLine(io.stdout, safeJson({ summary }));
+  else {
+    writeLine(io.stdout);
+    writeLine(io.stdout, summaryLine(summary, results.length, out));
+  }
+  return summary.ok ? ExitCode.ok : ExitCode.checkFailed;
+}
