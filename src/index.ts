@@ -47,3 +47,14 @@ export {
   type IdentitypassDelivery,
   type DuplicatePolicy,
 } from './core/receive/middleware.js';
+export {
+  doctor,
+  runChecks,
+  checkIds,
+  DoctorError,
+  type DoctorOptions,
+  type CheckResult,
+  type CheckGroup,
+  type DoctorSummary,
+  type Verdict,
+} from './core/doctor/index.js';

@@ -41,23 +41,26 @@ function runnableBlocks(): Runnable[] {
   }));
 }
 
+/** The block behind one marker, by the marker's whole text. */
 function runnable(needs: string): Runnable {
-  const found = runnableBlocks().filter((b) => b.needs === needs || b.needs.startsWith(`${needs} `) || b.needs.startsWith(`${needs},`));
-  expect(found, `one runnable block for "${needs}"`).toHaveLength(1);
+  const found = runnableBlocks().filter((b) => b.needs === needs);
+  expect(found, `one runnable block marked "${needs}"`).toHaveLength(1);
   return found[0]!;
 }
 
-/** The block the tests below exercise, by the start of its marker. */
-const COVERED = [
-  'a clone where npm install ran',
-  'a running listen',
-  'an app on 127.0.0.1:3000 that verifies signatures',
-  'a project whose npm start serves the middleware example',
-  'a CI step in a clone',
-  'a store holding a verification delivery',
-  'a clone, as an ES module',
-  'the middleware example listening',
-];
+const MARKERS = {
+  quickStart: 'a clone where npm install ran (a test runs the npx idpass listen part; npm test is what runs the test)',
+  secondTerminal: 'a running listen',
+  triggerExamples: 'an app on 127.0.0.1:3000 that verifies signatures',
+  actionsStep: 'a project whose npm start serves the middleware example on port 3000',
+  listenCi: 'a CI step in a clone',
+  doctor: 'the middleware example listening on 127.0.0.1:3000 (doctor)',
+  doctorStep: 'a project whose npm start serves the middleware example on port 3000 (doctor)',
+  events: 'a store holding a verification delivery, and an app on 127.0.0.1:3000',
+  importLine: 'a clone, as an ES module',
+  middleware: 'a clone, as an ES module, with IDPASS_PUBLIC_KEY set',
+  inTests: 'the middleware example listening on 127.0.0.1:3000',
+};
 
 interface ShellRun {
   code: number | null;
@@ -150,25 +153,48 @@ async function startMiddlewareApp(env: Record<string, string>): Promise<{ output
   return { output: () => output };
 }
 
+/** A GitHub Actions step's `run:` script, and its `env:` with each `${{ secrets.X }}` given a made-up account's key. */
+function actionsStep(yaml: string): { script: string; env: Record<string, string> } {
+  const lines = yaml.split('\n');
+  const runAt = lines.findIndex((l) => l.trim() === 'run: |');
+  const envAt = lines.findIndex((l) => l.trim() === 'env:');
+  expect(runAt).toBeGreaterThan(0);
+  expect(envAt).toBeGreaterThan(runAt);
+  const script = lines
+    .slice(runAt + 1, envAt)
+    .map((l) => l.replace(/^ {4}/, ''))
+    .join('\n');
+  // the secrets a user would store: here the keys of a made-up account, so the app knows no built-in key
+  const secrets: Record<string, string> = {
+    PREMBLY_TEST_PUBLIC_KEY: 'test_pk_ci0account0key0a1b2c3',
+    PREMBLY_LIVE_PUBLIC_KEY: 'live_pk_ci0account0key0d4e5f6',
+  };
+  const env: Record<string, string> = {};
+  for (const line of lines.slice(envAt + 1)) {
+    const m = /^\s+(\w+): \$\{\{ secrets\.(\w+) \}\}$/.exec(line);
+    if (m) env[m[1]!] = secrets[m[2]!]!;
+  }
+  expect(Object.keys(env).sort()).toEqual(['IDPASS_LIVE_PUBLIC_KEY', 'IDPASS_PUBLIC_KEY']);
+  return { script, env };
+}
+
 describe('README.md, run as written', () => {
   it('marks every block it expects to run, and each marked block is one the tests below run', () => {
-    const needs = runnableBlocks().map((b) => b.needs);
-    expect(needs.length).toBe(COVERED.length + 1); // the two ES-module blocks share one test
-    for (const need of needs)
-      expect(
-        COVERED.some((c) => need.startsWith(c)),
-        need,
-      ).toBe(true);
+    expect(
+      runnableBlocks()
+        .map((b) => b.needs)
+        .sort(),
+    ).toEqual(Object.values(MARKERS).sort());
     // every shell and JavaScript example a user would copy is marked; only the Development list (npm scripts) is not
     const fenced = [...README.matchAll(/(<!-- runnable: .*? -->\n)?```(sh|js|yaml)\n/g)];
     expect(fenced.filter((m) => !m[1]).length).toBe(1);
   });
 
   it('the quick start: npx idpass listen serves offline (the tunnel says why it is unavailable) and shows the trigger from a second terminal', async () => {
-    const start = runnable('a clone where npm install ran');
+    const start = runnable(MARKERS.quickStart);
     const [first] = start.code.split('\n');
     expect(first).toBe('npm install && npx idpass listen');
-    const second = runnable('a running listen').code.trim();
+    const second = runnable(MARKERS.secondTerminal).code.trim();
     expect(second).toBe('npx idpass trigger verification.completed');
     // the clone has been installed (that is what runs this test), so the first command's own part is `npx idpass listen`;
     // the tunnel server is a closed port on loopback, as offline (tests never reach the internet)
@@ -221,7 +247,7 @@ describe('README.md, run as written', () => {
   }, 60_000);
 
   it('the trigger examples, against an app on 127.0.0.1:3000 that verifies signatures', async () => {
-    const block = runnable('an app on 127.0.0.1:3000 that verifies signatures').code;
+    const block = runnable(MARKERS.triggerExamples).code;
     expect(block.split('\n').filter((l) => l.startsWith('npx') || l.includes(' npx ')).length).toBeGreaterThanOrEqual(7);
     // the keys an app might hold: the built-in test keys, and the "real" ones the example sets
     const keys = [...Object.values(BUILTIN_KEYS), 'test_pk_yourkey', 'live_pk_yourkey'];
@@ -249,27 +275,7 @@ describe('README.md, run as written', () => {
   }, 120_000);
 
   it('the GitHub Actions step: its run script, with its env from two secrets, in a project whose npm start is the middleware example', async () => {
-    const yaml = runnable('a project whose npm start serves the middleware example').code;
-    const lines = yaml.split('\n');
-    const runAt = lines.findIndex((l) => l.trim() === 'run: |');
-    const envAt = lines.findIndex((l) => l.trim() === 'env:');
-    expect(runAt).toBeGreaterThan(0);
-    expect(envAt).toBeGreaterThan(runAt);
-    const script = lines
-      .slice(runAt + 1, envAt)
-      .map((l) => l.replace(/^ {4}/, ''))
-      .join('\n');
-    // the secrets a user would store: here the keys of a made-up account, so the app knows no built-in key
-    const secrets: Record<string, string> = {
-      PREMBLY_TEST_PUBLIC_KEY: 'test_pk_ci0account0key0a1b2c3',
-      PREMBLY_LIVE_PUBLIC_KEY: 'live_pk_ci0account0key0d4e5f6',
-    };
-    const env: Record<string, string> = {};
-    for (const line of lines.slice(envAt + 1)) {
-      const m = /^\s+(\w+): \$\{\{ secrets\.(\w+) \}\}$/.exec(line);
-      if (m) env[m[1]!] = secrets[m[2]!]!;
-    }
-    expect(Object.keys(env).sort()).toEqual(['IDPASS_LIVE_PUBLIC_KEY', 'IDPASS_PUBLIC_KEY']);
+    const { script, env } = actionsStep(runnable(MARKERS.actionsStep).code);
     const run = await runShell(script, { cwd: userProject(), env, timeoutMs: 60_000 });
     expect({ code: run.code, output: run.code === 0 ? '' : run.output }).toEqual({ code: 0, output: '' });
     // both deliveries of the pending story reached the app and verified there; the forgery did not
@@ -293,7 +299,7 @@ describe('README.md, run as written', () => {
     await stopped;
     const app = await startMiddlewareApp(BUILTIN_KEYS);
     scope.defer(() => rmSync(join(ROOT, 'body.json'), { force: true }));
-    const run = await runShell(runnable('a store holding a verification delivery').code, { cwd: ROOT, env: { IDPASS_HOME: home } });
+    const run = await runShell(runnable(MARKERS.events).code, { cwd: ROOT, env: { IDPASS_HOME: home } });
     expect({ code: run.code, output: run.code === 0 ? '' : run.output }).toEqual({ code: 0, output: '' });
     expect(run.output).toMatch(/verification\.completed/);
     expect(run.output).toMatch(/200/); // the resend, re-signed, was accepted by the middleware
@@ -303,7 +309,7 @@ describe('README.md, run as written', () => {
 
   it('the "in your tests" example, against the middleware example listening on 127.0.0.1:3000', async () => {
     const app = await startMiddlewareApp(BUILTIN_KEYS);
-    const { code } = runnable('the middleware example listening');
+    const { code } = runnable(MARKERS.inTests);
     const run = spawn(process.execPath, ['--input-type=module', '-e', code], {
       cwd: ROOT,
       env: { ...process.env, ...BUILTIN_KEYS },
@@ -317,7 +323,7 @@ describe('README.md, run as written', () => {
   }, 30_000);
 
   it('the CI mode example: listen waits for both deliveries, trigger waits for listen, exit 0', async () => {
-    const block = runnable('a CI step in a clone').code;
+    const block = runnable(MARKERS.listenCi).code;
     expect(block).toContain('--wait-for-listener');
     const home = tempHome();
     scope.defer(() => rmSync(join(ROOT, 'deliveries.ndjson'), { force: true }));
@@ -334,7 +340,7 @@ describe('README.md, run as written', () => {
   }, 90_000);
 
   it("the library examples run as ES modules in the clone, where `from 'idpass'` resolves to this package", async () => {
-    const blocks = runnableBlocks().filter((b) => b.needs.startsWith('a clone, as an ES module'));
+    const blocks = [runnable(MARKERS.importLine), runnable(MARKERS.middleware)];
     expect(blocks).toHaveLength(2);
     for (const { code } of blocks) {
       const run = spawn(process.execPath, ['--input-type=module', '-e', code], {
@@ -379,5 +385,30 @@ describe('README.md, run as written', () => {
     run.stderr.on('data', (d) => (output += d));
     const exit = await new Promise<number | null>((resolve) => run.on('close', resolve));
     expect({ exit, output }).toEqual({ exit: 0, output: '' });
+  }, 60_000);
+
+  it('the doctor examples, against the middleware example: warnings for its permissive defaults, exit 0', async () => {
+    await startMiddlewareApp(BUILTIN_KEYS);
+    scope.defer(() => rmSync(join(ROOT, 'doctor.ndjson'), { force: true }));
+    const run = await runShell(runnable(MARKERS.doctor).code, { cwd: ROOT, env: BUILTIN_KEYS });
+    expect({ code: run.code, output: run.code === 0 ? '' : run.output }).toEqual({ code: 0, output: '' });
+    expect(run.output).toMatch(/✔ genuine\.workflow\.process\.completed\s+200/);
+    expect(run.output).toMatch(/! duplicates\.same-token/); // the middleware answers 409 to a token it saw
+    expect(run.output).toMatch(/ready for Prembly/);
+    const lines = readFileSync(join(ROOT, 'doctor.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id?: string; summary?: { ok: boolean } });
+    expect(lines.at(-1)?.summary?.ok).toBe(true);
+    expect(lines.slice(0, -1).every((l) => /^(genuine|forgery)\./.test(l.id ?? ''))).toBe(true);
+  }, 60_000);
+
+  it('the doctor CI step: npm start, doctor waits for the app, a JUnit report', async () => {
+    const { script, env } = actionsStep(runnable(MARKERS.doctorStep).code);
+    const dir = userProject();
+    const run = await runShell(script, { cwd: dir, env, timeoutMs: 60_000 });
+    expect({ code: run.code, output: run.code === 0 ? '' : run.output }).toEqual({ code: 0, output: '' });
+    const xml = readFileSync(join(dir, 'doctor-report.xml'), 'utf8');
+    expect(xml).toMatch(/<testsuites name="idpass doctor" tests="\d+" failures="0"/);
   }, 60_000);
 });

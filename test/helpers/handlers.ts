@@ -13,7 +13,8 @@ export const KEYS = {
   live: 'live_pk_idpass0stand0in0live0key0not0real',
 };
 
-export type HandlerKind = 'correct' | 'static-only' | 'wrong-hmac' | 'answers-202' | 'non-idempotent' | 'reserialising' | 'slow' | 'redirecting' | 'small-limit';
+export type HandlerKind =
+  'correct' | 'static-only' | 'wrong-hmac' | 'answers-202' | 'non-idempotent' | 'reserialising' | 'slow' | 'redirecting' | 'small-limit';
 
 interface Reply {
   status: number;
@@ -35,7 +36,8 @@ function validHmac(bytes: Buffer, signature: string | undefined): boolean {
 }
 
 function referenceOf(body: Record<string, unknown>): string {
-  const pick = (path: string[]) => path.reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), body);
+  const pick = (path: string[]) =>
+    path.reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), body);
   const found = pick(['verification', 'reference']) ?? pick(['data', 'reference']) ?? pick(['reference']);
   return typeof found === 'string' ? found : 'unknown';
 }

@@ -35,23 +35,40 @@ export function createDoctorCommand(ctx: CommandContext): Command {
         'legacy schemes, forgeries, raw bytes, duplicates, order, size and speed, each with what Prembly would do and how to fix it.\n' +
         'Exit codes: 0 every required check passed, 1 one failed (or a warning, with --strict), 2 bad usage, 3 cannot connect, 130 interrupted.',
     )
-    .argument('[url]', 'the handler: http(s) URL, localhost:3000/path or :3000/path', argParser((t) => parseHttpUrl(t, 'the URL')))
+    .argument(
+      '[url]',
+      'the handler: http(s) URL, localhost:3000/path or :3000/path',
+      argParser((t) => parseHttpUrl(t, 'the URL')),
+    )
     .addOption(new Option('-t, --to <url>', 'the handler, as a flag (same forms)').argParser(argParser((t) => parseHttpUrl(t, '--to'))))
-    .option('--events <list>', 'the kinds your handler subscribes to (names or globs like verification.*); every kind Prembly sends by default')
-    .addOption(new Option('--only <checks>', 'run only these checks: ids or groups, comma-separated, globs allowed (see --list)').argParser(collect(splitList)))
+    .option(
+      '--events <list>',
+      'the kinds your handler subscribes to (names or globs like verification.*); every kind Prembly sends by default',
+    )
+    .addOption(
+      new Option('--only <checks>', 'run only these checks: ids or groups, comma-separated, globs allowed (see --list)').argParser(
+        collect(splitList),
+      ),
+    )
     .addOption(new Option('--skip <checks>', 'leave these checks out (same forms as --only)').argParser(collect(splitList)))
     .addOption(new Option('--samples <n>', 'deliveries the speed check times').default(20).argParser(argParser(parseCount)))
-    .option('--state-url <template>', "GET your app's view of a reference after each duplicate and order step, e.g. http://127.0.0.1:3000/state/{reference}")
+    .option(
+      '--state-url <template>',
+      "GET your app's view of a reference after each duplicate and order step, e.g. http://127.0.0.1:3000/state/{reference}",
+    )
     .addOption(
-      new Option('--timeout <duration>', 'how long an answer may take (Prembly waits 10s)').default(10_000, '10s').argParser(argParser(parseDuration)),
+      new Option('--timeout <duration>', 'how long an answer may take (Prembly waits 10s)')
+        .default(10_000, '10s')
+        .argParser(argParser(parseDuration)),
     )
     .option('--junit <file>', 'also write the results as JUnit XML, for CI to display')
     .option('--strict', 'warnings fail the run too')
     .option('--list', 'print the checks (id and what each asks), and exit')
     .addOption(
-      new Option('--wait-for-listener <duration>', 'retry a refused connection this long first (an app starting in the same CI step)').argParser(
-        argParser(parseDuration),
-      ),
+      new Option(
+        '--wait-for-listener <duration>',
+        'retry a refused connection this long first (an app starting in the same CI step)',
+      ).argParser(argParser(parseDuration)),
     );
   addSharedOptions(command, { scheme: false });
   command.action(async (url: URL | undefined, flags: DoctorCliOptions) => {
@@ -85,7 +102,10 @@ export async function runDoctorCommand(options: DoctorCliOptions, io: IO): Promi
   } catch (error) {
     if (error instanceof DoctorError) {
       const close = error.facts.suggestions ?? [];
-      throw new UsageError(error.message + (close.length ? `; did you mean ${close.join(', ')}?` : ''), 'idpass doctor --list shows every check');
+      throw new UsageError(
+        error.message + (close.length ? `; did you mean ${close.join(', ')}?` : ''),
+        'idpass doctor --list shows every check',
+      );
     }
     throw error;
   }
@@ -98,8 +118,12 @@ export async function runDoctorCommand(options: DoctorCliOptions, io: IO): Promi
     throw new UsageError('two different handlers given (the URL argument and --to)', 'give one of them');
   }
   const url = options.url ?? options.to;
-  if (!url) throw new UsageError('which handler? give its URL, like: idpass doctor http://127.0.0.1:3000/webhooks/identitypass', 'a running app must answer there');
+  if (!url)
+    throw new UsageError(
+      'which handler? give its URL, like: idpass doctor http://127.0.0.1:3000/webhooks/identitypass',
+      'a running app must answer there',
+    );
   checkKeys({ ...options, scheme: 'prembly-hmac' }, io);
   const { reportDoctor } = await import('./report.js');
-  return reportDoctor({ ...options, url, events }, checks.length, io);
+  return reportDoctor({ ...options, url, events }, checks, io);
 }

@@ -23,7 +23,11 @@ function writeReport(path: string, text: string): void {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ELOOP' ? 'it is a symbolic link, which idpass does not follow' : (code ?? String(error));
-    throw new CliError(`cannot write the JUnit report ${path}: ${why}`, ExitCode.usage, 'give a path to a regular file in a folder you can write');
+    throw new CliError(
+      `cannot write the JUnit report ${path}: ${why}`,
+      ExitCode.usage,
+      'give a path to a regular file in a folder you can write',
+    );
   }
   try {
     writeSync(fd, text);
@@ -32,13 +36,19 @@ function writeReport(path: string, text: string): void {
   }
 }
 
-export async function reportDoctor(options: RunOptions, total: number, io: IO): Promise<number> {
+export async function reportDoctor(options: RunOptions, planned: { id: string; group: CheckGroup }[], io: IO): Promise<number> {
+  const total = planned.length;
+  // ids line up within their group
+  const width = (g: CheckGroup) => Math.max(0, ...planned.filter((p) => p.group === g).map((p) => p.id.length));
   const out = await loadChalk(colorLevel(io, io.stdout, !options.color));
   const err = await loadChalk(colorLevel(io, io.stderr, !options.color));
   const target = maskUrl(options.url);
   const progress = Boolean(io.stderr.isTTY) && !options.json;
   const clearProgress = () => progress && io.stderr.write('\r\x1b[2K');
-  io.stderr.write(err.dim(`idpass doctor → ${target} (${describeKeys(options)}; ${total} checks, answers within ${formatDuration(options.timeout)})`) + '\n');
+  io.stderr.write(
+    err.dim(`idpass doctor → ${target} (${describeKeys(options)}; ${total} checks, answers within ${formatDuration(options.timeout)})`) +
+      '\n',
+  );
   if (options.waitForListener) {
     const { waitForTarget } = await import('../../core/http/wait.js');
     await waitForTarget(options.url, options.waitForListener, io.signal);
@@ -68,13 +78,17 @@ export async function reportDoctor(options: RunOptions, total: number, io: IO): 
         group = result.group;
         writeLine(io.stdout, groupHeading(group, out));
       }
-      for (const line of checkLines(result, out)) writeLine(io.stdout, line);
+      for (const line of checkLines(result, out, width(result.group))) writeLine(io.stdout, line);
     }
   } catch (error) {
     clearProgress();
     if (error instanceof DoctorError && error.code === 'unreachable') {
       const during = results.length > 0 ? ` (it stopped accepting connections after ${results.length} of ${total} checks)` : '';
-      throw new CliError(`cannot reach the handler: ${error.message}${during}`, ExitCode.network, 'start your app first, or add --wait-for-listener 30s');
+      throw new CliError(
+        `cannot reach the handler: ${error.message}${during}`,
+        ExitCode.network,
+        'start your app first, or add --wait-for-listener 30s',
+      );
     }
     throw error;
   }

@@ -44,7 +44,10 @@ function compile(patterns: readonly string[], ids: string[]): ((id: string) => b
   return patterns.map((pattern) => {
     const test = matcher(pattern);
     if (!ids.some(test)) {
-      throw new DoctorError('unknown-check', `"${pattern}" names no check`, { detail: pattern, suggestions: suggestNames(pattern, [...CHECK_GROUPS, ...ids]) });
+      throw new DoctorError('unknown-check', `"${pattern}" names no check`, {
+        detail: pattern,
+        suggestions: suggestNames(pattern, [...CHECK_GROUPS, ...ids]),
+      });
     }
     return test;
   });

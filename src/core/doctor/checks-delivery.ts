@@ -54,7 +54,8 @@ export function schemeCheck(scheme: Exclude<Scheme, 'prembly-hmac'>): CheckSpec 
           fix: `${SCHEME_NOTE}. Accept only the HMAC unless an old integration still sends this scheme`,
         };
       }
-      if (ex.error === null && status >= 400 && status < 500) return { verdict: 'pass', sent, got: `${got}: refused`, status: ex.status, prembly: null, fix: null };
+      if (ex.error === null && status >= 400 && status < 500)
+        return { verdict: 'pass', sent, got: `${got}: refused`, status: ex.status, prembly: null, fix: null };
       return {
         verdict: 'fail',
         sent,
@@ -78,7 +79,8 @@ const FORGERIES: Record<Forgery, { title: string; what: string; accepted: string
   'changed-body': {
     title: 'refuses a body changed after signing',
     what: 'signed, then one field changed (data.firstName)',
-    accepted: 'it accepted a body that does not match its signature: compute the HMAC over the raw body bytes and compare it with the header',
+    accepted:
+      'it accepted a body that does not match its signature: compute the HMAC over the raw body bytes and compare it with the header',
   },
   'missing-signature': {
     title: 'refuses a delivery with no signature',
@@ -94,7 +96,8 @@ const FORGERIES: Record<Forgery, { title: string; what: string; accepted: string
   'missing-token': {
     title: 'refuses a delivery with no token header',
     what: 'a valid signature, no token header',
-    accepted: 'it accepted a delivery without the token header Prembly sends with every delivery: answer 401 without it, and track tokens against replays',
+    accepted:
+      'it accepted a delivery without the token header Prembly sends with every delivery: answer 401 without it, and track tokens against replays',
   },
 };
 
@@ -105,7 +108,10 @@ function forge(ctx: DoctorContext, kind: Forgery): Outgoing {
   const signature = PREMBLY_SIGNATURE_HEADER;
   switch (kind) {
     case 'wrong-key':
-      return { ...out, headers: { ...out.headers, [signature]: computeSignature('prembly-hmac', `test_pk_${randomUUID().replace(/-/g, '')}`, compact) } };
+      return {
+        ...out,
+        headers: { ...out.headers, [signature]: computeSignature('prembly-hmac', `test_pk_${randomUUID().replace(/-/g, '')}`, compact) },
+      };
     case 'changed-body': {
       const changed = { ...made.body, data: { ...(made.body.data as object), firstName: 'MALLORY' } };
       return { ...out, body: Buffer.from(JSON.stringify(changed)) };
@@ -138,7 +144,14 @@ export function forgeryCheck(kind: Forgery): CheckSpec {
       const status = ex.status ?? 0;
       if (ex.error === null && status === 401) return { verdict: 'pass', sent, got, status, prembly: null, fix: null };
       if (ex.error === null && status >= 400 && status < 500) {
-        return { verdict: 'warn', sent, got, status, prembly: null, fix: `refused, but with ${status}: Prembly's guide answers 401 to a missing or wrong signature` };
+        return {
+          verdict: 'warn',
+          sent,
+          got,
+          status,
+          prembly: null,
+          fix: `refused, but with ${status}: Prembly's guide answers 401 to a missing or wrong signature`,
+        };
       }
       const acceptedIt = ex.error === null && status >= 200 && status < 400;
       return {
@@ -225,7 +238,15 @@ export const speedCheck: CheckSpec = {
     const got = `p50 ${formatMs(timing.p50)} · p95 ${formatMs(timing.p95)} · max ${formatMs(timing.max)}`;
     if (failures > 0) {
       const j = judgeGenuine(last!, ctx.info(RAW_EVENT), ctx.timeoutMs);
-      return { verdict: 'fail', sent, got: `${got} · ${failures} not answered as Prembly needs (last: ${describeExchange(last!)})`, status: last!.status, prembly: j.prembly, fix: j.fix, timing };
+      return {
+        verdict: 'fail',
+        sent,
+        got: `${got} · ${failures} not answered as Prembly needs (last: ${describeExchange(last!)})`,
+        status: last!.status,
+        prembly: j.prembly,
+        fix: j.fix,
+        timing,
+      };
     }
     if (timing.p95 > ctx.timeoutMs / 2) {
       return {

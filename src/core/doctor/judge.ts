@@ -19,7 +19,7 @@ const SLOW_SHARE = 0.5;
 export function premblyOnFailure(info: EventInfo): string {
   return info.retries.attempts > 1
     ? `counts the attempt failed; ${info.retries.schedule}`
-    : `counts the delivery failed and never sends it again (${info.retries.schedule})`;
+    : 'counts the delivery failed and never sends it again: the result reaches you only if you fetch it from the API';
 }
 
 function keyAdvice(info: EventInfo): string {
@@ -51,7 +51,8 @@ export function fixFor(ex: Exchange, info: EventInfo, timeoutMs: number): string
   if (status === 400 || status === 422) {
     return `it could not read this body: ${info.name} bodies look like \`npx idpass trigger ${info.name} --data …\` sends; accept fields it does not know`;
   }
-  if (status >= 500) return `it failed on this body shape (${status}): send one with \`npx idpass trigger ${info.name}\` and read the handler's logs`;
+  if (status >= 500)
+    return `it failed on this body shape (${status}): send one with \`npx idpass trigger ${info.name}\` and read the handler's logs`;
   if (status >= 200 && status < 300) return 'answer exactly 200: Prembly counts 201, 202 and 204 as failed deliveries for this kind';
   return `answer ${info.delivered === '2xx' ? 'a 2xx' : 'exactly 200'} once the delivery is recorded`;
 }

@@ -9,7 +9,8 @@ import { DoctorError, type CheckResult, type DoctorOptions, type DoctorSummary }
 export function plannedChecks(options: Pick<DoctorOptions, 'events' | 'only' | 'skip'>) {
   const events = options.events ?? SENT_KINDS;
   for (const event of events) {
-    if (!SENT_KINDS.includes(event)) throw new DoctorError('unknown-event', `"${event}" is not a kind Prembly sends as a webhook`, { detail: event });
+    if (!SENT_KINDS.includes(event))
+      throw new DoctorError('unknown-event', `"${event}" is not a kind Prembly sends as a webhook`, { detail: event });
   }
   return selectChecks(battery(events), options.only, options.skip);
 }

@@ -29,12 +29,12 @@ export function groupHeading(group: CheckGroup, c: ChalkInstance): string {
 }
 
 /** A check's lines: its verdict and answer, then (unless it passed cleanly) what was sent, Prembly's view and the fix. */
-export function checkLines(result: CheckResult, c: ChalkInstance): string[] {
+export function checkLines(result: CheckResult, c: ChalkInstance, idWidth = 0): string[] {
   const paint = painter(c);
   // a check that is not required never fails the run: it shows as a warning
   const verdict = result.verdict === 'fail' && !result.required ? 'warn' : result.verdict;
   const [mark, tone] = MARK[verdict];
-  const lines = [`  ${paint[tone](mark)} ${result.id}  ${paint.dim(visible(result.got))}`];
+  const lines = [`  ${paint[tone](mark)} ${result.id.padEnd(idWidth)}  ${paint.dim(visible(result.got))}`];
   if (verdict === 'pass' || verdict === 'skip') {
     if (result.fix) lines.push(`      ${paint.dim(`note  ${visible(result.fix)}`)}`);
     return lines;

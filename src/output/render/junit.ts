@@ -5,21 +5,41 @@ import type { CheckResult, DoctorSummary } from '../../core/doctor/types.js';
  * (classname = its group), a failure for each failed check (and each warning under --strict).
  */
 
-/** Text for XML: the five entities escaped, and characters XML 1.0 cannot hold made visible. */
-function xml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;')
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+/** Whether XML 1.0 can hold this UTF-16 code unit where it stands (tab, newline and CR are the only controls it allows). */
+function xmlSafe(text: string, i: number): boolean {
+  const code = text.charCodeAt(i);
+  if (code < 0x20) return code === 0x09 || code === 0x0a || code === 0x0d;
+  if (code === 0xfffe || code === 0xffff) return false;
+  if (code >= 0xd800 && code <= 0xdbff) return i + 1 < text.length && text.charCodeAt(i + 1) >= 0xdc00 && text.charCodeAt(i + 1) <= 0xdfff;
+  if (code >= 0xdc00 && code <= 0xdfff) return i > 0 && text.charCodeAt(i - 1) >= 0xd800 && text.charCodeAt(i - 1) <= 0xdbff;
+  return true;
 }
+
+/** Text for XML: the five entities escaped, and what XML 1.0 cannot hold written as \xNN / \uNNNN. */
+function xml(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (!xmlSafe(text, i)) {
+      const code = text.charCodeAt(i);
+      out += code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+    } else out += ENTITIES[ch] ?? ch;
+  }
+  return out;
+}
+
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 
 function details(result: CheckResult): string {
-  return [`check: ${result.title}`, `sent: ${result.sent}`, `got: ${result.got}`, result.prembly && `Prembly: ${result.prembly}`, result.fix && `fix: ${result.fix}`]
+  return [
+    `check: ${result.title}`,
+    `sent: ${result.sent}`,
+    `got: ${result.got}`,
+    result.prembly && `Prembly: ${result.prembly}`,
+    result.fix && `fix: ${result.fix}`,
+  ]
     .filter(Boolean)
     .join('\n');
 }
@@ -32,7 +52,8 @@ function testcase(result: CheckResult, strict: boolean): string {
     return `${open}>\n      <failure message="${xml(result.fix ?? result.got)}" type="${type}">${xml(details(result))}</failure>\n    </testcase>`;
   }
   if (result.verdict === 'skip') return `${open}>\n      <skipped/>\n    </testcase>`;
-  if (result.verdict === 'warn' || result.verdict === 'fail') return `${open}>\n      <system-out>${xml(`warning: ${details(result)}`)}</system-out>\n    </testcase>`;
+  if (result.verdict === 'warn' || result.verdict === 'fail')
+    return `${open}>\n      <system-out>${xml(`warning: ${details(result)}`)}</system-out>\n    </testcase>`;
   return `${open}/>`;
 }
 
