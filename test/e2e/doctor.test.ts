@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { jsonLines, runCli } from '../helpers/cli.js';
+import { BIN, jsonLines, runCli } from '../helpers/cli.js';
+import { Terminal } from '../helpers/tmux.js';
 import { startHandler, type Handler, type HandlerKind } from '../helpers/handlers.js';
 import { freePort } from '../helpers/receiver.js';
 
@@ -198,4 +199,40 @@ describe('idpass doctor', () => {
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/which handler\?/);
   });
+
+  it('--events narrows the genuine checks to the kinds named; kinds Prembly never POSTs are refused', async () => {
+    const h = await handler('correct');
+    const res = await doctorJson(h.url, ['--events', 'workflow.*', '--only', 'genuine']);
+    expect(res.checks.map((c) => c.id)).toEqual([
+      'genuine.workflow.process.completed',
+      'genuine.workflow.process.failed',
+      'genuine.workflow.process.manual_review',
+    ]);
+    const refused = await runCli(['doctor', h.url, '--events', 'verification.failed']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/names only kinds Prembly does not POST/);
+  });
+
+  it('in a real terminal (tmux): a progress line while checks run, gone once the card is complete', async () => {
+    if (!Terminal.available()) throw new Error('tmux is needed (.ci/run installs it)');
+    const h = await handler('slow');
+    const term = new Terminal(120, 40);
+    try {
+      const q = (t: string) => `'${t.replace(/'/g, `'\\''`)}'`;
+      term.start(
+        `env -u CI NO_COLOR=1 ${q(process.execPath)} ${q(BIN)} doctor ${q(h.url)} --timeout 3s --only genuine.verification.completed,genuine.verification.retry.completed; echo "EXIT=$?"`,
+      );
+      const during = await term.waitFor(
+        (s) => /checking 2\/2 genuine\.verification\.retry\.completed…/.test(s),
+        'the progress line for the second check',
+      );
+      expect(during).toMatch(/✔ genuine\.verification\.completed +200 in 1\.\d s/);
+      const after = await term.waitFor((s) => s.includes('EXIT='), 'the end of the run');
+      expect(after).not.toMatch(/checking \d/);
+      expect(after).toMatch(/2 checks: 2 passed · 0 failed · 0 warnings in [\d.]+s · ready for Prembly/);
+      expect(after).toMatch(/EXIT=0/);
+    } finally {
+      term.kill();
+    }
+  }, 30_000);
 });
