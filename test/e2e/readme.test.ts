@@ -387,7 +387,7 @@ describe('README.md, run as written', () => {
     expect({ exit, output }).toEqual({ exit: 0, output: '' });
   }, 60_000);
 
-  it('the doctor examples, against the middleware example: warnings for its permissive defaults, exit 0', async () => {
+  it('the doctor examples, against the middleware example: ready, with a warning for its 409 to a repeated token', async () => {
     await startMiddlewareApp(BUILTIN_KEYS);
     scope.defer(() => rmSync(join(ROOT, 'doctor.ndjson'), { force: true }));
     const run = await runShell(runnable(MARKERS.doctor).code, { cwd: ROOT, env: BUILTIN_KEYS });

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { classify, type Classification } from '../delivery/classify.js';
-import { SCHEMES, type Scheme } from '../signing/schemes.js';
+import type { Scheme } from '../signing/schemes.js';
 import { verify, type VerifyResult } from '../signing/verify.js';
 import { TokenWindow } from './token-window.js';
 
@@ -24,6 +24,8 @@ declare global {
   }
 }
 
+const CURRENT_SCHEMES: readonly Scheme[] = ['prembly-hmac'];
+
 /** An express request after `identitypassWebhook()`: `body` is the parsed JSON. */
 export type IdentitypassRequest = Request & { identitypass: IdentitypassDelivery };
 
@@ -37,8 +39,13 @@ export interface IdentitypassWebhookOptions {
    * and credit events with it, even from sandbox. `IDPASS_LIVE_PUBLIC_KEY` from the environment when omitted.
    */
   livePublicKey?: string;
-  /** Schemes to accept; all three by default. Pass `['prembly-hmac']` to refuse the static ones. */
+  /**
+   * Schemes to accept: the current HMAC only by default. The legacy static schemes are your public key
+   * in base64, which anyone who has seen the key can send; list them only for an integration that still uses them.
+   */
   schemes?: readonly Scheme[];
+  /** Refuse (401) a delivery without the `token` header Prembly sends with every delivery. True by default. */
+  requireToken?: boolean;
   /**
    * A delivery whose `token` was seen before: `'reject'` (default) answers 409, `'allow'` lets it
    * through with `req.identitypass.duplicate` set, or decide per request.
@@ -92,7 +99,14 @@ export function identitypassWebhook(given: IdentitypassWebhookOptions = {}): Req
   if (!publicKey || publicKey.trim() === '') {
     throw new TypeError('identitypassWebhook() needs your public key: pass { publicKey } or set IDPASS_PUBLIC_KEY');
   }
-  const { livePublicKey, schemes = SCHEMES, onDuplicate = 'reject', maxBodyBytes = 10 * 1024 * 1024, rememberTokens = 10_000 } = options;
+  const {
+    livePublicKey,
+    schemes = CURRENT_SCHEMES,
+    requireToken = true,
+    onDuplicate = 'reject',
+    maxBodyBytes = 10 * 1024 * 1024,
+    rememberTokens = 10_000,
+  } = options;
   const seen = new TokenWindow(rememberTokens);
 
   return async (req: Request, res: Response, next: NextFunction) => {
@@ -129,6 +143,10 @@ export function identitypassWebhook(given: IdentitypassWebhookOptions = {}): Req
     }
 
     const token = verification.token;
+    if (requireToken && !token) {
+      res.status(401).json({ error: 'no token header', reason: 'missing-token' });
+      return;
+    }
     const duplicate = token !== null && seen.has(token);
     if (token && !duplicate) {
       // a token counts as handled once the app answered 2xx: a handler that failed gets its retry

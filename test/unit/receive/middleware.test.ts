@@ -117,8 +117,23 @@ describe('identitypassWebhook (real express app on loopback)', () => {
     expect(calls).toBe(2);
   });
 
+  it('accepts only the HMAC scheme and only with a token by default; both can be loosened', async () => {
+    const strict = await app((a) => a.post('/hook', identitypassWebhook({ publicKey: KEY }), echo));
+    const legacy = sign({ body: BODY, publicKey: KEY, scheme: 'identitypass' });
+    expect((await postRaw(strict, BODY, legacy.headers)).status).toBe(401);
+    const { token: _token, ...tokenless } = sign({ body: BODY, publicKey: KEY }).headers;
+    const reply = await postRaw(strict, BODY, tokenless);
+    expect(reply.status).toBe(401);
+    expect(JSON.parse(reply.text)).toEqual({ error: 'no token header', reason: 'missing-token' });
+    const loose = await app((a) =>
+      a.post('/hook', identitypassWebhook({ publicKey: KEY, schemes: ['prembly-hmac', 'identitypass'], requireToken: false }), echo),
+    );
+    expect((await postRaw(loose, BODY, legacy.headers)).status).toBe(200);
+    expect((await postRaw(loose, BODY, tokenless)).status).toBe(200);
+  });
+
   it('says why a signature failed without showing any part of a key', async () => {
-    const url = await app((a) => a.post('/hook', identitypassWebhook({ publicKey: KEY }), echo));
+    const url = await app((a) => a.post('/hook', identitypassWebhook({ publicKey: KEY, schemes: ['identitypass'] }), echo));
     const { headers } = sign({ body: BODY, publicKey: 'test_pk_someone0else0wxyz', scheme: 'identitypass' });
     const reply = await postRaw(url, BODY, headers);
     expect(reply.status).toBe(401);
