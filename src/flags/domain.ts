@@ -2,7 +2,7 @@ import { CoreError } from '../core/core-error.js';
 import { compileEventPatterns, EventPatternError, type EventFilter } from '../core/delivery/event-filter.js';
 import { parseStatusExpectation as parseExpectation, type StatusExpectation } from '../core/delivery/rules.js';
 import { splitPath } from '../core/trigger/body-edits.js';
-import { ValueError } from './values.js';
+import { parseHttpUrl, ValueError } from './values.js';
 
 /** Flag values in the domain's own terms: event patterns, status expectations, body edits. */
 
@@ -54,4 +54,15 @@ export function parseAssignment(text: string): { path: string; value: unknown } 
     // not JSON: the text itself is the value
   }
   return { path, value };
+}
+
+const REFERENCE_SLOT = 'idpass0reference0slot';
+
+/** `--state-url`: an http(s) URL (or a loopback shorthand) with `{reference}` where the reference goes. */
+export function parseStateUrl(text: string): string {
+  if (!text.includes('{reference}')) {
+    throw new ValueError('needs {reference} where the reference goes, like http://127.0.0.1:3000/state/{reference}');
+  }
+  const url = parseHttpUrl(text.replaceAll('{reference}', REFERENCE_SLOT), '--state-url');
+  return url.href.replaceAll(REFERENCE_SLOT, '{reference}');
 }

@@ -1,4 +1,4 @@
-import { parseEventPatterns } from '../../flags/domain.js';
+import { parseEventPatterns, parseStateUrl } from '../../flags/domain.js';
 import { parseCount, parseDuration, parseHttpUrl } from '../../flags/values.js';
 import { ExitCode, UsageError } from '../../output/errors.js';
 import { writeLine, type IO } from '../../output/io.js';
@@ -52,9 +52,11 @@ export function createDoctorCommand(ctx: CommandContext): Command {
     )
     .addOption(new Option('--skip <checks>', 'leave these checks out (same forms as --only)').argParser(collect(splitList)))
     .addOption(new Option('--samples <n>', 'deliveries the speed check times').default(20).argParser(argParser(parseCount)))
-    .option(
-      '--state-url <template>',
-      "GET your app's view of a reference after each duplicate and order step, e.g. http://127.0.0.1:3000/state/{reference}",
+    .addOption(
+      new Option(
+        '--state-url <template>',
+        "GET your app's view of a reference after each duplicate and order step, e.g. :3000/state/{reference}",
+      ).argParser(argParser(parseStateUrl)),
     )
     .addOption(
       new Option('--timeout <duration>', 'how long an answer may take (Prembly waits 10s)')

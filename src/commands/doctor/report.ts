@@ -90,6 +90,7 @@ export async function reportDoctor(options: RunOptions, planned: { id: string; g
         'start your app first, or add --wait-for-listener 30s',
       );
     }
+    if (error instanceof DoctorError) throw new CliError(error.message, ExitCode.usage, 'idpass doctor --help shows the flags');
     throw error;
   }
   clearProgress();
