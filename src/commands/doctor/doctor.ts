@@ -31,8 +31,8 @@ const splitList = (text: string) =>
 export function createDoctorCommand(ctx: CommandContext): Command {
   const command = new Command('doctor')
     .description(
-      'Check a running webhook handler against what Prembly needs and print a report card: genuine deliveries of every kind,\n' +
-        'legacy schemes, forgeries, raw bytes, duplicates, order, size and speed, each with what Prembly would do and how to fix it.\n' +
+      'Check a running webhook handler against what Prembly needs and print a report card: genuine deliveries of every kind, legacy schemes, ' +
+        'forgeries, raw bytes, duplicates, order, size and speed, each with what Prembly would do with the answer and how to fix it.\n' +
         'Exit codes: 0 every required check passed, 1 one failed (or a warning, with --strict), 2 bad usage, 3 cannot connect, 130 interrupted.',
     )
     .argument(
