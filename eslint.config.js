@@ -5,7 +5,7 @@ import { importX } from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
 const core = (name) => `./src/core/${name}`;
-const CORE_FOLDERS = ['delivery', 'signing', 'trigger', 'http', 'receive', 'store', 'tunnel', 'doctor'];
+const CORE_FOLDERS = ['delivery', 'signing', 'trigger', 'http', 'receive', 'store', 'tunnel', 'doctor', 'sandbox'];
 /** Zone: files in `target` may not import from the core folders not listed in `allowed`. */
 const coreMayUse = (target, allowed) => ({
   target: core(target),
@@ -59,6 +59,7 @@ export default tseslint.config(
             coreMayUse('trigger', ['delivery', 'signing', 'http']),
             coreMayUse('receive', ['delivery', 'signing', 'http', 'store', 'tunnel']),
             coreMayUse('doctor', ['delivery', 'signing', 'http', 'trigger']),
+            coreMayUse('sandbox', ['delivery', 'signing', 'http', 'trigger']),
             {
               target: ['./src/core', './src/output', './src/ui', './src/index.ts'],
               from: './src/flags',

@@ -30,6 +30,12 @@ const COMMANDS: { name: string; term: string; summary: string; load(): Promise<C
     load: async () => (await import('./commands/doctor/doctor.js')).createDoctorCommand,
   },
   {
+    name: 'sandbox',
+    term: 'sandbox [options]',
+    summary: 'a local stand-in for the Prembly API that answers verifications and delivers the webhooks',
+    load: async () => (await import('./commands/sandbox/sandbox.js')).createSandboxCommand,
+  },
+  {
     name: 'events',
     term: 'events <command>',
     summary: 'list, show, resend and clear recorded deliveries',

@@ -58,3 +58,14 @@ export {
   type DoctorSummary,
   type Verdict,
 } from './core/doctor/index.js';
+export {
+  createSandbox,
+  Sandbox,
+  SandboxError,
+  MAGIC_NUMBERS,
+  type SandboxOptions,
+  type SandboxFact,
+  type SandboxDelivery,
+  type Attempt,
+  type MagicNumber,
+} from './core/sandbox/index.js';

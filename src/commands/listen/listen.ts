@@ -170,7 +170,7 @@ export async function runListen(flags: ListenOptions, io: IO): Promise<number> {
   }`;
   if (flags.readyFile) {
     try {
-      await writeReadyFile(flags.readyFile, ready.url, ready.port);
+      await (await import('../shared/ready-file.js')).writeReadyFile(flags.readyFile, ready.url, ready.port);
     } catch (error) {
       await listener.close();
       throw error;
@@ -280,16 +280,4 @@ async function startTunnel(flags: ListenOptions, port: number, probeSecret: stri
   supervisor.on('fact', render);
   supervisor.start();
   return supervisor;
-}
-
-/** Writes the ready file atomically (a reader never sees half of it), private to the user. */
-async function writeReadyFile(path: string, url: string, port: number): Promise<void> {
-  const { rename, writeFile } = await import('node:fs/promises');
-  const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    await writeFile(temp, JSON.stringify({ url, port, pid: process.pid }) + '\n', { mode: 0o600, flag: 'wx' });
-    await rename(temp, path);
-  } catch (error) {
-    throw new UsageError(`cannot write --ready-file ${path}: ${(error as Error).message}`, 'pass a path in a folder you can write to');
-  }
 }

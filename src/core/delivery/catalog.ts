@@ -17,6 +17,10 @@ export interface RetryPolicy {
   attempts: number;
   /** The waits between attempts, and when Prembly retries at all. */
   schedule: string;
+  /** The waits before the second, third, … attempt, in ms (none when sent once). */
+  waitsMs: readonly number[];
+  /** Which failed answers are retried: any failure, or only timeouts, no connection, 5xx, 408, 425, 429. */
+  retryOn: 'any' | 'transient';
 }
 
 export interface EventInfo {
@@ -44,14 +48,24 @@ export interface EventInfo {
   canFollowPending: boolean;
 }
 
-const SENT_ONCE: RetryPolicy = { attempts: 1, schedule: 'sent once, never retried (fetch outstanding results from the API on a schedule)' };
+const MINUTE = 60_000;
+const SENT_ONCE: RetryPolicy = {
+  attempts: 1,
+  schedule: 'sent once, never retried (fetch outstanding results from the API on a schedule)',
+  waitsMs: [],
+  retryOn: 'any',
+};
 const SDK_RETRIES: RetryPolicy = {
   attempts: 5,
   schedule: 'up to 5 attempts within 24 h of the session: after about 30 min, 1 h, 3 h, 6 h',
+  waitsMs: [30 * MINUTE, 60 * MINUTE, 180 * MINUTE, 360 * MINUTE],
+  retryOn: 'any',
 };
 const WORKFLOW_RETRIES: RetryPolicy = {
   attempts: 5,
   schedule: 'up to 5 attempts: at once, then after 1 min, 5 min, 30 min, 2 h; only on a timeout, no connection, 5xx, 408, 425 or 429',
+  waitsMs: [MINUTE, 5 * MINUTE, 30 * MINUTE, 120 * MINUTE],
+  retryOn: 'transient',
 };
 const ORG_URL = 'the organisation webhook URL';
 

@@ -1,0 +1,43 @@
+import express from 'express';
+import type { SandboxDelivery } from './dispatcher.js';
+import type { Sandbox } from './sandbox.js';
+
+/** The admin API under /__idpass/: deliveries and the dashboard's resend, the webhook URL, and flows on demand. */
+
+/** A delivery as JSON: its body parsed, the internal hook left out. */
+export function deliveryView(d: SandboxDelivery): Record<string, unknown> {
+  const { body, onFirstAttempt: _hook, ...rest } = d;
+  return { ...rest, body: JSON.parse(body.toString('utf8')) as unknown };
+}
+
+export function adminRouter(sandbox: Sandbox): express.Router {
+  const router = express.Router();
+  router.get('/deliveries', (_req, res) => void res.json(sandbox.dispatcher.list().map(deliveryView)));
+  router.post('/deliveries/:id/resend', async (req, res) => {
+    const attempt = await sandbox.dispatcher.resend(String(req.params.id));
+    if (!attempt) res.status(404).json({ error: `no delivery ${req.params.id}` });
+    else res.json(attempt);
+  });
+  router.put('/webhook-url', (req, res) => {
+    try {
+      sandbox.setWebhookUrl((req.body as { url?: string | null } | undefined)?.url ?? null);
+      res.json({ url: sandbox.webhookUrl?.href ?? null });
+    } catch (error) {
+      res.status(400).json({ error: (error as Error).message });
+    }
+  });
+  router.post('/sdk-sessions', (req, res) => {
+    const { user_ref, status } = (req.body ?? {}) as { user_ref?: string; status?: string };
+    res.status(201).json(deliveryView(sandbox.completeSession(user_ref, status === 'NOT-VERIFIED' ? 'NOT-VERIFIED' : 'VERIFIED')));
+  });
+  router.post('/workflows', (req, res) => {
+    const outcome = (req.body as { outcome?: string } | undefined)?.outcome ?? 'completed';
+    if (outcome !== 'completed' && outcome !== 'failed' && outcome !== 'manual_review') {
+      res.status(400).json({ error: 'outcome is completed, failed or manual_review' });
+      return;
+    }
+    res.status(201).json(deliveryView(sandbox.raise(`workflow.process.${outcome}`)));
+  });
+  router.post('/watchlist', (_req, res) => void res.status(201).json(deliveryView(sandbox.raise('watchlist.identity_flagged'))));
+  return router;
+}
