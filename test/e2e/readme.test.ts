@@ -56,6 +56,7 @@ const MARKERS = {
   listenCi: 'a CI step in a clone',
   doctor: 'the middleware example listening on 127.0.0.1:3000 (doctor)',
   doctorStep: 'a project whose npm start serves the middleware example on port 3000 (doctor)',
+  sandboxStep: 'a project whose npm start serves a KYC app on port 3000 (sandbox)',
   events: 'a store holding a verification delivery, and an app on 127.0.0.1:3000',
   importLine: 'a clone, as an ES module',
   middleware: 'a clone, as an ES module, with IDPASS_PUBLIC_KEY set',
@@ -122,7 +123,7 @@ async function portAnswers(port: number, timeoutMs = 15_000): Promise<void> {
  * A user's project: the README's middleware example as `app.js` (plus the line that makes it listen
  * on 3000), `npm start` running it, and this package installed as `idpass` (linked, as `npm link idpass` would).
  */
-function userProject(): string {
+function userProject(app?: string): string {
   const middleware = /```js\n(import express[\s\S]*?)```/.exec(README)![1]!;
   const dir = mkdtempSync(join(tmpdir(), 'idpass-user-app-'));
   scope.defer(() => rmSync(dir, { recursive: true, force: true }));
@@ -130,7 +131,7 @@ function userProject(): string {
     join(dir, 'package.json'),
     JSON.stringify({ name: 'my-app', private: true, type: 'module', scripts: { start: 'node app.js' } }),
   );
-  writeFileSync(join(dir, 'app.js'), `${middleware}\napp.listen(3000, '127.0.0.1');\n`);
+  writeFileSync(join(dir, 'app.js'), app ?? `${middleware}\napp.listen(3000, '127.0.0.1');\n`);
   mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true });
   symlinkSync(ROOT, join(dir, 'node_modules', 'idpass'));
   symlinkSync(join(ROOT, 'node_modules', 'express'), join(dir, 'node_modules', 'express'));
@@ -171,10 +172,12 @@ function actionsStep(yaml: string): { script: string; env: Record<string, string
   };
   const env: Record<string, string> = {};
   for (const line of lines.slice(envAt + 1)) {
-    const m = /^\s+(\w+): \$\{\{ secrets\.(\w+) \}\}$/.exec(line);
-    if (m) env[m[1]!] = secrets[m[2]!]!;
+    const m = /^\s+(\w+): (.+)$/.exec(line);
+    if (!m) continue;
+    const secret = /^\$\{\{ secrets\.(\w+) \}\}$/.exec(m[2]!);
+    env[m[1]!] = secret ? secrets[secret[1]!]! : m[2]!;
   }
-  expect(Object.keys(env).sort()).toEqual(['IDPASS_LIVE_PUBLIC_KEY', 'IDPASS_PUBLIC_KEY']);
+  expect(Object.keys(env)).toEqual(expect.arrayContaining(['IDPASS_LIVE_PUBLIC_KEY', 'IDPASS_PUBLIC_KEY']));
   return { script, env };
 }
 
@@ -411,4 +414,41 @@ describe('README.md, run as written', () => {
     const xml = readFileSync(join(dir, 'doctor-report.xml'), 'utf8');
     expect(xml).toMatch(/<testsuites name="idpass doctor" tests="\d+" failures="0"/);
   }, 60_000);
+
+  it('the sandbox CI step: the app gets PENDING from the sandbox, then VERIFIED by its webhook', async () => {
+    const { script, env } = actionsStep(runnable(MARKERS.sandboxStep).code);
+    const run = await runShell(script, {
+      cwd: userProject(KYC_APP),
+      env: { ...env, PREMBLY_API_KEY: 'test_sk_sandbox_anything' },
+      timeoutMs: 80_000,
+    });
+    expect({ code: run.code, output: run.code === 0 ? '' : run.output }).toEqual({ code: 0, output: '' });
+  }, 90_000);
 });
+
+/** A user's KYC app as the sandbox step assumes one: it verifies BVNs through Prembly and learns results by webhook. */
+const KYC_APP = `
+import express from 'express';
+import { identitypassWebhook } from 'idpass';
+
+const base = process.env.PREMBLY_BASE_URL ?? 'https://api.prembly.com';
+const checks = new Map();
+const app = express();
+app.post('/webhooks/identitypass', identitypassWebhook(), (req, res) => {
+  const { reference, identityStatus } = req.identitypass.classification;
+  if (checks.has(reference)) checks.set(reference, identityStatus);
+  res.sendStatus(200);
+});
+app.post('/kyc/bvn', express.json(), async (req, res) => {
+  const reply = await fetch(base + '/identitypass/verification/bvn_validation', {
+    method: 'POST',
+    headers: { 'x-api-key': process.env.PREMBLY_API_KEY, 'content-type': 'application/json' },
+    body: JSON.stringify({ number: req.body.bvn }),
+  });
+  const answer = await reply.json();
+  checks.set(answer.verification.reference, answer.verification.status);
+  res.json({ reference: answer.verification.reference, status: answer.verification.status });
+});
+app.get('/kyc/:reference', (req, res) => res.json({ reference: req.params.reference, status: checks.get(req.params.reference) ?? null }));
+app.listen(3000, '127.0.0.1');
+`;
