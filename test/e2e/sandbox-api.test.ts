@@ -145,4 +145,21 @@ describe('the sandbox API', () => {
     expect(taken.stderr).toMatch(/--port 0 picks a free one/);
     void sandbox;
   });
+
+  it('retries as Prembly does per kind: an SDK session after any failure (5 attempts), a workflow run not after a plain 4xx', async () => {
+    const { sandbox } = await sandboxWithReceiver({ timeScale: 36_000 }); // 30 min → 50 ms … 6 h → 600 ms
+    const refuser = await scope.receiver(() => ({ status: 400, body: '{"error":"no"}' }));
+    sandbox.setWebhookUrl(refuser.url);
+    const session = sandbox.completeSession('customer-7');
+    const run = sandbox.raise('workflow.process.completed');
+    await new Promise<void>((resolve) => {
+      const check = () => session.state === 'failed' && run.state === 'failed' && resolve();
+      sandbox.on('fact', check);
+    });
+    expect(session.attempts.map((a) => a.status)).toEqual([400, 400, 400, 400, 400]);
+    const gaps = session.attempts.slice(1).map((a, i) => Date.parse(a.at) - Date.parse(session.attempts[i]!.at));
+    expect(gaps[0]).toBeGreaterThanOrEqual(45);
+    expect(gaps[3]).toBeGreaterThanOrEqual(590);
+    expect(run.attempts).toHaveLength(1); // a 400 stops a workflow run's retries
+  });
 });
