@@ -33,6 +33,7 @@ export function makeDelivery(
     notes: [],
     stored: true,
     forward: options.forward ?? null,
+    otherForwards: [],
     answerStatus: options.forward?.status ?? 200,
     ...options.extra,
   };

@@ -19,7 +19,11 @@ export interface ResendOptions extends SharedOptions {
 export async function runResend(id: string, options: ResendOptions, io: IO): Promise<number> {
   const { record } = await lookup(id, io);
   if (record.body === null) throw new UsageError(`${record.id} was refused unread (larger than --max-body): there are no bytes to resend`);
-  const to = options.to ?? (record.forwardTo ? new URL(record.forwardTo) : undefined);
+  // by default, every target listen forwarded it to
+  const targets = options.to
+    ? [options.to]
+    : (record.forwardTargets ?? (record.forwardTo ? [record.forwardTo] : [])).map((t) => new URL(t));
+  const to = targets[0];
   if (!to) throw new UsageError(`${record.id} was not forwarded anywhere, so there is no default target`, 'pass --to <url>');
   if (options.keyGiven && !options.resign) {
     io.stderr.write('note: --public-key and --scheme only matter with --resign; the original signature is sent as it was\n');
@@ -49,30 +53,29 @@ export async function runResend(id: string, options: ResendOptions, io: IO): Pro
     ? `re-signed: ${options.scheme}, the ${key} key (${describeKey(key === 'live' ? options.livePublicKey : options.publicKey)}), new token`
     : 'original bytes and headers';
   return sendAndReport(
-    [
-      {
-        event: record.event ?? 'unrecognised body',
-        role: 'resend',
-        body,
-        headers,
-        token,
-        reference: record.reference,
-        expect: options.expectStatus ?? parseStatusExpectation('200'),
-        delayBeforeMs: 0,
-        tamper: null,
-        key: options.resign ? key : null,
-        send: 'post',
-        followRedirects: info?.followsRedirects ?? true,
-        note: null,
-      },
-    ],
+    targets.map((url) => ({
+      event: record.event ?? 'unrecognised body',
+      role: 'resend' as const,
+      body,
+      headers,
+      token,
+      reference: record.reference,
+      expect: options.expectStatus ?? parseStatusExpectation('200'),
+      delayBeforeMs: 0,
+      tamper: null,
+      key: options.resign ? key : null,
+      send: 'post' as const,
+      followRedirects: info?.followsRedirects ?? true,
+      note: null,
+      url,
+    })),
     to,
     {
       io,
       json: Boolean(options.json),
       color: options.color,
       timeoutMs: options.timeout,
-      intro: `Resending ${record.id} to ${maskUrl(to)} (${how})`,
+      intro: `Resending ${record.id} to ${targets.map(maskUrl).join(', ')} (${how})`,
     },
   );
 }

@@ -1,3 +1,4 @@
+import type { ChalkInstance } from 'chalk';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TUNNEL_HOST } from '../../core/defaults.js';
 import type { EventFilter } from '../../core/delivery/event-filter.js';
 import type { Delivery } from '../../core/delivery/types.js';
@@ -23,14 +24,13 @@ import type { Renderer } from '../../output/render/listen-renderers.js';
 import { Command, Option } from '../shared/commander.js';
 import { addSharedOptions, argParser, checkKeys, describeKeys, type CommandContext, type SharedOptions } from '../shared/options.js';
 import { factBus } from './fact-bus.js';
+import { addForwardOptions, type ForwardFlags } from './forward-options.js';
 
 /** `idpass listen`: a local listener (and a public tunnel to it) drawn as a live view, plain lines or NDJSON. */
 
-export interface ListenOptions extends SharedOptions {
+export interface ListenOptions extends SharedOptions, ForwardFlags {
   port: number;
   host: string;
-  forwardTo?: URL;
-  forwardTimeout: number;
   events?: EventFilter;
   maxBody: number;
   showPii?: boolean;
@@ -62,14 +62,6 @@ export function createListenCommand(ctx: CommandContext): Command {
         .argParser(argParser(parsePort)),
     )
     .addOption(new Option('--host <addr>', 'bind address').default(DEFAULT_HOST).argParser(argParser(parseHost)))
-    .addOption(
-      new Option('-f, --forward-to <url>', 'forward every delivery to your app at this URL').argParser(
-        argParser((t) => parseHttpUrl(t, '--forward-to')),
-      ),
-    )
-    .addOption(
-      new Option('--forward-timeout <duration>', 'how long to wait for the app').default(10_000, '10s').argParser(argParser(parseDuration)),
-    )
     .addOption(
       new Option('--events <list>', 'only these events (comma-separated; globs like verification.*)').argParser(
         argParser(patterns('--events')),
@@ -107,6 +99,7 @@ export function createListenCommand(ctx: CommandContext): Command {
         'with --wait-for/--count: exit 1 when they have not arrived by then; alone: listen this long, then stop (exit 0)',
       ).argParser(argParser(parseDuration)),
     );
+  addForwardOptions(command);
   addSharedOptions(command, { role: 'verify' });
   command.action(async (flags: ListenOptions, self: Command) => {
     // Only a scheme the user chose is worth a note when a delivery uses another one.
@@ -136,6 +129,9 @@ export async function runListen(flags: ListenOptions, io: IO): Promise<number> {
     scheme: flags.expectScheme ? flags.scheme : undefined,
     forwardTo: flags.forwardTo ?? null,
     forwardTimeoutMs: flags.forwardTimeout,
+    forwardHeaders: flags.forwardHeader,
+    allowSignatureOverride: flags.allowSignatureOverride,
+    insecure: flags.insecure,
     maxBodyBytes: flags.maxBody,
     store,
     filter: flags.events,
@@ -176,23 +172,7 @@ export async function runListen(flags: ListenOptions, io: IO): Promise<number> {
       throw error;
     }
   }
-  if (!interactive) {
-    const { bannerLines } = await import('../../output/render/listen-banner.js');
-    const banner = bannerLines(err, {
-      url: localUrl,
-      sendHint,
-      host: flags.host,
-      exposed: exposedHostWarning(flags.host),
-      forwardTo: flags.forwardTo ?? null,
-      forwardTimeoutMs: flags.forwardTimeout,
-      key: describeKeys(flags),
-      expectedScheme: flags.expectScheme ? flags.scheme : null,
-      storeFile: listener.storeFile,
-      storeOn: flags.store,
-      tunnelHost: flags.tunnel ? flags.tunnelHost.origin : null,
-    });
-    for (const line of banner) writeLine(io.stderr, line);
-  }
+  if (!interactive) await printBanner(flags, listener, localUrl, sendHint, io, err);
 
   const supervisor = flags.tunnel ? await startTunnel(flags, ready.port, probeSecret, render) : null;
 
@@ -280,4 +260,41 @@ async function startTunnel(flags: ListenOptions, port: number, probeSecret: stri
   supervisor.on('fact', render);
   supervisor.start();
   return supervisor;
+}
+
+/** What the forwarding flags change from Prembly's behaviour, said once. */
+function forwardNotes(flags: ListenOptions): string[] {
+  const notes: string[] = [];
+  if (flags.forwardTimeout === null)
+    notes.push('--forward-timeout none: idpass waits for your app as long as it takes; Prembly gives up after 10s');
+  if (flags.insecure) notes.push('--insecure: HTTPS targets are reached without checking their certificate');
+  if (flags.forwardHeader?.length) notes.push(`forwarded requests carry ${flags.forwardHeader.map(([name]) => name).join(', ')} too`);
+  return notes;
+}
+
+/** The lines listen prints on stderr once bound, when it is not drawing the live view. */
+async function printBanner(
+  flags: ListenOptions,
+  listener: Listener,
+  localUrl: string,
+  sendHint: string,
+  io: IO,
+  err: ChalkInstance,
+): Promise<void> {
+  const { bannerLines } = await import('../../output/render/listen-banner.js');
+  const banner = bannerLines(err, {
+    url: localUrl,
+    sendHint,
+    host: flags.host,
+    exposed: exposedHostWarning(flags.host),
+    forwardTargets: listener.forwardTargets,
+    forwardTimeoutMs: flags.forwardTimeout,
+    forwardNotes: forwardNotes(flags),
+    key: describeKeys(flags),
+    expectedScheme: flags.expectScheme ? flags.scheme : null,
+    storeFile: listener.storeFile,
+    storeOn: flags.store,
+    tunnelHost: flags.tunnel ? flags.tunnelHost.origin : null,
+  });
+  for (const line of banner) writeLine(io.stderr, line);
 }

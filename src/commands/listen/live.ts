@@ -4,7 +4,6 @@ import type { Listener } from '../../core/receive/listener.js';
 import type { IO } from '../../output/io.js';
 import { describeKeys } from '../shared/options.js';
 import type { ListenOptions } from './listen.js';
-import { maskUrl } from '../../core/http/url.js';
 
 /** Mounts the ink live view on the IO's terminal; the view is the only part that reads keys. */
 export interface LiveViewMount {
@@ -42,7 +41,7 @@ export async function mountLiveView(
     header: {
       local: url,
       sendHint,
-      forward: flags.forwardTo ? maskUrl(flags.forwardTo) : null,
+      forward: listener.forwardTargets.length ? listener.forwardTargets.join(', ') : null,
       key: describeKeys(flags),
       scheme: flags.expectScheme ? `expecting ${flags.scheme}` : 'any scheme',
       store: listener.storeFile,

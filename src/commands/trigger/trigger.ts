@@ -5,7 +5,7 @@ import type { PlannedDelivery } from '../../core/trigger/types.js';
 import { BUILTIN_LIVE_TEST_KEY, BUILTIN_TEST_KEY, keyFingerprint, type KeyKind } from '../../core/signing/schemes.js';
 import { TAMPER_KINDS, type TamperKind } from '../../core/trigger/tamper.js';
 import { parseAssignment, parseStatusExpectation } from '../../flags/domain.js';
-import { parseDuration, parseHttpUrl, ValueError } from '../../flags/values.js';
+import { parseCount, parseDuration, parseHttpUrl, ValueError } from '../../flags/values.js';
 import { ExitCode, UsageError } from '../../output/errors.js';
 import { writeLine, type IO } from '../../output/io.js';
 import { Command, Option } from '../shared/commander.js';
@@ -26,7 +26,7 @@ import { maskUrl } from '../../core/http/url.js';
 export interface TriggerOptions extends SharedOptions {
   event?: string;
   to: URL;
-  product?: Product;
+  product?: Product[];
   set?: { path: string; value: unknown }[];
   unset?: string[];
   data?: string;
@@ -45,6 +45,12 @@ export interface TriggerOptions extends SharedOptions {
   long?: boolean;
   printKey?: boolean;
   waitForListener?: number;
+  count?: number;
+  concurrency: number;
+  rate?: number;
+  duration?: number;
+  events?: string;
+  jsonEach?: boolean;
 }
 
 export function createTriggerCommand(ctx: CommandContext): Command {
@@ -61,9 +67,10 @@ export function createTriggerCommand(ctx: CommandContext): Command {
         .argParser(argParser((text) => parseHttpUrl(text, '--to'))),
     )
     .addOption(
-      new Option('--product <name>', `record shape for verification events: ${PRODUCTS.join(', ')} (default: bvn)`).argParser(
-        argParser(parseProduct),
-      ),
+      new Option(
+        '--product <names>',
+        `record shape for verification events: ${PRODUCTS.join(', ')} (default: bvn); with --count, a comma-separated mix`,
+      ).argParser(argParser(parseProducts)),
     )
     .addOption(
       new Option('--set <path=value>', 'override a body field by dot path; value parsed as JSON when it parses').argParser(
@@ -130,8 +137,14 @@ export function createTriggerCommand(ctx: CommandContext): Command {
         'retry a refused connection this long before sending (a listener starting in the same CI step)',
       ).argParser(argParser(parseDuration)),
     );
+  addLoadOptions(command);
   addSharedOptions(command);
   command.action(async (event: string | undefined, flags: TriggerOptions, self: Command) => {
+    const load = isLoad(flags, self);
+    if (load) {
+      ctx.exitCode = await (await import('./load.js')).runTriggerLoad({ ...flags, event }, ctx.io);
+      return;
+    }
     if (self.getOptionValueSource('delay') !== 'default' && !flags.pendingFirst) {
       throw new UsageError(
         '--delay is the wait between the two deliveries of --pending-first',
@@ -143,6 +156,39 @@ export function createTriggerCommand(ctx: CommandContext): Command {
   return command;
 }
 
+/** `--count`, `--concurrency`, `--rate`, `--duration`, `--events`, `--json-each`: trigger as a load generator. */
+function addLoadOptions(command: Command): void {
+  command
+    .addOption(
+      new Option(
+        '--count <n>',
+        'load: send this many deliveries (pairs with --pending-first), each with a fresh token and reference',
+      ).argParser(argParser(parseCount)),
+    )
+    .addOption(new Option('--concurrency <n>', 'load: deliveries in flight at once').default(10).argParser(argParser(parseCount)))
+    .addOption(new Option('--rate <n/s>', 'load: at most this many deliveries started per second').argParser(argParser(parseRate)))
+    .addOption(
+      new Option('--duration <duration>', 'load: keep sending this long (with --count, whichever ends first)').argParser(
+        argParser(parseDuration),
+      ),
+    )
+    .option('--events <names>', 'load: a mix of kinds, comma-separated, instead of the one event')
+    .option('--json-each', 'load: one JSON line per delivery before the summary');
+}
+
+/** Whether this is a load run; the load-only flags and a product mix are refused otherwise. */
+function isLoad(flags: TriggerOptions, self: Command): boolean {
+  const load = flags.count !== undefined || flags.duration !== undefined;
+  for (const flag of ['concurrency', 'rate', 'events', 'jsonEach'] as const) {
+    if (!load && self.getOptionValueSource(flag) === 'cli') {
+      throw new UsageError(`--${flag === 'jsonEach' ? 'json-each' : flag} is for load runs`, 'add --count <n> or --duration <d>');
+    }
+  }
+  if (!load && (flags.product?.length ?? 0) > 1)
+    throw new UsageError('a mix of products is for load runs', 'add --count <n>, or name one product');
+  return load;
+}
+
 /** The keys trigger signs with, as lines an app's environment takes. Never a key of the user's own in full. */
 function printKeys(options: TriggerOptions, io: IO): void {
   const line = (name: string, key: string, builtIn: string) =>
@@ -151,11 +197,20 @@ function printKeys(options: TriggerOptions, io: IO): void {
   writeLine(io.stdout, line('IDPASS_LIVE_PUBLIC_KEY', options.livePublicKey, BUILTIN_LIVE_TEST_KEY));
 }
 
-/** A product name, any case. */
-function parseProduct(text: string): Product {
-  const name = text.trim().toLowerCase();
-  if (!isProduct(name)) throw new ValueError(`"${text}" is not a product: use one of ${PRODUCTS.join(', ')}`);
-  return name;
+/** Product names, any case, comma-separated. */
+function parseProducts(text: string): Product[] {
+  return text.split(',').map((part) => {
+    const name = part.trim().toLowerCase();
+    if (!isProduct(name)) throw new ValueError(`"${part.trim()}" is not a product: use one of ${PRODUCTS.join(', ')}`);
+    return name;
+  });
+}
+
+/** `200`, `200/s`: deliveries started per second. */
+function parseRate(text: string): number {
+  const n = Number(text.trim().replace(/\/s$/, ''));
+  if (!Number.isFinite(n) || n <= 0) throw new ValueError(`"${text}" is not a rate: use deliveries per second, like 200/s`);
+  return n;
 }
 
 function printList(options: TriggerOptions, io: IO): void {
@@ -204,7 +259,7 @@ export async function runTrigger(options: TriggerOptions, io: IO): Promise<numbe
   try {
     planned = planTrigger({
       event,
-      product: options.product,
+      product: options.product?.[0],
       set: options.set,
       unset: options.unset,
       data,

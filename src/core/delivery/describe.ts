@@ -112,6 +112,7 @@ export function describeDelivery(input: DescribeInput): Delivery {
     notes,
     stored: false,
     forward: null,
+    otherForwards: [],
     answerStatus: null,
   };
 }

@@ -36,7 +36,10 @@ export interface Delivery {
   /** Things about the request itself worth knowing (content type, method…). */
   notes: string[];
   stored: boolean;
+  /** The first matching target's answer: what the sender got. */
   forward: ForwardResult | null;
+  /** Every other target the delivery went to (several --forward-to), in the order given. */
+  otherForwards: ForwardResult[];
   /** The status the sender got. */
   answerStatus: number | null;
   /** Set on a replay: the id of the delivery whose bytes were sent again. */

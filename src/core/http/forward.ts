@@ -41,6 +41,25 @@ export function forwardableHeaders(pairs: [string, string][]): Record<string, st
   return out;
 }
 
+/** setTimeout's longest wait (~24.8 days): "no limit" for a developer stopped at a breakpoint. */
+const NO_LIMIT_MS = 2_147_483_647;
+
+/** The forwarded headers with the extra ones added, each replacing any header of the same name. */
+export function withExtraHeaders(
+  headers: Record<string, string | string[]>,
+  extra: readonly [string, string][],
+): Record<string, string | string[]> {
+  if (extra.length === 0) return headers;
+  const out: Record<string, string | string[]> = Object.create(null);
+  const replaced = new Set(extra.map(([name]) => name.toLowerCase()));
+  for (const [name, value] of Object.entries(headers)) if (!replaced.has(name.toLowerCase())) out[name] = value;
+  for (const [name, value] of extra) {
+    const existing = out[name];
+    out[name] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return out;
+}
+
 /** What the app answered to a forwarded request, or why it did not. */
 export interface ForwardReply {
   url: string;
@@ -59,7 +78,12 @@ export interface ForwardReply {
 
 export interface ForwarderOptions {
   target: URL;
-  timeoutMs: number;
+  /** How long the app may take; null waits as long as it takes (a breakpoint). */
+  timeoutMs: number | null;
+  /** Added to every forwarded request, replacing a header of the same name. */
+  headers?: readonly [string, string][];
+  /** Accept a self-signed (or otherwise untrusted) certificate on an HTTPS target. */
+  insecure?: boolean;
   /** Longest app reply passed back to the sender. */
   maxReplyBytes?: number;
 }
@@ -68,8 +92,10 @@ export class Forwarder {
   private readonly agent: http.Agent;
 
   constructor(private readonly options: ForwarderOptions) {
-    const Agent = options.target.protocol === 'https:' ? https.Agent : http.Agent;
-    this.agent = new Agent({ keepAlive: true, maxSockets: 64 });
+    this.agent =
+      options.target.protocol === 'https:'
+        ? new https.Agent({ keepAlive: true, maxSockets: 64, rejectUnauthorized: !options.insecure })
+        : new http.Agent({ keepAlive: true, maxSockets: 64 });
   }
 
   get target(): URL {
@@ -89,9 +115,9 @@ export class Forwarder {
     try {
       const reply = await sendRequest({
         url,
-        headers: forwardableHeaders(headers),
+        headers: withExtraHeaders(forwardableHeaders(headers), this.options.headers ?? []),
         body,
-        timeoutMs: this.options.timeoutMs,
+        timeoutMs: this.options.timeoutMs ?? NO_LIMIT_MS,
         signal,
         agent: this.agent,
         maxReplyBytes: this.options.maxReplyBytes ?? 1024 * 1024,

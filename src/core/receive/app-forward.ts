@@ -1,39 +1,97 @@
 import { forwardWarning } from '../delivery/rules.js';
 import type { Delivery, ForwardResult } from '../delivery/types.js';
 import { Forwarder } from '../http/forward.js';
+import { maskUrl } from '../http/url.js';
+import { PREMBLY_SIGNATURE_HEADER, IDENTITYPASS_SIGNATURE_HEADER, TOKEN_HEADER } from '../signing/schemes.js';
 import { newDeliveryId } from '../store/log.js';
 import { ListenError } from './bind.js';
 
-/** Forwarding to the developer's app, with Prembly's verdict on each answer, and replays. */
+/** Forwarding to the developer's apps (one or several, some per event), with Prembly's verdict on each answer, and replays. */
+
+export interface ForwardTarget {
+  url: URL;
+  /** Only deliveries whose event this accepts go there; every delivery when omitted. */
+  events?: (event: string | null) => boolean;
+  /** The pattern as the user wrote it, for display. */
+  pattern?: string;
+}
+
+export interface AppForwardOptions {
+  targets: ForwardTarget[];
+  /** null waits as long as the app takes. */
+  timeoutMs: number | null;
+  headers?: readonly [string, string][];
+  /** Let --forward-header replace the signature or token headers (tests of a handler's checks). */
+  allowSignatureOverride?: boolean;
+  insecure?: boolean;
+}
+
+const PROTECTED = new Set([PREMBLY_SIGNATURE_HEADER, IDENTITYPASS_SIGNATURE_HEADER, TOKEN_HEADER]);
+
 export class AppForward {
-  private readonly forwarder: Forwarder;
+  private readonly routes: { target: ForwardTarget; forwarder: Forwarder }[];
 
-  constructor(target: URL, timeoutMs: number) {
-    this.forwarder = new Forwarder({ target, timeoutMs });
+  constructor(options: AppForwardOptions) {
+    const headers = options.headers ?? [];
+    const overriding = headers.find(([name]) => PROTECTED.has(name.toLowerCase()));
+    if (overriding && !options.allowSignatureOverride) {
+      throw new ListenError('protected-header', `a forwarded header may not replace ${overriding[0]}: the app must see what Prembly sent`);
+    }
+    this.routes = options.targets.map((target) => ({
+      target,
+      forwarder: new Forwarder({ target: target.url, timeoutMs: options.timeoutMs, headers, insecure: options.insecure }),
+    }));
   }
 
-  get target(): URL {
-    return this.forwarder.target;
+  get targets(): ForwardTarget[] {
+    return this.routes.map((r) => r.target);
   }
 
+  /** The targets a delivery of this event goes to, in the order given. */
+  matching(event: string | null): URL[] {
+    return this.routes.filter((r) => !r.target.events || r.target.events(event)).map((r) => r.target.url);
+  }
+
+  /** Every matching target at once; the first result is the one the sender gets. Empty when none matches. */
   async forward(
     delivery: Pick<Delivery, 'path' | 'headers' | 'classification'>,
     body: Buffer,
     signal?: AbortSignal,
-  ): Promise<ForwardResult> {
-    const reply = await this.forwarder.forward(delivery.path, delivery.headers, body, signal);
-    return { ...reply, warning: forwardWarning(reply, delivery.classification.event) };
+  ): Promise<ForwardResult[]> {
+    const event = delivery.classification.event;
+    const routes = this.routes.filter((r) => !r.target.events || r.target.events(event));
+    return Promise.all(
+      routes.map(async ({ forwarder }) => {
+        const reply = await forwarder.forward(delivery.path, delivery.headers, body, signal);
+        return { ...reply, warning: forwardWarning(reply, event) };
+      }),
+    );
   }
 
-  /** The original bytes and headers again, as a new delivery marked as a replay (not recorded: it was not received). */
+  /** The original bytes and headers again, to every matching target, as a new delivery marked as a replay (not recorded). */
   async replay(original: Delivery, signal?: AbortSignal): Promise<Delivery> {
     if (!original.body) throw new ListenError('no-body', 'that delivery was refused unread (too large): there are no bytes to replay');
-    const forward = await this.forward(original, original.body, signal);
+    const [forward = null, ...otherForwards] = await this.forward(original, original.body, signal);
+    if (!forward) throw new ListenError('no-forward-target', `no forward target takes ${original.classification.event ?? 'this delivery'}`);
     const fresh = { id: newDeliveryId(), receivedAt: new Date().toISOString() };
-    return { ...original, ...fresh, replayOf: original.id, duplicate: false, stored: false, forward, answerStatus: forward.status };
+    return {
+      ...original,
+      ...fresh,
+      replayOf: original.id,
+      duplicate: false,
+      stored: false,
+      forward,
+      otherForwards,
+      answerStatus: forward.status,
+    };
+  }
+
+  /** The targets as shown and stored: masked URLs, with their event pattern. */
+  describe(): string[] {
+    return this.routes.map((r) => (r.target.pattern ? `${r.target.pattern}=${maskUrl(r.target.url)}` : maskUrl(r.target.url)));
   }
 
   close(): void {
-    this.forwarder.close();
+    for (const r of this.routes) r.forwarder.close();
   }
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { CoreError } from '../core-error.js';
 
-export type ListenErrorCode = 'port-in-use' | 'bad-host' | 'port-denied' | 'no-forward-target' | 'no-body';
+export type ListenErrorCode = 'port-in-use' | 'bad-host' | 'port-denied' | 'no-forward-target' | 'no-body' | 'protected-header';
 
 export class ListenError extends CoreError<ListenErrorCode, { port?: number; host?: string }> {}
 

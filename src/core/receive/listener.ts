@@ -7,7 +7,7 @@ import type { Delivery } from '../delivery/types.js';
 import { BUILTIN_TEST_KEY, type Scheme } from '../signing/schemes.js';
 import { encodeDelivery, encodeOutcome } from '../store/codec.js';
 import { newDeliveryId, type DeliveryStore } from '../store/log.js';
-import { AppForward } from './app-forward.js';
+import { AppForward, type ForwardTarget } from './app-forward.js';
 import { createListenerApp, headerPairs } from './app.js';
 import { bindApp, ListenError } from './bind.js';
 import type { ListenerFact } from './facts.js';
@@ -22,8 +22,15 @@ export interface ListenerOptions {
   livePublicKey?: string;
   /** The scheme the user expects; deliveries in another one are noted, not refused. */
   scheme?: Scheme;
-  forwardTo?: URL | string | null;
-  forwardTimeoutMs?: number;
+  /** One app, or several targets (some only for certain events): every matching one gets each delivery; the sender gets the first's answer. */
+  forwardTo?: URL | string | null | ForwardTarget[];
+  /** How long an app may take; null waits as long as it takes (the shutdown grace is then 10 minutes). */
+  forwardTimeoutMs?: number | null;
+  /** Headers added to forwarded requests (never the signature or token, unless allowSignatureOverride). */
+  forwardHeaders?: readonly [string, string][];
+  allowSignatureOverride?: boolean;
+  /** Accept a self-signed certificate on an HTTPS target. */
+  insecure?: boolean;
   /** Bigger bodies get 413 (still recorded, without the body). */
   maxBodyBytes?: number;
   /** Where deliveries are recorded; null records nothing. */
@@ -44,7 +51,7 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
   private readonly forwarder: AppForward | null;
   private readonly recorder: Recorder;
   private readonly maxBodyBytes: number;
-  private readonly forwardTimeoutMs: number;
+  private readonly forwardTimeoutMs: number | null;
   private readonly tokens = new TokenWindow(MAX_TOKENS);
   private server: Server | null = null;
   private inFlight = 0;
@@ -62,9 +69,21 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
     // every forward in flight listens for shutdown on this one signal: any number is expected
     setMaxListeners(0, this.abort.signal);
-    const forwardTo = options.forwardTo ? new URL(options.forwardTo) : null;
-    this.forwardTimeoutMs = options.forwardTimeoutMs ?? 10_000;
-    this.forwarder = forwardTo ? new AppForward(forwardTo, this.forwardTimeoutMs) : null;
+    const targets: ForwardTarget[] = Array.isArray(options.forwardTo)
+      ? options.forwardTo
+      : options.forwardTo
+        ? [{ url: new URL(options.forwardTo) }]
+        : [];
+    this.forwardTimeoutMs = options.forwardTimeoutMs === undefined ? 10_000 : options.forwardTimeoutMs;
+    this.forwarder = targets.length
+      ? new AppForward({
+          targets,
+          timeoutMs: this.forwardTimeoutMs,
+          headers: options.forwardHeaders,
+          allowSignatureOverride: options.allowSignatureOverride,
+          insecure: options.insecure,
+        })
+      : null;
     this.recorder = new Recorder(options.store ?? null, (fact) => this.fact(fact));
     this.app = createListenerApp({
       maxBodyBytes: this.maxBodyBytes,
@@ -81,8 +100,14 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
     });
   }
 
+  /** The first forward target (the one the sender's answer comes from), if any. */
   get forwardTarget(): URL | null {
-    return this.forwarder?.target ?? null;
+    return this.forwarder?.targets[0]?.url ?? null;
+  }
+
+  /** Every forward target as shown: masked URLs, with their event patterns. */
+  get forwardTargets(): string[] {
+    return this.forwarder?.describe() ?? [];
   }
 
   get storeFile(): string | null {
@@ -118,7 +143,8 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
       const delivery = this.describe(req, body, size);
       this.count++;
       // Recorded before anything is answered: a delivery Identitypass will not resend is never lost.
-      delivery.stored = await this.recorder.record(encodeDelivery(delivery, this.forwarder ? maskUrl(this.forwarder.target) : null));
+      const targets = this.forwarder && !delivery.ignored ? this.forwarder.matching(delivery.classification.event).map(maskUrl) : [];
+      delivery.stored = await this.recorder.record(encodeDelivery(delivery, targets[0] ?? null, targets));
       this.fact({ type: 'received', delivery });
 
       let status: number;
@@ -131,13 +157,14 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
       } else if (delivery.jsonError) {
         status = 400;
         res.status(status).json({ error: delivery.jsonError });
-      } else if (this.forwarder && !delivery.ignored) {
-        const forward = await this.forwarder.forward(delivery, delivery.body ?? Buffer.alloc(0), this.abort.signal);
-        delivery.forward = forward;
-        status = forward.status;
-        await this.recorder.record(encodeOutcome(delivery.id, status, forward));
-        if (forward.contentType) res.set('content-type', forward.contentType);
-        res.status(status).end(forward.body);
+      } else if (targets.length > 0) {
+        const [forward, ...others] = await this.forwarder!.forward(delivery, delivery.body ?? Buffer.alloc(0), this.abort.signal);
+        delivery.forward = forward!;
+        delivery.otherForwards = others;
+        status = forward!.status;
+        await this.recorder.record(encodeOutcome(delivery.id, status, forward!, new Date(), others));
+        if (forward!.contentType) res.set('content-type', forward!.contentType);
+        res.status(status).end(forward!.body);
       } else {
         status = 200;
         res.status(status).json(delivery.ignored ? { received: true, ignored: true } : { received: true });
@@ -173,7 +200,7 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
    * Stops accepting, lets deliveries in flight finish — their forwards get up to the forward timeout
    * (plus a second), so the sender gets the app's own answer — then flushes the store.
    */
-  close(graceMs = this.forwardTimeoutMs + 1_000): Promise<void> {
+  close(graceMs = (this.forwardTimeoutMs ?? 10 * 60_000) + 1_000): Promise<void> {
     this.closing ??= (async () => {
       const server = this.server;
       if (server) {

@@ -54,8 +54,10 @@ export interface StoredDelivery {
   duplicate: boolean;
   jsonError: string | null;
   ignored: boolean;
-  /** Where the listener forwarded it, if anywhere. */
+  /** Where the listener forwarded it, if anywhere (the first target). */
   forwardTo: string | null;
+  /** Every target it was forwarded to, when there were several. */
+  forwardTargets?: string[];
 }
 
 export interface StoredOutcome {
@@ -64,6 +66,8 @@ export interface StoredOutcome {
   at: string;
   answerStatus: number | null;
   forward: StoredForward | null;
+  /** The other targets' answers, when it went to several. */
+  others?: StoredForward[];
 }
 
 export type StoredLine = StoredDelivery | StoredOutcome;
@@ -72,7 +76,7 @@ export type StoredLine = StoredDelivery | StoredOutcome;
 export type DeliveryRecord = StoredDelivery & { outcome?: StoredOutcome };
 
 /** The line written when a delivery arrives, before it is answered. */
-export function encodeDelivery(d: Delivery, forwardTo: string | null): StoredDelivery {
+export function encodeDelivery(d: Delivery, forwardTo: string | null, forwardTargets: string[] = []): StoredDelivery {
   const v = d.verification;
   return {
     kind: 'delivery',
@@ -93,25 +97,34 @@ export function encodeDelivery(d: Delivery, forwardTo: string | null): StoredDel
     jsonError: d.jsonError,
     ignored: d.ignored,
     forwardTo,
+    ...(forwardTargets.length > 1 ? { forwardTargets } : {}),
   };
 }
 
 /** The line written once the sender was answered. */
-export function encodeOutcome(id: string, answerStatus: number, forward: ForwardResult | null, at = new Date()): StoredOutcome {
+export function encodeOutcome(
+  id: string,
+  answerStatus: number,
+  forward: ForwardResult | null,
+  at = new Date(),
+  others: ForwardResult[] = [],
+): StoredOutcome {
+  const stored = (f: ForwardResult): StoredForward => ({
+    url: f.url,
+    status: f.status,
+    answered: f.answered,
+    ms: f.ms,
+    preview: f.preview,
+    error: f.error,
+    warning: f.warning,
+  });
   return {
     kind: 'outcome',
     id,
     at: at.toISOString(),
     answerStatus,
-    forward: forward && {
-      url: forward.url,
-      status: forward.status,
-      answered: forward.answered,
-      ms: forward.ms,
-      preview: forward.preview,
-      error: forward.error,
-      warning: forward.warning,
-    },
+    forward: forward && stored(forward),
+    ...(others.length ? { others: others.map(stored) } : {}),
   };
 }
 
@@ -168,6 +181,7 @@ export function decodeLine(value: unknown): StoredLine | null {
       at: strOrNull(value.at) ?? '',
       answerStatus: typeof value.answerStatus === 'number' ? value.answerStatus : null,
       forward: decodeForward(value.forward),
+      ...(Array.isArray(value.others) ? { others: value.others.map(decodeForward).filter((f): f is StoredForward => f !== null) } : {}),
     };
   }
   if (value.kind !== 'delivery' || typeof value.receivedAt !== 'string' || !isHeaderPairs(value.headers)) return null;
@@ -191,6 +205,9 @@ export function decodeLine(value: unknown): StoredLine | null {
     jsonError: strOrNull(value.jsonError),
     ignored: bool(value.ignored),
     forwardTo: strOrNull(value.forwardTo),
+    ...(Array.isArray(value.forwardTargets)
+      ? { forwardTargets: value.forwardTargets.filter((t): t is string => typeof t === 'string') }
+      : {}),
   };
 }
 
@@ -251,6 +268,7 @@ export function deliveryFromRecord(record: DeliveryRecord, keys: { publicKey: st
   d.stored = true;
   const forward = record.outcome?.forward;
   if (forward) d.forward = { ...forward, contentType: null, body: Buffer.from(forward.preview) };
+  d.otherForwards = (record.outcome?.others ?? []).map((f) => ({ ...f, contentType: null, body: Buffer.from(f.preview) }));
   const answered = record.outcome?.answerStatus;
   d.answerStatus = typeof answered === 'number' ? answered : d.tooLarge ? 413 : d.jsonError ? 400 : 200;
   return d;

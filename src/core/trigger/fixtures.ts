@@ -8,8 +8,16 @@ export const FIXTURES_DIR = new URL('../../../fixtures/', import.meta.url);
 
 type Body = Record<string, unknown>;
 
+const parsed = new Map<string, Body>();
+
+/** A shipped file, parsed once per process (a load run plans thousands of bodies); each caller gets its own copy. */
 function readJson(relative: string): Body {
-  return JSON.parse(readFileSync(new URL(relative, FIXTURES_DIR), 'utf8')) as Body;
+  let body = parsed.get(relative);
+  if (!body) {
+    body = JSON.parse(readFileSync(new URL(relative, FIXTURES_DIR), 'utf8')) as Body;
+    parsed.set(relative, body);
+  }
+  return structuredClone(body);
 }
 
 /** A fixture without its `_meta` (the doc it follows, the fields inferred): it describes the sample and is never sent. */

@@ -13,3 +13,4 @@ export * from './types.js';
 export * from './plan.js';
 export * from './pending.js';
 export * from './send.js';
+export * from './load.js';

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_TRIGGER_URL } from '../defaults.js';
 import { IDENTITYPASS_TIMEOUT_MS } from '../delivery/rules.js';
+import type { Agent } from 'node:http';
 import { SendError, sendRequest, type HttpReply, type SendFailureKind } from '../http/send.js';
 import type { KeyKind } from '../signing/schemes.js';
 import { planTrigger } from './plan.js';
@@ -106,6 +107,8 @@ export function diagnose(result: Omit<DeliveryResult, 'problem' | 'warning'>, ti
 export interface RunOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Keep-alive connections for many deliveries (load); a fresh connection each by default. */
+  agent?: Agent;
 }
 
 const MAX_REDIRECTS = 5;
@@ -119,13 +122,14 @@ export async function sendFollowing(
   url: URL,
   timeoutMs: number,
   signal?: AbortSignal,
+  agent?: Agent,
 ): Promise<{ reply: HttpReply; redirects: string[]; ms: number }> {
   const started = performance.now();
   const redirects: string[] = [];
   let request = { url, method: 'POST', headers: planned.headers, body: planned.body as Uint8Array };
   for (;;) {
     const left = Math.max(1, timeoutMs - (performance.now() - started));
-    const reply: HttpReply = await sendRequest({ ...request, timeoutMs: left, signal });
+    const reply: HttpReply = await sendRequest({ ...request, timeoutMs: left, signal, agent: agent ?? false });
     const location = reply.headers.location;
     const redirected = reply.status >= 300 && reply.status < 400 && typeof location === 'string';
     if (!planned.followRedirects || !redirected || redirects.length >= MAX_REDIRECTS) {
@@ -141,10 +145,11 @@ export async function sendFollowing(
   }
 }
 
-async function deliver(
+/** Sends one planned delivery (or shows it, for an API answer) and judges the answer. */
+export async function deliverOne(
   planned: PlannedDelivery,
   url: URL,
-  { timeoutMs = IDENTITYPASS_TIMEOUT_MS, signal }: RunOptions,
+  { timeoutMs = IDENTITYPASS_TIMEOUT_MS, signal, agent }: RunOptions = {},
 ): Promise<DeliveryResult> {
   const target = planned.url ?? url;
   const base = {
@@ -165,7 +170,7 @@ async function deliver(
   }
   let result: Omit<DeliveryResult, 'problem' | 'warning'>;
   try {
-    const { reply, redirects, ms } = await sendFollowing(planned, target, timeoutMs, signal);
+    const { reply, redirects, ms } = await sendFollowing(planned, target, timeoutMs, signal, agent);
     const ok = planned.expect.matches(reply.status);
     const preview = ok ? null : replyPreview(reply.body, reply.truncated);
     result = { ...base, status: reply.status, ok, ms, reply: preview, error: null, redirects };
@@ -192,7 +197,7 @@ export async function* sendPlanned(planned: PlannedDelivery[], url: URL, options
       }
     }
     if (options.signal?.aborted) return;
-    const result = await deliver(delivery, url, options);
+    const result = await deliverOne(delivery, url, options);
     yield result;
     if (result.error && (!result.error.connected || result.error.kind === 'aborted')) return;
   }

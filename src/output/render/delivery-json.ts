@@ -1,4 +1,4 @@
-import type { Delivery } from '../../core/delivery/types.js';
+import type { Delivery, ForwardResult } from '../../core/delivery/types.js';
 import { displayCopy, redactText } from '../../core/delivery/redact.js';
 import { safeJson } from '../sanitize.js';
 
@@ -37,17 +37,9 @@ export function deliveryJson(d: Delivery, showPii: boolean) {
     jsonError: d.jsonError,
     tooLarge: d.tooLarge,
     stored: d.stored,
-    forward: d.forward
-      ? {
-          url: d.forward.url,
-          status: d.forward.status,
-          answered: d.forward.answered,
-          ms: d.forward.ms,
-          reply: d.forward.preview,
-          error: d.forward.error?.message ?? null,
-          warning: d.forward.warning,
-        }
-      : null,
+    forward: d.forward ? forwardJson(d.forward) : null,
+    // every target the delivery went to, the first (whose answer the sender got) included
+    ...(d.otherForwards.length ? { forwards: [d.forward!, ...d.otherForwards].map(forwardJson) } : {}),
     answerStatus: d.answerStatus,
     body: d.json === undefined ? null : displayCopy(d.json, { redact: !showPii }),
     // a body that is not JSON is still shown: masked by pattern unless --show-pii
@@ -78,4 +70,16 @@ export function deliveryLine(d: Delivery, showPii: boolean): string {
       renderError: (error as Error).message,
     });
   }
+}
+
+function forwardJson(f: ForwardResult) {
+  return {
+    url: f.url,
+    status: f.status,
+    answered: f.answered,
+    ms: f.ms,
+    reply: f.preview,
+    error: f.error?.message ?? null,
+    warning: f.warning,
+  };
 }

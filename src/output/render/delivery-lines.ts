@@ -33,6 +33,10 @@ export function formatDeliveryLines(d: Delivery, c: ChalkInstance): string[] {
     const f = d.forward;
     const label = f.answered ? `app ${f.status} ${f.ms}ms` : `app ${f.error?.kind === 'timeout' ? 'timeout' : 'unreachable'} → ${f.status}`;
     parts.push(f.warning ? c.yellow(`→ ${label}`) : c.green(`→ ${label}`));
+    for (const o of d.otherForwards) {
+      const other = o.answered ? `${o.status} ${o.ms}ms` : `${o.error?.kind === 'timeout' ? 'timeout' : 'unreachable'}`;
+      parts.push((o.warning ? c.yellow : c.dim)(`+ ${other} ${visible(o.url)}`));
+    }
   } else if (d.answerStatus !== null) {
     parts.push(c.dim(`→ ${d.answerStatus}`));
   }
@@ -55,6 +59,7 @@ export function formatDeliveryLines(d: Delivery, c: ChalkInstance): string[] {
   if (d.forward?.warning) detail(c.yellow('!'), d.forward.warning);
   if (d.forward?.warning && d.forward.answered && d.forward.preview)
     detail(c.dim('↳'), `app reply: ${visible(d.forward.preview.slice(0, 400).replace(/\s+/g, ' ').slice(0, 200))}`);
+  for (const o of d.otherForwards) if (o.error) detail(c.red('✘'), `${visible(o.url)}: ${visible(o.error.message)}`);
   return lines;
 }
 

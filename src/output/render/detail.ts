@@ -107,10 +107,11 @@ function bodyLines(d: Delivery, showPii: boolean, out: DetailLine[]): void {
 }
 
 function replyLines(d: Delivery, out: DetailLine[]): void {
-  out.push(line('App reply', 'title'));
+  out.push(
+    line(d.otherForwards.length ? `App replies (${d.otherForwards.length + 1} targets; the sender got the first)` : 'App reply', 'title'),
+  );
   if (!d.forward) out.push(line(`  not forwarded; the sender got ${d.answerStatus ?? '—'}`, 'dim'));
-  else {
-    const f = d.forward;
+  for (const f of d.forward ? [d.forward, ...d.otherForwards] : []) {
     out.push(
       line(
         `  ${f.answered ? `${f.status} in ${f.ms}ms from ${f.url}` : `${f.status}: ${f.error?.message ?? 'no answer'}`}`,

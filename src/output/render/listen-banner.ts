@@ -1,6 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import { formatDuration } from './format.js';
-import { maskUrl } from '../../core/http/url.js';
+import { visible } from '../sanitize.js';
 
 /** The lines `idpass listen` prints on stderr once bound, when it is not drawing the live view. */
 export interface BannerFacts {
@@ -10,8 +10,12 @@ export interface BannerFacts {
   host: string;
   /** Set when other machines can reach the listener: the warning to give. */
   exposed: string | null;
-  forwardTo: URL | null;
-  forwardTimeoutMs: number;
+  /** Every forward target as shown (masked, with its event pattern); the sender gets the first's answer. */
+  forwardTargets: string[];
+  /** null: no limit. */
+  forwardTimeoutMs: number | null;
+  /** Said once under the targets: no timeout, --insecure, extra headers. */
+  forwardNotes: string[];
   key: string;
   expectedScheme: string | null;
   storeFile: string | null;
@@ -24,8 +28,8 @@ export function bannerLines(c: ChalkInstance, f: BannerFacts): string[] {
     ['local', `${f.url}  ${c.dim('(POST deliveries to any path)')}`],
     [
       'forward',
-      f.forwardTo
-        ? `${maskUrl(f.forwardTo)}  ${c.dim(`(timeout ${formatDuration(f.forwardTimeoutMs)})`)}`
+      f.forwardTargets.length
+        ? `${f.forwardTargets.map(visible).join(', ')}  ${c.dim(`(timeout ${f.forwardTimeoutMs === null ? 'none' : formatDuration(f.forwardTimeoutMs)}${f.forwardTargets.length > 1 ? '; the sender gets the first one’s answer' : ''})`)}`
         : c.dim('off (add --forward-to http://127.0.0.1:3000/webhook)'),
     ],
     ['verify', `${f.key}, scheme detected per delivery${f.expectedScheme ? c.dim(` (expecting ${f.expectedScheme})`) : ''}`],
@@ -34,6 +38,7 @@ export function bannerLines(c: ChalkInstance, f: BannerFacts): string[] {
   ];
   const lines = [c.bold('idpass listen'), ...rows.map(([label, value]) => `  ${label.padEnd(8)} ${value}`)];
   if (f.exposed) lines.push(c.yellow(`warning: ${f.exposed}`));
+  for (const note of f.forwardNotes) lines.push(c.yellow(`note: ${note}`));
   lines.push(`Send a test delivery: ${c.cyan(f.sendHint)}`);
   lines.push(c.dim('Ctrl-C to stop.'));
   return lines;

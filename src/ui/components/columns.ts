@@ -94,7 +94,9 @@ export const COLUMNS: Column[] = [
     cell: (d) => {
       if (!d.forward) return { text: d.answerStatus === null ? '…' : `${d.answerStatus} (no app)`, colour: 'gray' };
       const f = d.forward;
-      const text = f.answered ? `${f.status} ${Math.round(f.ms)}ms` : `${f.status} ${f.error?.kind === 'timeout' ? 'timeout' : 'down'}`;
+      const others = d.otherForwards.length ? ` +${d.otherForwards.length}` : '';
+      const text =
+        (f.answered ? `${f.status} ${Math.round(f.ms)}ms` : `${f.status} ${f.error?.kind === 'timeout' ? 'timeout' : 'down'}`) + others;
       return { text, colour: forwardFailed(d) ? (f.answered ? 'yellow' : 'red') : 'green' };
     },
   },

@@ -1,0 +1,112 @@
+import { EVENT_NAMES, findEvent } from '../../core/delivery/catalog.js';
+import { maskUrl } from '../../core/http/url.js';
+import { parseEventPatterns } from '../../flags/domain.js';
+import { ExitCode, UsageError } from '../../output/errors.js';
+import { colorLevel, loadChalk, writeLine, type IO } from '../../output/io.js';
+import { describeKeys } from '../shared/options.js';
+import type { TriggerOptions } from './trigger.js';
+
+/** `idpass trigger --count N`: a burst of signed deliveries, as a load generator with Prembly's verdicts. */
+
+function eventsOf(options: TriggerOptions): string[] {
+  if (options.events && options.event)
+    throw new UsageError('an event and --events together', 'name the one event, or the mix with --events');
+  if (!options.events) {
+    if (!options.event)
+      throw new UsageError('which event? name one, or a mix with --events', 'idpass trigger --list shows every event name');
+    return [options.event];
+  }
+  const filter = parseEventPatterns(options.events, '--events');
+  return EVENT_NAMES.filter((name) => filter(name));
+}
+
+export async function runTriggerLoad(options: TriggerOptions, io: IO): Promise<number> {
+  const events = eventsOf(options);
+  const { planTrigger } = await import('../../core/trigger/plan.js');
+  const { TriggerError } = await import('../../core/trigger/errors.js');
+  const { triggerUsageError } = await import('./advice.js');
+  const { runLoad } = await import('../../core/trigger/load.js');
+  const { loadJson, loadSummaryLines, progressLine } = await import('../../output/render/load-report.js');
+  const { resultJson } = await import('../../output/render/send-report.js');
+  const { safeJson } = await import('../../output/sanitize.js');
+  const products = options.product ?? [];
+
+  const plan = (index: number) => {
+    const event = events[index % events.length]!;
+    const product = findEvent(event)?.usesProduct && products.length ? products[index % products.length] : undefined;
+    return planTrigger({
+      event,
+      product,
+      set: options.set,
+      unset: options.unset,
+      scheme: options.scheme,
+      publicKey: options.publicKey,
+      livePublicKey: options.livePublicKey,
+      key: options.key,
+      shape: options.shape,
+      pendingFirst: options.pendingFirst,
+      pendingVia: options.pendingVia,
+      pendingReason: options.pendingReason,
+      delayMs: options.delay,
+      tamper: options.tamper,
+      expect: options.expectStatus,
+    });
+  };
+  try {
+    plan(0); // a request that makes no sense is refused before anything is sent
+  } catch (error) {
+    if (error instanceof TriggerError) throw triggerUsageError(error);
+    throw error;
+  }
+  if (options.data || options.reference)
+    throw new UsageError('--data and --reference send one body; a load run plans a fresh one each time', 'leave them out, or drop --count');
+
+  const err = await loadChalk(colorLevel(io, io.stderr, !options.color));
+  const out = await loadChalk(colorLevel(io, io.stdout, !options.color));
+  const total = options.count;
+  const what = `${total ?? 'as many'} × ${events.length === 1 ? events[0] : `a mix of ${events.length} kinds`}${options.pendingFirst ? ' (pending → final pairs)' : ''}`;
+  io.stderr.write(
+    err.dim(
+      `Sending ${what} to ${maskUrl(options.to)}, ${options.concurrency} at a time${options.rate ? `, at most ${options.rate}/s` : ''} (${options.scheme}, ${describeKeys(options)})`,
+    ) + '\n',
+  );
+  if (options.waitForListener) {
+    const { waitForTarget } = await import('../../core/http/wait.js');
+    await waitForTarget(options.to, options.waitForListener, io.signal);
+  }
+
+  const progress = { sent: 0, failures: 0, elapsedMs: 0 };
+  const started = performance.now();
+  const tty = Boolean(io.stderr.isTTY);
+  const timer = tty
+    ? setInterval(
+        () => io.stderr.write(`\r\x1b[2K${err.dim(progressLine({ ...progress, elapsedMs: performance.now() - started }, total))}`),
+        100,
+      )
+    : null;
+  const summary = await runLoad({
+    url: options.to,
+    plan,
+    count: options.count,
+    durationMs: options.duration,
+    concurrency: options.concurrency,
+    ratePerSec: options.rate,
+    timeoutMs: options.timeout,
+    signal: io.signal,
+    onResult: (result) => {
+      progress.sent++;
+      if (!result.ok) progress.failures++;
+      if (options.jsonEach) writeLine(io.stdout, safeJson(resultJson(result)));
+    },
+  });
+  if (timer) {
+    clearInterval(timer);
+    io.stderr.write('\r\x1b[2K');
+  }
+  if (options.json || options.jsonEach) writeLine(io.stdout, safeJson(loadJson(summary)));
+  else for (const line of loadSummaryLines(summary, out)) writeLine(io.stdout, line);
+  if (summary.interrupted) return ExitCode.interrupted;
+  const unreachable = (summary.errors.refused ?? 0) + (summary.errors.dns ?? 0);
+  if (summary.expected === 0 && unreachable > 0) return ExitCode.network;
+  return summary.unexpected > 0 || summary.sent === 0 ? ExitCode.checkFailed : ExitCode.ok;
+}
