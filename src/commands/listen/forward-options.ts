@@ -1,6 +1,7 @@
 import type { ForwardTarget } from '../../core/receive/app-forward.js';
 import { parseEventPatterns } from '../../flags/domain.js';
 import { parseDuration, parseHeaderLine, parseHttpUrl, ValueError } from '../../flags/values.js';
+import { UsageError } from '../../output/errors.js';
 import { Option, type Command } from '../shared/commander.js';
 import { argParser, collect } from '../shared/options.js';
 
@@ -11,8 +12,8 @@ export interface ForwardFlags {
   forwardHeader?: [string, string][];
   allowSignatureOverride?: boolean;
   insecure?: boolean;
-  /** null: wait as long as the app takes. */
-  forwardTimeout: number | null;
+  /** Infinity: wait as long as the app takes (commander cannot keep a null). */
+  forwardTimeout: number;
 }
 
 /** `http://…`, `localhost:3000/x`, or `<event pattern>=<url>` (`workflow.*=http://localhost:3001/wf`). */
@@ -27,9 +28,9 @@ export function parseForwardTarget(text: string): ForwardTarget {
   return { url: parseHttpUrl(text, '--forward-to') };
 }
 
-/** A duration, or `0` / `none` for no limit. */
-export function parseForwardTimeout(text: string): number | null {
-  if (/^\s*(0|none)\s*$/i.test(text)) return null;
+/** A duration, or `0` / `none` for no limit (Infinity). */
+export function parseForwardTimeout(text: string): number {
+  if (/^\s*(0|none)\s*$/i.test(text)) return Number.POSITIVE_INFINITY;
   const ms = parseDuration(text);
   if (ms < 1) throw new ValueError(`"${text}" is not a timeout: use a duration like 10s, or none`);
   return ms;
@@ -56,4 +57,17 @@ export function addForwardOptions(command: Command): Command {
         .default(10_000, '10s')
         .argParser(argParser(parseForwardTimeout)),
     );
+}
+
+const PROTECTED = ['x-prembly-signature', 'x-identitypass-signature', 'token'];
+
+/** Refuses a forwarded header that would replace what Prembly sent, unless asked for. */
+export function checkForwardFlags(flags: ForwardFlags): void {
+  const overriding = flags.forwardHeader?.find(([name]) => PROTECTED.includes(name.toLowerCase()));
+  if (overriding && !flags.allowSignatureOverride) {
+    throw new UsageError(
+      `--forward-header ${overriding[0]} would replace the ${overriding[0]} Prembly sent, so your app could not check it`,
+      'add --allow-signature-override if that is what you are testing',
+    );
+  }
 }

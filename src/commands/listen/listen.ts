@@ -24,7 +24,7 @@ import type { Renderer } from '../../output/render/listen-renderers.js';
 import { Command, Option } from '../shared/commander.js';
 import { addSharedOptions, argParser, checkKeys, describeKeys, type CommandContext, type SharedOptions } from '../shared/options.js';
 import { factBus } from './fact-bus.js';
-import { addForwardOptions, type ForwardFlags } from './forward-options.js';
+import { addForwardOptions, checkForwardFlags, type ForwardFlags } from './forward-options.js';
 
 /** `idpass listen`: a local listener (and a public tunnel to it) drawn as a live view, plain lines or NDJSON. */
 
@@ -111,6 +111,7 @@ export function createListenCommand(ctx: CommandContext): Command {
 
 export async function runListen(flags: ListenOptions, io: IO): Promise<number> {
   checkKeys(flags, io);
+  checkForwardFlags(flags);
   if (flags.maxBody < 1) throw new UsageError('--max-body must be at least 1 byte', 'use a size like 512kb or 10mb');
   const { createListener } = await import('../../core/receive/listener.js');
   const { DeliveryStore, defaultStateDir } = await import('../../core/store/log.js');
@@ -128,7 +129,7 @@ export async function runListen(flags: ListenOptions, io: IO): Promise<number> {
     livePublicKey: flags.livePublicKey,
     scheme: flags.expectScheme ? flags.scheme : undefined,
     forwardTo: flags.forwardTo ?? null,
-    forwardTimeoutMs: flags.forwardTimeout,
+    forwardTimeoutMs: Number.isFinite(flags.forwardTimeout) ? flags.forwardTimeout : null,
     forwardHeaders: flags.forwardHeader,
     allowSignatureOverride: flags.allowSignatureOverride,
     insecure: flags.insecure,
@@ -265,7 +266,7 @@ async function startTunnel(flags: ListenOptions, port: number, probeSecret: stri
 /** What the forwarding flags change from Prembly's behaviour, said once. */
 function forwardNotes(flags: ListenOptions): string[] {
   const notes: string[] = [];
-  if (flags.forwardTimeout === null)
+  if (!Number.isFinite(flags.forwardTimeout))
     notes.push('--forward-timeout none: idpass waits for your app as long as it takes; Prembly gives up after 10s');
   if (flags.insecure) notes.push('--insecure: HTTPS targets are reached without checking their certificate');
   if (flags.forwardHeader?.length) notes.push(`forwarded requests carry ${flags.forwardHeader.map(([name]) => name).join(', ')} too`);
@@ -288,7 +289,7 @@ async function printBanner(
     host: flags.host,
     exposed: exposedHostWarning(flags.host),
     forwardTargets: listener.forwardTargets,
-    forwardTimeoutMs: flags.forwardTimeout,
+    forwardTimeoutMs: Number.isFinite(flags.forwardTimeout) ? flags.forwardTimeout : null,
     forwardNotes: forwardNotes(flags),
     key: describeKeys(flags),
     expectedScheme: flags.expectScheme ? flags.scheme : null,
