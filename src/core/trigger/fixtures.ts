@@ -8,16 +8,16 @@ export const FIXTURES_DIR = new URL('../../../fixtures/', import.meta.url);
 
 type Body = Record<string, unknown>;
 
-const parsed = new Map<string, Body>();
+const texts = new Map<string, string>();
 
-/** A shipped file, parsed once per process (a load run plans thousands of bodies); each caller gets its own copy. */
+/** A shipped file, read once per process (a load run plans thousands of bodies); each caller gets its own parsed copy. */
 function readJson(relative: string): Body {
-  let body = parsed.get(relative);
-  if (!body) {
-    body = JSON.parse(readFileSync(new URL(relative, FIXTURES_DIR), 'utf8')) as Body;
-    parsed.set(relative, body);
+  let text = texts.get(relative);
+  if (text === undefined) {
+    text = readFileSync(new URL(relative, FIXTURES_DIR), 'utf8');
+    texts.set(relative, text);
   }
-  return structuredClone(body);
+  return JSON.parse(text) as Body;
 }
 
 /** A fixture without its `_meta` (the doc it follows, the fields inferred): it describes the sample and is never sent. */

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -57,6 +58,8 @@ function percentiles(values: number[]): Percentiles {
 
 export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
   const { url, count, durationMs, concurrency, ratePerSec, timeoutMs, signal } = options;
+  // every delivery in flight listens for an interrupt on the caller's one signal
+  if (signal) setMaxListeners(0, signal);
   const Agent = url.protocol === 'https:' ? https.Agent : http.Agent;
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const started = performance.now();
