@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { jsonLines, runCli } from '../helpers/cli.js';
+import { BIN, jsonLines, runCli } from '../helpers/cli.js';
+import { Terminal } from '../helpers/tmux.js';
 import { freePort } from '../helpers/receiver.js';
 import { testScope } from '../helpers/scope.js';
 
@@ -107,5 +108,22 @@ describe('trigger --count', () => {
     expect(alone.stderr).toMatch(/--concurrency is for load runs/);
     const mix = await runCli(['trigger', 'verification.completed', '--product', 'bvn,nin', '--to', app.url]);
     expect(mix.code).toBe(2);
+  }, 30_000);
+
+  it('in a real terminal (tmux): a progress bar while it runs, replaced by the summary', async () => {
+    if (!Terminal.available()) throw new Error('tmux is needed (.ci/run installs it)');
+    const app = await scope.receiver();
+    const term = new Terminal(120, 20);
+    scope.defer(() => term.kill());
+    const q = (t: string) => `'${t.replace(/'/g, `'\\''`)}'`;
+    term.start(
+      `env -u CI NO_COLOR=1 ${q(process.execPath)} ${q(BIN)} trigger verification.completed --count 1500 --rate 500/s --to ${q(app.url)}; echo "EXIT=$?"`,
+    );
+    const during = await term.waitFor((s) => /\[█*░+\] \d+\/1500 · \d+\/s · 0 failures · [\d.]+s/.test(s), 'the progress bar');
+    expect(during).toMatch(/Sending 1500 × verification\.completed/);
+    const after = await term.waitFor((s) => s.includes('EXIT='), 'the end', 20_000);
+    expect(after).not.toMatch(/░/);
+    expect(after).toMatch(/^1500 deliveries in [\d.]+s: [\d.]+\/s$/m);
+    expect(after).toMatch(/EXIT=0/);
   }, 30_000);
 });
