@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import type { LoadSummary } from '../../src/core/trigger/load.js';
 import { BIN, jsonLines, runCli } from '../helpers/cli.js';
 import { Terminal } from '../helpers/tmux.js';
 import { freePort } from '../helpers/receiver.js';
@@ -12,16 +13,7 @@ const LIVE = 'live_pk_idpass0stand0in0live0key0not0real';
 const valid = (body: Buffer, signature: unknown) =>
   [SANDBOX, LIVE].some((key) => createHmac('sha256', key).update(body).digest('base64') === signature);
 
-interface Summary {
-  units: number;
-  sent: number;
-  expected: number;
-  unexpected: number;
-  byStatus: Record<string, number>;
-  errors: Record<string, number>;
-  latency: { p50: number; p95: number; p99: number; max: number };
-  perSecond: number;
-}
+type Summary = LoadSummary;
 
 describe('trigger --count', () => {
   it('2000 deliveries, 50 at a time: 2000 distinct tokens and references, every signature valid, the summary agrees', async () => {
