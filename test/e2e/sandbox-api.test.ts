@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { networkInterfaces } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { MAGIC_NUMBERS } from '../../src/core/sandbox/identities.js';
 import { createSandbox, type Sandbox } from '../../src/core/sandbox/sandbox.js';
@@ -161,5 +162,24 @@ describe('the sandbox API', () => {
     expect(gaps[0]).toBeGreaterThanOrEqual(45);
     expect(gaps[3]).toBeGreaterThanOrEqual(590);
     expect(run.attempts).toHaveLength(1); // a 400 stops a workflow run's retries
+  });
+
+  it('bound to every interface, the admin API still answers only this machine', async () => {
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .find((i) => i && !i.internal && i.family === 'IPv4')?.address;
+    if (!external) return; // a machine with loopback only cannot reach itself from elsewhere
+    const sandbox = createSandbox({ ...KEYS });
+    const url = await sandbox.start({ port: 0, host: '0.0.0.0' });
+    scope.defer(() => sandbox.close());
+    const port = new URL(url).port;
+    const remote = await fetch(`http://${external}:${port}/__idpass/deliveries`);
+    expect(remote.status).toBe(403);
+    const local = await fetch(`http://127.0.0.1:${port}/__idpass/deliveries`);
+    expect(local.status).toBe(200);
+    // the verification API itself answers (with its own key check), as a shared test box would want
+    expect(
+      (await fetch(`http://${external}:${port}/verification/bvn`, { method: 'POST', headers: API_KEY, body: '{"number":"1"}' })).status,
+    ).toBe(200);
   });
 });

@@ -1,4 +1,4 @@
-import { parseDuration, parseHttpUrl, parsePort, ValueError } from '../../flags/values.js';
+import { exposedHostWarning, parseDuration, parseHttpUrl, parseHost, parsePort, ValueError } from '../../flags/values.js';
 import { ExitCode, UsageError } from '../../output/errors.js';
 import { colorLevel, loadChalk, writeLine, type IO } from '../../output/io.js';
 import { Command, Option } from '../shared/commander.js';
@@ -38,7 +38,7 @@ export function createSandboxCommand(ctx: CommandContext): Command {
         .default(4568)
         .argParser(argParser(parsePort)),
     )
-    .addOption(new Option('--host <addr>', 'address to bind').default('127.0.0.1'))
+    .addOption(new Option('--host <addr>', 'address to bind').default('127.0.0.1').argParser(argParser(parseHost)))
     .addOption(
       new Option('--webhook-url <url>', 'where webhooks go (also settable at run time: PUT /__idpass/webhook-url)').argParser(
         argParser((t) => parseHttpUrl(t, '--webhook-url')),
@@ -116,6 +116,13 @@ export async function runSandbox(options: SandboxCliOptions, io: IO): Promise<nu
   const { writeReadyFile } = await import('../shared/ready-file.js');
   if (options.readyFile) await writeReadyFile(options.readyFile, url, Number(new URL(url).port));
   const talk = (line: string) => io.stderr.write(out.dim(line) + '\n');
+  const exposed = exposedHostWarning(options.host);
+  if (exposed)
+    io.stderr.write(
+      out.yellow(
+        `warning: ${exposed.replace('this listener', 'the sandbox API')} (its /__idpass/ admin API still answers this machine only)`,
+      ) + '\n',
+    );
   talk(`idpass sandbox ${url}  (the Prembly verification API, locally)`);
   talk(
     `  point your app at it: PREMBLY_BASE_URL=${url}; any key-shaped x-api-key${options.apiKey ? ' equal to --api-key' : ''} is accepted`,

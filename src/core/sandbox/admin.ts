@@ -10,8 +10,19 @@ export function deliveryView(d: SandboxDelivery): Record<string, unknown> {
   return { ...rest, body: JSON.parse(body.toString('utf8')) as unknown };
 }
 
+/** Whether a request came from this machine: the admin API answers nobody else, whatever the bind address. */
+function fromLoopback(req: express.Request): boolean {
+  const address = req.socket.remoteAddress ?? '';
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+}
+
 export function adminRouter(sandbox: Sandbox): express.Router {
   const router = express.Router();
+  router.use((req, res, next) => {
+    if (fromLoopback(req)) return next();
+    // it can point webhooks anywhere and resend them: never for another machine
+    res.status(403).json({ error: 'the sandbox admin API answers only requests from this machine' });
+  });
   router.get('/deliveries', (_req, res) => void res.json(sandbox.dispatcher.list().map(deliveryView)));
   router.post('/deliveries/:id/resend', async (req, res) => {
     const attempt = await sandbox.dispatcher.resend(String(req.params.id));
