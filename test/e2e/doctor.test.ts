@@ -220,7 +220,7 @@ describe('idpass doctor', () => {
     try {
       const q = (t: string) => `'${t.replace(/'/g, `'\\''`)}'`;
       term.start(
-        `env -u CI NO_COLOR=1 ${q(process.execPath)} ${q(BIN)} doctor ${q(h.url)} --timeout 3s --only genuine.verification.completed,genuine.verification.retry.completed; echo "EXIT=$?"`,
+        `env -u CI NO_COLOR=1 ${q(process.execPath)} ${q(BIN)} doctor ${q(h.url)} --timeout 8s --only genuine.verification.completed,genuine.verification.retry.completed; echo "EXIT=$?"`,
       );
       const during = await term.waitFor(
         (s) => /checking 2\/2 genuine\.verification\.retry\.completed…/.test(s),

@@ -192,8 +192,8 @@ describe('idpass sandbox: the whole flow offline', () => {
     expect(attempts.map((a) => a.status)).toEqual([500, 500, 200]);
     // 1 min and 5 min at 600×: 100 ms and 500 ms
     const gaps = attempts.slice(1).map((a, i) => Date.parse(a.at) - Date.parse(attempts[i]!.at));
+    // never sooner than the compressed schedule (timers may fire late on a busy machine, never early)
     expect(gaps[0]).toBeGreaterThanOrEqual(95);
-    expect(gaps[0]).toBeLessThan(450);
     expect(gaps[1]).toBeGreaterThanOrEqual(490);
     // a direct-API match answered 500 is sent once (Prembly: never retried)
     const failing = await startApp(5);
