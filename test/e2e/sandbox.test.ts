@@ -6,6 +6,7 @@ import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { identitypassWebhook } from '../../src/core/receive/middleware.js';
 import { BIN } from '../helpers/cli.js';
+import { Terminal } from '../helpers/tmux.js';
 import { tempHome } from '../helpers/listen.js';
 import { testScope } from '../helpers/scope.js';
 
@@ -233,4 +234,34 @@ describe('idpass sandbox: the whole flow offline', () => {
       /stopped: 1 scheduled webhook cancelled, never sent: verification\.payment_retry\.completed whk_[0-9a-f]{16}/,
     );
   }, 20_000);
+
+  it('at its terminal (tmux): commands start the other flows, and Ctrl-C stops it cleanly', async () => {
+    if (!Terminal.available()) throw new Error('tmux is needed (.ci/run installs it)');
+    const app = await scope.receiver();
+    const term = new Terminal(140, 30);
+    scope.defer(() => term.kill());
+    const q = (t: string) => `'${t.replace(/'/g, `'\\''`)}'`;
+    term.start(`env -u CI NO_COLOR=1 ${q(process.execPath)} ${q(BIN)} sandbox --port 0 --webhook-url ${q(app.url)}; echo "EXIT=$?"`);
+    await term.waitFor((s) => s.includes('type: session'), 'the command help');
+    term.keys('workflow failed', 'Enter');
+    const queued = await term.waitFor(
+      (s) => /webhook workflow\.process\.failed → 200 in \d+ms \(attempt 1, live key\) delivered/.test(s),
+      'the workflow run delivered',
+    );
+    expect(queued).toMatch(/queued workflow\.process\.failed whk_[0-9a-f]{16}/);
+    term.keys('session customer-9', 'Enter');
+    await term.waitFor((s) => /webhook sdk\.session\.completed → 200/.test(s), 'the SDK session delivered');
+    term.keys('deliveries', 'Enter');
+    await term.waitFor((s) => /whk_[0-9a-f]{16} {2}sdk\.session\.completed {2}delivered {2}1 attempt/.test(s), 'the list');
+    term.keys('bogus', 'Enter');
+    await term.waitFor((s) => s.includes('unknown command bogus'), 'the unknown command');
+    expect(app.received).toHaveLength(2);
+    expect(
+      (JSON.parse(app.received[1]!.body.toString()) as { data: { widget_info: { user_ref: string } } }).data.widget_info.user_ref,
+    ).toBe('customer-9');
+    term.keys('C-c');
+    const end = await term.waitFor((s) => s.includes('EXIT='), 'the exit');
+    expect(end).toMatch(/stopped: no webhook was waiting/);
+    expect(end).toMatch(/EXIT=0/);
+  }, 30_000);
 });

@@ -133,10 +133,17 @@ export async function runSandbox(options: SandboxCliOptions, io: IO): Promise<nu
   talk(
     `  00000000002: PENDING, then the result by webhook after ${options.pendingDelay / 1000}s${options.timeScale !== 1 ? ` ÷ ${options.timeScale}` : ''} · idpass sandbox --numbers lists every magic number`,
   );
+  let stopReading: () => void = () => undefined;
+  if (io.stdin.isTTY) {
+    const { acceptCommands, TERMINAL_HELP } = await import('./terminal.js');
+    stopReading = acceptCommands(sandbox, io, (line) => io.stderr.write(line + '\n'));
+    talk(TERMINAL_HELP);
+  }
   talk('Ctrl-C to stop.');
   await new Promise<void>((resolve) =>
     io.signal.aborted ? resolve() : io.signal.addEventListener('abort', () => resolve(), { once: true }),
   );
+  stopReading();
   const cancelled = await sandbox.close();
   if (options.readyFile) await (await import('node:fs/promises')).rm(options.readyFile, { force: true });
   const pending = cancelled.map((d) => `${d.event} ${d.id}`);
