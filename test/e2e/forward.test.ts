@@ -40,7 +40,9 @@ describe('forwarding to several targets', () => {
     // every target's answer in the NDJSON line and in the store
     expect((deliveries as { forwards?: { status: number }[] }).forwards?.map((f) => f.status)).toEqual([200, 202]);
     const list = await runCli(['events', 'show', String((deliveries as { id: string }).id), '--json'], { env: { IDPASS_HOME: l.home } });
-    expect((JSON.parse(list.stdout) as { forwards: { status: number }[] }).forwards.map((f) => f.status)).toEqual([200, 202]);
+    const shown = JSON.parse(list.stdout) as { forwards: { status: number }[]; forwardTargets: string[] };
+    expect(shown.forwards.map((f) => f.status)).toEqual([200, 202]);
+    expect(shown.forwardTargets).toHaveLength(2);
     const show = await runCli(['events', 'show', String((deliveries as { id: string }).id)], { env: { IDPASS_HOME: l.home } });
     expect(show.stdout).toMatch(/App replies \(2 targets; the sender got the first\)/);
     // resend goes to every target again

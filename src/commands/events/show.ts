@@ -29,6 +29,7 @@ export async function runShow(id: string, options: ShowOptions, io: IO): Promise
         ...deliveryJson(delivery, showPii),
         headers,
         forwardTo: record.forwardTo,
+        ...(record.forwardTargets ? { forwardTargets: record.forwardTargets } : {}),
         ...(showPii ? { rawBody: record.body } : {}),
       }),
     );
