@@ -125,7 +125,7 @@ export async function runDoctorCommand(options: DoctorCliOptions, io: IO): Promi
       'which handler? give its URL, like: idpass doctor http://127.0.0.1:3000/webhooks/identitypass',
       'a running app must answer there',
     );
-  checkKeys({ ...options, scheme: 'prembly-hmac' }, io);
+  checkKeys(options, io);
   const { reportDoctor } = await import('./report.js');
   return reportDoctor({ ...options, url, events }, checks, io);
 }

@@ -82,7 +82,7 @@ export async function runSandbox(options: SandboxCliOptions, io: IO): Promise<nu
       );
     return ExitCode.ok;
   }
-  checkKeys({ ...options, scheme: 'prembly-hmac' }, io);
+  checkKeys(options, io);
   const { createSandbox, SandboxError } = await import('../../core/sandbox/sandbox.js');
   const { sandboxJson, sandboxLine } = await import('../../output/render/sandbox-lines.js');
   const { safeJson } = await import('../../output/sanitize.js');

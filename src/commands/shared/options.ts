@@ -111,7 +111,7 @@ export function checkPublicKey(key: string, io: IO, flag = '--public-key'): void
 }
 
 /** Both keys checked: the sandbox one as given, the live one too when it is not the built-in stand-in. */
-export function checkKeys(options: SharedOptions, io: IO): void {
+export function checkKeys(options: Pick<SharedOptions, 'publicKey' | 'livePublicKey'>, io: IO): void {
   checkPublicKey(options.publicKey, io);
   if (options.livePublicKey !== BUILTIN_LIVE_TEST_KEY) checkPublicKey(options.livePublicKey, io, '--live-public-key');
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { computeSignature } from '../signing/sign.js';
 import { PREMBLY_SIGNATURE_HEADER, TOKEN_HEADER, type Scheme } from '../signing/schemes.js';
 import { loadFixture } from '../trigger/fixtures.js';
+import { percentiles } from '../trigger/load.js';
 import { describeExchange, describeOutgoing, formatMs, type DoctorContext, type Outgoing } from './context.js';
 import { unusualBytes, withPhotos } from './bodies.js';
 import { judgeGenuine } from './judge.js';
@@ -210,10 +211,6 @@ export const sizeCheck: CheckSpec = {
   },
 };
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-}
-
 export const speedCheck: CheckSpec = {
   id: 'speed',
   group: 'speed',
@@ -232,8 +229,8 @@ export const speedCheck: CheckSpec = {
       }
       times.push(ex.ms);
     }
-    const sorted = [...times].sort((a, b) => a - b);
-    const timing = { samples, p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted.at(-1) ?? 0 };
+    const { p50, p95, max } = percentiles(times);
+    const timing = { samples, p50, p95, max };
     const sent = `${samples} genuine ${RAW_EVENT} deliveries, one after another`;
     const got = `p50 ${formatMs(timing.p50)} · p95 ${formatMs(timing.p95)} · max ${formatMs(timing.max)}`;
     if (failures > 0) {

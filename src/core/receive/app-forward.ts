@@ -29,7 +29,7 @@ export interface AppForwardOptions {
 const PROTECTED = new Set([PREMBLY_SIGNATURE_HEADER, IDENTITYPASS_SIGNATURE_HEADER, TOKEN_HEADER]);
 
 export class AppForward {
-  private readonly routes: { target: ForwardTarget; forwarder: Forwarder }[];
+  private readonly routes: { target: ForwardTarget; forwarder: Forwarder; masked: string }[];
 
   constructor(options: AppForwardOptions) {
     const headers = options.headers ?? [];
@@ -40,6 +40,7 @@ export class AppForward {
     this.routes = options.targets.map((target) => ({
       target,
       forwarder: new Forwarder({ target: target.url, timeoutMs: options.timeoutMs, headers, insecure: options.insecure }),
+      masked: maskUrl(target.url),
     }));
   }
 
@@ -47,9 +48,9 @@ export class AppForward {
     return this.routes.map((r) => r.target);
   }
 
-  /** The targets a delivery of this event goes to, in the order given. */
-  matching(event: string | null): URL[] {
-    return this.routes.filter((r) => !r.target.events || r.target.events(event)).map((r) => r.target.url);
+  /** The targets a delivery of this event goes to, in the order given, as shown and stored (masked). */
+  matching(event: string | null): string[] {
+    return this.routes.filter((r) => !r.target.events || r.target.events(event)).map((r) => r.masked);
   }
 
   /** Every matching target at once; the first result is the one the sender gets. Empty when none matches. */
@@ -88,7 +89,7 @@ export class AppForward {
 
   /** The targets as shown and stored: masked URLs, with their event pattern. */
   describe(): string[] {
-    return this.routes.map((r) => (r.target.pattern ? `${r.target.pattern}=${maskUrl(r.target.url)}` : maskUrl(r.target.url)));
+    return this.routes.map((r) => (r.target.pattern ? `${r.target.pattern}=${r.masked}` : r.masked));
   }
 
   close(): void {

@@ -13,7 +13,6 @@ import { bindApp, ListenError } from './bind.js';
 import type { ListenerFact } from './facts.js';
 import { Recorder } from './recorder.js';
 import { TokenWindow } from './token-window.js';
-import { maskUrl } from '../http/url.js';
 
 export interface ListenerOptions {
   /** The sandbox public key deliveries are verified with. */
@@ -143,7 +142,7 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
       const delivery = this.describe(req, body, size);
       this.count++;
       // Recorded before anything is answered: a delivery Identitypass will not resend is never lost.
-      const targets = this.forwarder && !delivery.ignored ? this.forwarder.matching(delivery.classification.event).map(maskUrl) : [];
+      const targets = this.forwarder && !delivery.ignored ? this.forwarder.matching(delivery.classification.event) : [];
       delivery.stored = await this.recorder.record(encodeDelivery(delivery, targets[0] ?? null, targets));
       this.fact({ type: 'received', delivery });
 

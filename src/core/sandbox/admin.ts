@@ -1,13 +1,12 @@
 import express from 'express';
-import type { SandboxDelivery } from './dispatcher.js';
+import { deliveryFacts, type SandboxDelivery } from './dispatcher.js';
 import type { Sandbox } from './sandbox.js';
 
 /** The admin API under /__idpass/: deliveries and the dashboard's resend, the webhook URL, and flows on demand. */
 
 /** A delivery as JSON: its body parsed, the internal hook left out. */
 export function deliveryView(d: SandboxDelivery): Record<string, unknown> {
-  const { body, onFirstAttempt: _hook, ...rest } = d;
-  return { ...rest, body: JSON.parse(body.toString('utf8')) as unknown };
+  return { ...deliveryFacts(d), body: JSON.parse(d.body.toString('utf8')) as unknown };
 }
 
 /** Whether a request came from this machine: the admin API answers nobody else, whatever the bind address. */

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Product } from '../delivery/catalog.js';
 import { loadProduct } from '../trigger/fixtures.js';
 import { fakeIdentity, type FakeIdentity, type MagicNumber } from './identities.js';
@@ -121,16 +120,15 @@ function fillIdentity(node: unknown, identity: FakeIdentity): void {
 export function matchBody(route: Route, number: string | null, reference: string): Record<string, unknown> {
   const body = loadProduct(route.product);
   if (number !== null) {
-    fillIdentity(body.data, identity(number));
-    fillIdentity(body.frsc_data, identity(number));
+    const person = fakeIdentity(number);
+    fillIdentity(body.data, person);
+    fillIdentity(body.frsc_data, person);
     if (body.request_data && typeof body.request_data === 'object') (body.request_data as Record<string, unknown>).number = number;
   }
   body.endpoint_name = route.endpointName;
   body.verification = { status: 'VERIFIED', reference };
   return body;
 }
-
-const identity = (number: string) => fakeIdentity(number);
 
 const FAILURE_TEXT: Record<string, string> = {
   '01': 'Record not found. The ID may be wrong',
@@ -152,5 +150,3 @@ export function failureBody(magic: MagicNumber, reference: string, route: Route)
     session: {},
   };
 }
-
-export const newReference = (): string => randomUUID();

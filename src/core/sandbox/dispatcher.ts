@@ -41,6 +41,12 @@ export interface SandboxDelivery {
   onFirstAttempt?: () => void;
 }
 
+/** A delivery as plain facts: everything but its bytes and the internal hook. */
+export function deliveryFacts(d: SandboxDelivery): Omit<SandboxDelivery, 'body' | 'onFirstAttempt'> {
+  const { body: _body, onFirstAttempt: _hook, ...facts } = d;
+  return facts;
+}
+
 export interface DispatcherOptions {
   publicKey: string;
   livePublicKey: string;

@@ -7,7 +7,7 @@ import express, { type Request, type Response } from 'express';
 import { CoreError } from '../core-error.js';
 import { loadFixture } from '../trigger/fixtures.js';
 import { setPath } from '../trigger/body-edits.js';
-import { failureBody, findRoute, matchBody, missingField, newReference, numberOf } from './api.js';
+import { failureBody, findRoute, matchBody, missingField, numberOf } from './api.js';
 import { Dispatcher, type DispatchFact, type SandboxDelivery } from './dispatcher.js';
 import { adminRouter } from './admin.js';
 import { outcomeFor } from './identities.js';
@@ -218,7 +218,7 @@ export class Sandbox extends EventEmitter<{ fact: [SandboxFact] }> {
     const number = numberOf(route, body);
     let magic = outcomeFor(number ?? '');
     if (number === null || (magic.outcome === 'blocked' && !route.bvn)) magic = { ...magic, outcome: 'verified', code: '00' };
-    const reference = newReference();
+    const reference = randomUUID();
     if (magic.outcome === 'slow') await sleep(this.options.slowDelayMs ?? 5_000);
     const now = new Date().toISOString();
     const record = (status: Verification['status']) =>

@@ -50,7 +50,8 @@ export interface LoadSummary {
   firstFailure: DeliveryResult | null;
 }
 
-function percentiles(values: number[]): Percentiles {
+/** Nearest-rank percentiles of a list of times. */
+export function percentiles(values: number[]): Percentiles {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
   return { p50: at(50), p95: at(95), p99: at(99), max: sorted.at(-1) ?? 0 };

@@ -1,4 +1,5 @@
 import type { ChalkInstance } from 'chalk';
+import { deliveryFacts } from '../../core/sandbox/dispatcher.js';
 import type { SandboxFact } from '../../core/sandbox/sandbox.js';
 import { answerTone, painter } from '../palette.js';
 import { visible } from '../sanitize.js';
@@ -33,6 +34,6 @@ export function sandboxLine(fact: SandboxFact, c: ChalkInstance): string | null 
 
 export function sandboxJson(fact: SandboxFact): Record<string, unknown> {
   if (fact.type === 'api') return { ...fact };
-  const { body: _body, onFirstAttempt: _hook, ...delivery } = fact.delivery;
+  const delivery = deliveryFacts(fact.delivery);
   return fact.type === 'attempt' ? { type: 'attempt', delivery, attempt: fact.attempt } : { type: 'settled', delivery };
 }
