@@ -1,4 +1,6 @@
 import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -233,6 +235,37 @@ describe('idpass doctor', () => {
       expect(after).toMatch(/EXIT=0/);
     } finally {
       term.kill();
+    }
+  }, 30_000);
+
+  it('a hostile handler: escape sequences, a 2 MB reply and a huge, deeply nested state never reach the output raw or whole', async () => {
+    let gets = 0;
+    const deep = '['.repeat(30_000) + ']'.repeat(30_000);
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        if (req.method === 'GET') return res.writeHead(200).end(gets++ % 2 ? deep : `${'x'.repeat(60_000)}\u001b[2J\u001b]0;pwned\u0007`);
+        if (req.url === '/boom')
+          return res.writeHead(500).end(`\u001b[31mBOOM\u001b[0m \u001b]0;title\u0007 \u202e${'A'.repeat(2_000_000)}`);
+        res.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'idpass-doctor-hostile-'));
+      const boom = await runCli(['doctor', `:${port}/boom`, '--only', 'genuine.verification.completed', '--junit', join(dir, 'r.xml')]);
+      const boomJson = await runCli(['doctor', `:${port}/boom`, '--only', 'genuine.verification.completed', '--json']);
+      const state = await runCli(['doctor', `:${port}/ok`, '--only', 'duplicates.same-token', '--state-url', `:${port}/state/{reference}`]);
+      for (const text of [boom.stdout, boom.stderr, boomJson.stdout, state.stdout, readFileSync(join(dir, 'r.xml'), 'utf8')]) {
+        expect(text).not.toMatch(/[\u001b\u0007\u202e]/);
+        expect(text.length).toBeLessThan(5_000);
+      }
+      expect(boom.stdout).toMatch(/500 in \d+ ms: ␛\[31mBOOM␛\[0m/);
+      expect(state.stdout).toMatch(/its state changed: 200 x+… \(60,\d{3} characters\) → /);
+      expect(state.stdout).toMatch(/^1 check: 0 passed · 1 failed/m);
+    } finally {
+      server.close();
     }
   }, 30_000);
 });

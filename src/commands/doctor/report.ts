@@ -46,8 +46,9 @@ export async function reportDoctor(options: RunOptions, planned: { id: string; g
   const progress = Boolean(io.stderr.isTTY) && !options.json;
   const clearProgress = () => progress && io.stderr.write('\r\x1b[2K');
   io.stderr.write(
-    err.dim(`idpass doctor → ${target} (${describeKeys(options)}; ${total} checks, answers within ${formatDuration(options.timeout)})`) +
-      '\n',
+    err.dim(
+      `idpass doctor → ${target} (${describeKeys(options)}; ${total} check${total === 1 ? '' : 's'}, answers within ${formatDuration(options.timeout)})`,
+    ) + '\n',
   );
   if (options.waitForListener) {
     const { waitForTarget } = await import('../../core/http/wait.js');

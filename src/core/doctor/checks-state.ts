@@ -45,6 +45,12 @@ function firstFailure(ctx: DoctorContext, steps: Step[], events: string[]): Chec
   return null;
 }
 
+/** An app's state as the card shows it: whole when short, else its start and its length (the comparison uses all of it). */
+function shown(state: string | null): string {
+  if (state === null) return '—';
+  return state.length <= 200 ? state : `${state.slice(0, 200)}… (${state.length.toLocaleString('en')} characters)`;
+}
+
 function changed(a: Step, b: Step): boolean {
   return a.state !== null && b.state !== null && a.state !== b.state;
 }
@@ -69,7 +75,7 @@ export function duplicateCheck(kind: 'same-token' | 'new-token'): CheckSpec {
         return {
           verdict: 'fail',
           sent,
-          got: `${got}; its state changed: ${one.state} → ${two.state}`,
+          got: `${got}; its state changed: ${shown(one.state)} → ${shown(two.state)}`,
           status: two.ex.status,
           prembly: 'sends the same event more than once (a retry, a dashboard resend, a replayed request)',
           fix: 'processed twice: record a key per handled delivery (the token header, or the reference and event) and skip repeats, still answering 200',
@@ -111,7 +117,7 @@ export const finalBeforePendingCheck: CheckSpec = {
       return {
         verdict: lost ? 'fail' : 'warn',
         sent,
-        got: `${gotLine(steps)}; its state changed: ${one.state} → ${two.state}`,
+        got: `${gotLine(steps)}; its state changed: ${shown(one.state)} → ${shown(two.state)}`,
         status: two.ex.status,
         prembly: 'promises no order: a late or repeated earlier state can arrive after the result',
         fix: lost

@@ -56,7 +56,7 @@ export function summaryLine(summary: DoctorSummary, total: number, c: ChalkInsta
   const verdict = summary.ok
     ? paint.good('ready for Prembly')
     : paint.bad(summary.failed ? 'not ready: fix the failures above' : 'not ready under --strict: see the warnings above');
-  return `${total} checks: ${parts.join(' · ')} in ${formatDuration(summary.ms)} · ${verdict}`;
+  return `${total} check${total === 1 ? '' : 's'}: ${parts.join(' · ')} in ${formatDuration(summary.ms)} · ${verdict}`;
 }
 
 /** A check result as one JSON object (the summary follows as `{ summary }`). */

@@ -1,4 +1,5 @@
 import type { CheckResult, DoctorSummary } from '../../core/doctor/types.js';
+import { visible } from '../sanitize.js';
 
 /**
  * A doctor run as JUnit XML, the shape CI systems display: one testsuite, one testcase per check
@@ -40,7 +41,8 @@ function details(result: CheckResult): string {
     result.prembly && `Prembly: ${result.prembly}`,
     result.fix && `fix: ${result.fix}`,
   ]
-    .filter(Boolean)
+    .filter((part): part is string => Boolean(part))
+    .map(visible) // what the handler answered may carry escape sequences or bidi overrides: shown, not obeyed
     .join('\n');
 }
 
@@ -49,7 +51,7 @@ function testcase(result: CheckResult, strict: boolean): string {
   const failing = (result.verdict === 'fail' && result.required) || (strict && (result.verdict === 'warn' || result.verdict === 'fail'));
   if (failing) {
     const type = result.verdict === 'warn' || !result.required ? 'warning' : 'failure';
-    return `${open}>\n      <failure message="${xml(result.fix ?? result.got)}" type="${type}">${xml(details(result))}</failure>\n    </testcase>`;
+    return `${open}>\n      <failure message="${xml(visible(result.fix ?? result.got))}" type="${type}">${xml(details(result))}</failure>\n    </testcase>`;
   }
   if (result.verdict === 'skip') return `${open}>\n      <skipped/>\n    </testcase>`;
   if (result.verdict === 'warn' || result.verdict === 'fail')

@@ -91,7 +91,7 @@ describe('JUnit XML', () => {
   it('escapes what the handler answered, including characters XML cannot hold', () => {
     const failing = result({ verdict: 'fail', got: '500 in 3 ms: <html>&"\'\u0007\u001b[31m', fix: 'a < b & c' });
     const xml = junitXml([failing, result({ id: 'speed', group: 'speed' })], summarise([failing], 'http://127.0.0.1/', 5));
-    expect(xml).toContain('got: 500 in 3 ms: &lt;html&gt;&amp;&quot;&apos;\\x07\\x1b[31m');
+    expect(xml).toContain('got: 500 in 3 ms: &lt;html&gt;&amp;&quot;&apos;\\x07␛[31m'); // escapes shown as everywhere else
     expect(xml).toContain('<failure message="a &lt; b &amp; c" type="failure">');
     expect(xml).toMatch(/tests="2" failures="1"/);
     expect(xml).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
