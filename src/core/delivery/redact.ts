@@ -58,9 +58,26 @@ function keyWords(key: string): string[] {
   return words;
 }
 
+function wordsSensitive(key: string): boolean {
+  return keyWords(key).some((w) => SENSITIVE_WORDS.has(w.replace(/\d+$/, '')));
+}
+
+// Bodies repeat their keys delivery after delivery: each key is split into words once. Bounded, as
+// keys come from the wire: past the limit the cache starts again.
+const KEY_CACHE_LIMIT = 4096;
+const MAX_CACHED_KEY = 64;
+const keyCache = new Map<string, boolean>();
+
 /** Whether a key names personal data: any of its words (digits dropped) is a sensitive word. */
 export function isSensitiveKey(key: string): boolean {
-  return keyWords(key).some((w) => SENSITIVE_WORDS.has(w.replace(/\d+$/, '')));
+  if (key.length > MAX_CACHED_KEY) return wordsSensitive(key);
+  let sensitive = keyCache.get(key);
+  if (sensitive === undefined) {
+    if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
+    sensitive = wordsSensitive(key);
+    keyCache.set(key, sensitive);
+  }
+  return sensitive;
 }
 
 function isBase64Char(code: number): boolean {
@@ -140,34 +157,42 @@ export interface DisplayOptions {
   maxDepth?: number;
 }
 
+type Container = Record<string, unknown> | unknown[];
+
+/** Sets an own property; `__proto__` included (as data, never as the prototype). */
+function put(to: Container, key: string, value: unknown): void {
+  if (Array.isArray(to)) to.push(value);
+  else if (key === '__proto__') Object.defineProperty(to, key, { value, enumerable: true, writable: true, configurable: true });
+  else to[key] = value;
+}
+
 /**
  * A copy of a parsed body fit for showing: personal data masked (unless told not to), base64
  * images summarised, and anything nested deeper than `maxDepth` replaced by a note. Iterative.
+ * Objects are copied as plain objects whose only own keys are the body's (a `__proto__` key stays data).
  */
 export function displayCopy(body: unknown, { redact = true, maxDepth = MAX_DISPLAY_DEPTH }: DisplayOptions = {}): unknown {
   const scalar = (value: unknown, sensitive: boolean) => {
-    if (redact && sensitive) return maskScalar(value);
-    if (redact && typeof value === 'string' && looksLikeBlob(value)) return describeBlob(value);
-    return value;
+    if (!redact) return value;
+    if (sensitive) return maskScalar(value);
+    return typeof value === 'string' && value.length >= 200 && looksLikeBlob(value) ? describeBlob(value) : value;
   };
   if (!isContainer(body)) return scalar(body, false);
-  const root: Record<string, unknown> | unknown[] = Array.isArray(body) ? [] : Object.create(null);
-  const stack: { from: Record<string, unknown> | unknown[]; to: Record<string, unknown> | unknown[]; depth: number; sensitive: boolean }[] =
-    [{ from: body, to: root, depth: 1, sensitive: false }];
+  const root: Container = Array.isArray(body) ? [] : {};
+  const stack: { from: Container; to: Container; depth: number; sensitive: boolean }[] = [{ from: body, to: root, depth: 1, sensitive: false }];
+  const copy = (to: Container, key: string, value: unknown, depth: number, sensitive: boolean) => {
+    if (!isContainer(value)) return put(to, key, scalar(value, sensitive));
+    if (depth >= maxDepth) return put(to, key, `[nested ${depthBelow(value)} levels, not shown]`);
+    const out: Container = Array.isArray(value) ? [] : {};
+    put(to, key, out);
+    stack.push({ from: value, to: out, depth: depth + 1, sensitive });
+  };
   while (stack.length > 0) {
     const { from, to, depth, sensitive } = stack.pop()!;
-    const entries: [string, unknown][] = Array.isArray(from) ? from.map((v, i) => [String(i), v]) : Object.entries(from);
-    for (const [key, value] of entries) {
-      const childSensitive = sensitive || (!Array.isArray(from) && isSensitiveKey(key));
-      let out: unknown;
-      if (!isContainer(value)) out = scalar(value, childSensitive);
-      else if (depth >= maxDepth) out = `[nested ${depthBelow(value)} levels, not shown]`;
-      else {
-        out = Array.isArray(value) ? [] : Object.create(null);
-        stack.push({ from: value, to: out as Record<string, unknown> | unknown[], depth: depth + 1, sensitive: childSensitive });
-      }
-      if (Array.isArray(to)) to.push(out);
-      else Object.defineProperty(to, key, { value: out, enumerable: true, writable: true, configurable: true });
+    if (Array.isArray(from)) {
+      for (let i = 0; i < from.length; i++) copy(to, '', from[i], depth, sensitive);
+    } else {
+      for (const key of Object.keys(from)) copy(to, key, from[key], depth, sensitive || (redact && isSensitiveKey(key)));
     }
   }
   return root;

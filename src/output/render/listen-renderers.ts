@@ -1,7 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { ListenFact } from '../../core/receive/facts.js';
 import type { TunnelFact } from '../../core/tunnel/types.js';
-import { writeLine, type IO } from '../io.js';
+import { lineBatch, writeLine, type IO } from '../io.js';
 import { deliveryLine } from './delivery-json.js';
 import { deliveryLinesOrFallback } from './delivery-lines.js';
 import { storeErrorText } from './store-error.js';
@@ -17,6 +17,7 @@ export interface Renderer {
 /** Plain lines: deliveries on stdout, talk on stderr. For pipes and non-TTY terminals. */
 export function plainRenderer(io: IO, out: ChalkInstance, err: ChalkInstance): Renderer {
   const tunnelState = {};
+  const stdout = lineBatch(io.stdout);
   return (fact) => {
     if (fact.type.startsWith('tunnel-')) {
       for (const line of tunnelLines(fact as TunnelFact, err, tunnelState)) writeLine(io.stderr, line);
@@ -24,7 +25,7 @@ export function plainRenderer(io: IO, out: ChalkInstance, err: ChalkInstance): R
     }
     switch (fact.type) {
       case 'completed':
-        if (!fact.delivery.ignored) for (const line of deliveryLinesOrFallback(fact.delivery, out)) writeLine(io.stdout, line);
+        if (!fact.delivery.ignored) for (const line of deliveryLinesOrFallback(fact.delivery, out)) stdout(line);
         break;
       case 'warning':
         writeLine(io.stderr, err.yellow(`warning: ${visible(fact.message)}`));
@@ -41,20 +42,21 @@ export function plainRenderer(io: IO, out: ChalkInstance, err: ChalkInstance): R
 /** NDJSON on stdout, one object per fact that matters to a machine; talk stays on stderr. */
 export function jsonRenderer(io: IO, showPii: boolean, err: ChalkInstance): Renderer {
   const tunnelState = {};
+  const stdout = lineBatch(io.stdout);
   return (fact) => {
     if (fact.type.startsWith('tunnel-')) {
       const lines = tunnelLines(fact as TunnelFact, err, tunnelState);
       // a retry that failed the same way as the last says nothing new: one line per cause
-      if (lines.length > 0) writeLine(io.stdout, safeJson(fact));
+      if (lines.length > 0) stdout(safeJson(fact));
       for (const line of lines) writeLine(io.stderr, line);
       return;
     }
     switch (fact.type) {
       case 'ready':
-        writeLine(io.stdout, safeJson({ type: 'ready', url: fact.url, host: fact.host, port: fact.port }));
+        stdout(safeJson({ type: 'ready', url: fact.url, host: fact.host, port: fact.port }));
         break;
       case 'completed':
-        if (!fact.delivery.ignored) writeLine(io.stdout, deliveryLine(fact.delivery, showPii));
+        if (!fact.delivery.ignored) stdout(deliveryLine(fact.delivery, showPii));
         break;
       case 'warning':
         writeLine(io.stderr, `warning: ${visible(fact.message)}`);

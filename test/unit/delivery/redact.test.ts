@@ -54,6 +54,24 @@ describe('redaction of hostile and unusual bodies', () => {
     expect(JSON.stringify(displayCopy(deep, { redact: false }))).toMatch(/not shown/);
   });
 
+  it('copies a "__proto__" key as data: masked like any key, shown, and never the copy\'s prototype', () => {
+    const body = JSON.parse('{"__proto__":{"bvn":"22200000001","polluted":true},"data":{"constructor":"c"}}') as unknown;
+    const shown = displayCopy(body) as Record<string, Record<string, unknown>>;
+    expect(Object.keys(shown)).toEqual(['__proto__', 'data']);
+    expect(Object.getPrototypeOf(shown)).toBe(Object.prototype);
+    expect((shown as { polluted?: unknown }).polluted).toBeUndefined();
+    expect(JSON.parse(JSON.stringify(shown))).toEqual(JSON.parse('{"__proto__":{"bvn":"•••••••••01","polluted":true},"data":{"constructor":"c"}}'));
+    expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
+  });
+
+  it('answers the same for a key seen once or many times, however many distinct keys arrive', () => {
+    const keys = Array.from({ length: 10_000 }, (_, i) => (i % 2 ? `phone_${i}` : `name_${i}`));
+    for (let round = 0; round < 2; round++) {
+      for (const [i, key] of keys.entries()) expect(isSensitiveKey(key)).toBe(i % 2 === 1);
+    }
+    expect(isSensitiveKey('x'.repeat(100) + '_email')).toBe(true);
+  });
+
   it('summarises a multi-megabyte base64 photo without a regex over it', () => {
     const photo = 'data:image/jpeg;base64,' + '/9j/'.repeat(1_500_000);
     expect(redact({ document: { front: photo } }).document.front).toMatch(/^\[image, [\d.]+ KB, redacted\]$/);

@@ -19,4 +19,13 @@ describe('safeJson', () => {
     expect(text).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202e]/);
     expect(JSON.parse(text)).toEqual(value);
   });
+
+  it('escapes every unsafe character in a long line, and leaves a clean line as it is', () => {
+    const value = { text: 'a'.repeat(10_000) + '\u2028\u0085\u2066' + 'b'.repeat(10) + '\u007f' };
+    const text = safeJson(value);
+    expect(text).toContain('\\u2028\\u0085\\u2066' + 'b'.repeat(10) + '\\u007f');
+    expect(JSON.parse(text)).toEqual(value);
+    const clean = { text: 'ünïcødé 🙂 '.repeat(100) };
+    expect(safeJson(clean)).toBe(JSON.stringify(clean));
+  });
 });
