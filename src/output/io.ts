@@ -46,19 +46,39 @@ export function writeLine(stream: NodeJS.WritableStream, line = ''): void {
  * Writes lines to a stream, joining every line written in one turn of the event loop into one write:
  * a burst of deliveries answered together costs one system call, not one each. Lines are kept in
  * order and leave before the next turn (on the process's next tick), so nothing is held back or lost.
+ *
+ * Each line is encoded straight into one buffer. (Handing the stream the lines joined as one string
+ * cost 14 µs a line on Node 24: the string is a rope of JSON.stringify results, which node encodes
+ * slowly; encoding each line into place costs 2.)
  */
+const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+
 export function lineBatch(stream: NodeJS.WritableStream): (line: string) => void {
-  let pending: string | null = null;
+  let pending: string[] | null = null;
   const flush = () => {
-    const text = pending!;
+    const lines = pending!;
     pending = null;
-    stream.write(text);
+    // a UTF-16 code unit never takes more than 3 bytes of UTF-8
+    let room = 0;
+    for (const line of lines) room += line.length * 3 + 1;
+    // a huge line (a multi-megabyte body shown with --show-pii) is not worth a buffer three times its size
+    if (room > MAX_BATCH_BYTES) {
+      for (const line of lines) stream.write(line + '\n');
+      return;
+    }
+    const out = Buffer.allocUnsafe(room);
+    let at = 0;
+    for (const line of lines) {
+      at += out.write(line, at, 'utf8');
+      out[at++] = 0x0a;
+    }
+    stream.write(out.subarray(0, at));
   };
   return (line) => {
     if (pending === null) {
-      pending = '';
+      pending = [];
       process.nextTick(flush);
     }
-    pending += line + '\n';
+    pending.push(line);
   };
 }

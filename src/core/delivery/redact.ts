@@ -179,7 +179,9 @@ export function displayCopy(body: unknown, { redact = true, maxDepth = MAX_DISPL
   };
   if (!isContainer(body)) return scalar(body, false);
   const root: Container = Array.isArray(body) ? [] : {};
-  const stack: { from: Container; to: Container; depth: number; sensitive: boolean }[] = [{ from: body, to: root, depth: 1, sensitive: false }];
+  const stack: { from: Container; to: Container; depth: number; sensitive: boolean }[] = [
+    { from: body, to: root, depth: 1, sensitive: false },
+  ];
   const copy = (to: Container, key: string, value: unknown, depth: number, sensitive: boolean) => {
     if (!isContainer(value)) return put(to, key, scalar(value, sensitive));
     if (depth >= maxDepth) return put(to, key, `[nested ${depthBelow(value)} levels, not shown]`);

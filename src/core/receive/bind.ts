@@ -1,6 +1,5 @@
-import type { Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
 import { CoreError } from '../core-error.js';
 
 export type ListenErrorCode = 'port-in-use' | 'bad-host' | 'port-denied' | 'no-forward-target' | 'no-body' | 'protected-header';
@@ -14,9 +13,9 @@ export interface Bound {
   port: number;
 }
 
-/** Binds the app, with bind failures as ListenError, and limits that keep a slow client from holding it. */
-export async function bindApp(app: Express, port: number, host: string): Promise<Bound> {
-  const server = app.listen(port, host);
+/** Binds a request handler (an express app is one), with bind failures as ListenError, and limits that keep a slow client from holding it. */
+export async function bindApp(handle: (req: IncomingMessage, res: ServerResponse) => void, port: number, host: string): Promise<Bound> {
+  const server = createServer(handle).listen(port, host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', (error: NodeJS.ErrnoException) => {

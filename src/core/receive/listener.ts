@@ -1,6 +1,5 @@
 import { EventEmitter, setMaxListeners } from 'node:events';
-import type { Server } from 'node:http';
-import type { Request, Response } from 'express';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { DEFAULT_HOST } from '../defaults.js';
 import { describeDelivery } from '../delivery/describe.js';
 import type { Delivery } from '../delivery/types.js';
@@ -8,7 +7,7 @@ import { BUILTIN_TEST_KEY, type Scheme } from '../signing/schemes.js';
 import { encodeDelivery, encodeOutcome } from '../store/codec.js';
 import { newDeliveryId, type DeliveryStore } from '../store/log.js';
 import { AppForward, type ForwardTarget } from './app-forward.js';
-import { createListenerApp, headerPairs } from './app.js';
+import { answer, answerJson, createListenerApp, headerPairs, requestPath } from './app.js';
 import { bindApp, ListenError } from './bind.js';
 import type { ListenerFact } from './facts.js';
 import { Recorder } from './recorder.js';
@@ -41,11 +40,16 @@ export interface ListenerOptions {
 }
 
 const MAX_TOKENS = 50_000;
+const RECEIVED = Buffer.from(JSON.stringify({ received: true }));
+const IGNORED = Buffer.from(JSON.stringify({ received: true, ignored: true }));
+const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
 const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
 
 /** Reads the raw body once, verifies, classifies, records, forwards and answers. Emits facts, prints nothing. */
 export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
+  /** The express app serving the listener (mountable elsewhere); the listener's own server sends deliveries past its routing. */
   readonly app;
+  private readonly handle: (req: IncomingMessage, res: ServerResponse) => void;
   readonly publicKey: string;
   private readonly forwarder: AppForward | null;
   private readonly recorder: Recorder;
@@ -84,7 +88,7 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
         })
       : null;
     this.recorder = new Recorder(options.store ?? null, (fact) => this.fact(fact));
-    this.app = createListenerApp({
+    const http = createListenerApp({
       maxBodyBytes: this.maxBodyBytes,
       probeSecret: options.probeSecret,
       count: () => this.count,
@@ -92,11 +96,13 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
       abandoned: (req) =>
         this.fact({
           type: 'warning',
-          message: `a ${req.method} ${req.originalUrl} was abandoned by the client before its body arrived; nothing was recorded`,
+          message: `a ${req.method} ${requestPath(req)} was abandoned by the client before its body arrived; nothing was recorded`,
         }),
       internalError: (req, cause) =>
-        this.fact({ type: 'warning', message: `internal error on ${req.method} ${req.originalUrl}: ${cause}` }),
+        this.fact({ type: 'warning', message: `internal error on ${req.method} ${requestPath(req)}: ${cause}` }),
     });
+    this.app = http.app;
+    this.handle = http.handle;
   }
 
   /** The first forward target (the one the sender's answer comes from), if any. */
@@ -117,12 +123,12 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
     this.emit('fact', fact);
   }
 
-  private describe(req: Request, body: Buffer | null, size: number): Delivery {
+  private describe(req: IncomingMessage, body: Buffer | null, size: number): Delivery {
     const delivery = describeDelivery({
       id: newDeliveryId(),
       receivedAt: new Date().toISOString(),
-      method: req.method,
-      path: req.originalUrl,
+      method: req.method ?? 'POST',
+      path: requestPath(req),
       headers: headerPairs(req),
       body,
       size,
@@ -136,7 +142,7 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
     return delivery;
   }
 
-  private async receive(req: Request, res: Response, body: Buffer | null, size: number): Promise<void> {
+  private async receive(req: IncomingMessage, res: ServerResponse, body: Buffer | null, size: number): Promise<void> {
     this.inFlight++;
     try {
       const delivery = this.describe(req, body, size);
@@ -149,24 +155,20 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
       let status: number;
       if (delivery.tooLarge) {
         status = 413;
-        res
-          .set('connection', 'close')
-          .status(status)
-          .json({ error: `the body is larger than the ${this.maxBodyBytes} byte limit` });
+        answerJson(res, status, { error: `the body is larger than the ${this.maxBodyBytes} byte limit` }, { connection: 'close' });
       } else if (delivery.jsonError) {
         status = 400;
-        res.status(status).json({ error: delivery.jsonError });
+        answerJson(res, status, { error: delivery.jsonError });
       } else if (targets.length > 0) {
         const [forward, ...others] = await this.forwarder!.forward(delivery, delivery.body ?? Buffer.alloc(0), this.abort.signal);
         delivery.forward = forward!;
         delivery.otherForwards = others;
         status = forward!.status;
         await this.recorder.record(encodeOutcome(delivery.id, status, forward!, new Date(), others));
-        if (forward!.contentType) res.set('content-type', forward!.contentType);
-        res.status(status).end(forward!.body);
+        answer(res, status, forward!.body, forward!.contentType ? { 'content-type': forward!.contentType } : {});
       } else {
         status = 200;
-        res.status(status).json(delivery.ignored ? { received: true, ignored: true } : { received: true });
+        answer(res, status, delivery.ignored ? IGNORED : RECEIVED, JSON_TYPE);
       }
       delivery.answerStatus = status;
       this.fact({ type: 'completed', delivery });
@@ -189,7 +191,7 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
     port: number;
   }> {
     await this.recorder.open(this.tokens);
-    const { server, ...ready } = await bindApp(this.app, port, host);
+    const { server, ...ready } = await bindApp(this.handle, port, host);
     this.server = server;
     this.fact({ type: 'ready', ...ready });
     return ready;

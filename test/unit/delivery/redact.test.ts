@@ -60,7 +60,9 @@ describe('redaction of hostile and unusual bodies', () => {
     expect(Object.keys(shown)).toEqual(['__proto__', 'data']);
     expect(Object.getPrototypeOf(shown)).toBe(Object.prototype);
     expect((shown as { polluted?: unknown }).polluted).toBeUndefined();
-    expect(JSON.parse(JSON.stringify(shown))).toEqual(JSON.parse('{"__proto__":{"bvn":"•••••••••01","polluted":true},"data":{"constructor":"c"}}'));
+    expect(JSON.parse(JSON.stringify(shown))).toEqual(
+      JSON.parse('{"__proto__":{"bvn":"•••••••••01","polluted":true},"data":{"constructor":"c"}}'),
+    );
     expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
   });
 
