@@ -1,8 +1,8 @@
 import { brotliDecompressSync, gunzipSync, inflateSync, type ZlibOptions } from 'node:zlib';
-import { detectScheme, readHeader } from '../signing/headers.js';
+import { detectScheme, readHeader, type HeaderInput } from '../signing/headers.js';
 import { IDENTITYPASS_SIGNATURE_HEADER, PREMBLY_SIGNATURE_HEADER, SCHEMES, TOKEN_HEADER, type Scheme } from '../signing/schemes.js';
 import { verify } from '../signing/verify.js';
-import { classify } from './classify.js';
+import { classify, type Classification } from './classify.js';
 import { signatureHint } from './signature-hints.js';
 import type { Delivery } from './types.js';
 
@@ -46,7 +46,39 @@ function decodedBody(raw: Buffer, encoding: string | undefined, notes: string[])
   }
 }
 
-export function describeDelivery(input: DescribeInput): Delivery {
+/** What the body says, apart from the signature: parsed (decoded first when compressed) and classified. */
+export interface ParsedBody {
+  json: unknown;
+  jsonError: string | null;
+  classification: Classification;
+  /** Notes about the body itself (it came compressed). */
+  notes: string[];
+}
+
+/**
+ * Parses and classifies a body: enough to route a delivery (which event, whether it can be
+ * forwarded) before its signature is checked. `body` null means it was refused unread (too large).
+ */
+export function parseBody(body: Buffer | null, headers: HeaderInput): ParsedBody {
+  const notes: string[] = [];
+  let json: unknown;
+  let jsonError: string | null = null;
+  if (body !== null) {
+    const { text, error } = decodedBody(body, readHeader(headers, 'content-encoding'), notes);
+    if (error) jsonError = error;
+    else {
+      try {
+        json = JSON.parse(text!);
+      } catch (parseError) {
+        jsonError = body.length === 0 ? 'the body is empty' : `the body is not JSON: ${(parseError as Error).message.slice(0, 200)}`;
+      }
+    }
+  }
+  return { json, jsonError, notes, classification: safely(() => classify(json), classify(undefined)) };
+}
+
+/** `parsed` is the body's parseBody result when the caller already has it. */
+export function describeDelivery(input: DescribeInput & { parsed?: ParsedBody }): Delivery {
   const { headers, body } = input;
   const tooLarge = body === null;
   const raw = body ?? Buffer.alloc(0);
@@ -59,20 +91,8 @@ export function describeDelivery(input: DescribeInput): Delivery {
       message: 'not checked: the body was over the size limit and was not read',
     };
   }
-  const notes: string[] = [];
-  let json: unknown;
-  let jsonError: string | null = null;
-  if (!tooLarge) {
-    const { text, error } = decodedBody(raw, readHeader(headers, 'content-encoding'), notes);
-    if (error) jsonError = error;
-    else {
-      try {
-        json = JSON.parse(text!);
-      } catch (parseError) {
-        jsonError = raw.length === 0 ? 'the body is empty' : `the body is not JSON: ${(parseError as Error).message.slice(0, 200)}`;
-      }
-    }
-  }
+  const { json, jsonError, classification, notes: bodyNotes } = input.parsed ?? parseBody(body, headers);
+  const notes = [...bodyNotes];
   const contentType = readHeader(headers, 'content-type');
   if (!contentType) notes.push('no content-type header (Identitypass sends application/json)');
   else if (!/^application\/json\b/i.test(contentType)) notes.push(`content-type is ${contentType} (Identitypass sends application/json)`);
@@ -83,7 +103,6 @@ export function describeDelivery(input: DescribeInput): Delivery {
   }
   if (headers.length > 100) notes.push(`${headers.length} headers (Identitypass sends a handful)`);
   const expected = input.expectedScheme;
-  const classification = safely(() => classify(json), classify(undefined));
   const keys = [input.publicKey, ...(input.livePublicKey ? [input.livePublicKey] : [])];
   const signatureValue = verification.scheme ? (detectScheme(headers)?.value ?? null) : null;
   const hint = tooLarge

@@ -1,7 +1,7 @@
 import { EventEmitter, setMaxListeners } from 'node:events';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { DEFAULT_HOST } from '../defaults.js';
-import { describeDelivery } from '../delivery/describe.js';
+import { describeDelivery, parseBody, type ParsedBody } from '../delivery/describe.js';
 import type { Delivery } from '../delivery/types.js';
 import { BUILTIN_TEST_KEY, type Scheme } from '../signing/schemes.js';
 import { encodeDelivery, encodeOutcome } from '../store/codec.js';
@@ -123,32 +123,49 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
     this.emit('fact', fact);
   }
 
-  private describe(req: IncomingMessage, body: Buffer | null, size: number): Delivery {
+  private describe(req: IncomingMessage, headers: [string, string][], body: Buffer | null, size: number, parsed: ParsedBody): Delivery {
     const delivery = describeDelivery({
       id: newDeliveryId(),
       receivedAt: new Date().toISOString(),
       method: req.method ?? 'POST',
       path: requestPath(req),
-      headers: headerPairs(req),
+      headers,
       body,
       size,
       publicKey: this.publicKey,
       livePublicKey: this.options.livePublicKey,
       expectedScheme: this.options.scheme,
+      parsed,
     });
     delivery.duplicate = this.tokens.seen(delivery.verification.token);
-    const filter = this.options.filter;
-    delivery.ignored = delivery.jsonError === null && !delivery.tooLarge && filter ? !filter(delivery.classification.event) : false;
     return delivery;
   }
 
   private async receive(req: IncomingMessage, res: ServerResponse, body: Buffer | null, size: number): Promise<void> {
     this.inFlight++;
     try {
-      const delivery = this.describe(req, body, size);
+      // What the body is decides where it goes; the app gets it at once and works on it while the
+      // signature is checked and the delivery recorded.
+      const headers = headerPairs(req);
+      const parsed = parseBody(body, headers);
+      const filter = this.options.filter;
+      const ignored = parsed.jsonError === null && body !== null && filter ? !filter(parsed.classification.event) : false;
+      const targets = this.forwarder && !ignored ? this.forwarder.matching(parsed.classification.event) : [];
+      const forwarding =
+        body !== null && parsed.jsonError === null && targets.length > 0
+          ? this.forwarder!.forward({ path: requestPath(req), headers, classification: parsed.classification }, body, this.abort.signal)
+          : null;
+      if (forwarding) {
+        // its failure is taken up below, after the delivery is recorded
+        forwarding.catch(() => undefined);
+        // node writes the request on its next tick: let it leave before the work below
+        await new Promise<void>((resolve) => process.nextTick(resolve));
+      }
+
+      const delivery = this.describe(req, headers, body, size, parsed);
+      delivery.ignored = ignored;
       this.count++;
       // Recorded before anything is answered: a delivery Identitypass will not resend is never lost.
-      const targets = this.forwarder && !delivery.ignored ? this.forwarder.matching(delivery.classification.event) : [];
       delivery.stored = await this.recorder.record(encodeDelivery(delivery, targets[0] ?? null, targets));
       this.fact({ type: 'received', delivery });
 
@@ -159,8 +176,8 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
       } else if (delivery.jsonError) {
         status = 400;
         answerJson(res, status, { error: delivery.jsonError });
-      } else if (targets.length > 0) {
-        const [forward, ...others] = await this.forwarder!.forward(delivery, delivery.body ?? Buffer.alloc(0), this.abort.signal);
+      } else if (forwarding) {
+        const [forward, ...others] = await forwarding;
         delivery.forward = forward!;
         delivery.otherForwards = others;
         status = forward!.status;
