@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { createHmac, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -60,6 +60,45 @@ export async function startListener(home, extra = []) {
   });
   return { child, url: JSON.parse(await lineFrom(child)).url };
 }
+
+/**
+ * Starts the built `idpass listen --json` with its NDJSON going to a file, as `idpass listen --json >
+ * deliveries.ndjson` does in CI: the lines are written, and no reader shares the load generator's
+ * process. Ready when --ready-file appears.
+ */
+export async function startListenerToFile(home, extra = [], node = process.execPath) {
+  const ready = join(home, 'ready.json');
+  const child = spawn(
+    node,
+    [join(root, 'bin/idpass.js'), 'listen', '--port', '0', '--json', '--public-key', key, '--ready-file', ready, ...extra],
+    { cwd: root, env: { ...process.env, NO_COLOR: '1', IDPASS_HOME: home }, stdio: ['ignore', openSync(join(home, 'deliveries.ndjson'), 'w'), 'ignore'] },
+  );
+  children.push(child);
+  for (let waited = 0; !existsSync(ready); waited += 20) {
+    if (child.exitCode !== null || waited > 20_000) throw new Error('idpass listen did not start');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  // the file is written whole; read it once it parses
+  for (;;) {
+    try {
+      return { child, url: JSON.parse(readFileSync(ready, 'utf8')).url };
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
+/** CPU milliseconds a process (all its threads) has used, from /proc; null where there is no /proc. */
+export function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
+  } catch {
+    return null;
+  }
+}
+
+export const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const headersFor = (extra) => ({ 'content-type': 'application/json', 'x-prembly-signature': signature, ...extra });
 

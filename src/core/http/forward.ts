@@ -22,17 +22,21 @@ const HOP_BY_HOP = new Set([
 
 /** Header pairs (wire order, original casing) to forward, with hop-by-hop ones dropped. */
 export function forwardableHeaders(pairs: [string, string][]): Record<string, string | string[]> {
-  const connectionListed = new Set(
-    pairs
-      .filter(([name]) => name.toLowerCase() === 'connection')
-      .flatMap(([, value]) => value.split(',').map((v) => v.trim().toLowerCase())),
-  );
+  // headers the sender's Connection header names are hop-by-hop too (rare: looked for only when present)
+  let connectionListed: Set<string> | null = null;
+  for (const [name, value] of pairs) {
+    if (name.length !== 10 || name.toLowerCase() !== 'connection') continue;
+    connectionListed ??= new Set();
+    for (const token of value.split(',')) connectionListed.add(token.trim().toLowerCase());
+  }
   // no prototype: a header named __proto__ or constructor is a header like any other
   const out: Record<string, string | string[]> = Object.create(null);
-  const casing = new Map<string, string>();
+  let casing: Map<string, string> | null = null;
   for (const [name, value] of pairs) {
     const lower = name.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || connectionListed.has(lower)) continue;
+    if (HOP_BY_HOP.has(lower) || connectionListed?.has(lower)) continue;
+    // a repeated header keeps the casing of its first appearance
+    casing ??= new Map();
     const key = casing.get(lower) ?? name;
     casing.set(lower, key);
     const existing = out[key];
@@ -90,8 +94,10 @@ export interface ForwarderOptions {
 
 export class Forwarder {
   private readonly agent: http.Agent;
+  private readonly maskedTarget: string;
 
   constructor(private readonly options: ForwarderOptions) {
+    this.maskedTarget = maskUrl(options.target);
     this.agent =
       options.target.protocol === 'https:'
         ? new https.Agent({ keepAlive: true, maxSockets: 64, rejectUnauthorized: !options.insecure })
@@ -102,16 +108,18 @@ export class Forwarder {
     return this.options.target;
   }
 
-  /** The URL for a delivery that arrived at `path`: the target's path, plus the query the sender used. */
+  /** The URL for a delivery that arrived at `path`: the target's path, plus the query the sender used. Never changes the target. */
   urlFor(path: string): URL {
-    const url = new URL(this.options.target);
     const query = path.indexOf('?');
-    if (query >= 0 && !url.search) url.search = path.slice(query);
+    if (query < 0 || this.options.target.search) return this.options.target;
+    const url = new URL(this.options.target);
+    url.search = path.slice(query);
     return url;
   }
 
   async forward(path: string, headers: [string, string][], body: Buffer, signal?: AbortSignal): Promise<ForwardReply> {
     const url = this.urlFor(path);
+    const shown = url === this.options.target ? this.maskedTarget : maskUrl(url);
     try {
       const reply = await sendRequest({
         url,
@@ -124,7 +132,7 @@ export class Forwarder {
       });
       const contentType = typeof reply.headers['content-type'] === 'string' ? reply.headers['content-type'] : null;
       return {
-        url: maskUrl(url),
+        url: shown,
         status: reply.status,
         answered: true,
         ms: reply.ms,
@@ -143,12 +151,12 @@ export class Forwarder {
           ? 'idpass was stopped before the app answered'
           : `the app at ${url.host} could not be reached: ${error.message}`;
       return {
-        url: maskUrl(url),
+        url: shown,
         status,
         answered: false,
         ms: error.ms,
         contentType: 'application/json',
-        body: Buffer.from(JSON.stringify({ error: message, forwardedTo: maskUrl(url) })),
+        body: Buffer.from(JSON.stringify({ error: message, forwardedTo: shown })),
         preview: '',
         error: { kind: error.kind, message },
       };
