@@ -71,7 +71,11 @@ export async function startListenerToFile(home, extra = [], node = process.execP
   const child = spawn(
     node,
     [join(root, 'bin/idpass.js'), 'listen', '--port', '0', '--json', '--public-key', key, '--ready-file', ready, ...extra],
-    { cwd: root, env: { ...process.env, NO_COLOR: '1', IDPASS_HOME: home }, stdio: ['ignore', openSync(join(home, 'deliveries.ndjson'), 'w'), 'ignore'] },
+    {
+      cwd: root,
+      env: { ...process.env, NO_COLOR: '1', IDPASS_HOME: home },
+      stdio: ['ignore', openSync(join(home, 'deliveries.ndjson'), 'w'), 'ignore'],
+    },
   );
   children.push(child);
   for (let waited = 0; !existsSync(ready); waited += 20) {

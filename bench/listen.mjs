@@ -41,7 +41,10 @@ try {
     { name: 'bare express (200 only)', ...(await serve('bench/bare-server.mjs')) },
     { name: 'express appending each body, then 200', ...(await serve('bench/bare-append-server.mjs', join(home, 'append.log'))) },
     // a store limit past what the run writes: compaction is measured by bench:store
-    { name: 'idpass listen --json > file', ...(await startListenerToFile(mkdtempSync(join(home, 'l-')), ['--no-tunnel', '--store-max', '4gb'])) },
+    {
+      name: 'idpass listen --json > file',
+      ...(await startListenerToFile(mkdtempSync(join(home, 'l-')), ['--no-tunnel', '--store-max', '4gb'])),
+    },
   ];
   for (const s of servers) {
     await load(s.url, connections, 2); // warm
@@ -66,11 +69,18 @@ try {
     console.log(`  ${s.name.padEnd(40)} ${median(s.rates).toFixed(0).padStart(7)} /s${cpu}   errors ${s.errors}`);
   }
   console.log(`  ratio listen / bare            ${fmt(ratio(listen, bare))}   (goal ≥ 0.80)`);
-  console.log(`  ratio listen / append baseline ${fmt(ratio(listen, append))}   (goal ≥ 0.90 where 0.80 of bare is beyond record-before-answer)`);
+  console.log(
+    `  ratio listen / append baseline ${fmt(ratio(listen, append))}   (goal ≥ 0.90 where 0.80 of bare is beyond record-before-answer)`,
+  );
   console.log(`  ratio append / bare            ${fmt(ratio(append, bare))}   (what recording each body before answering costs express)`);
 
   const { url: app } = await serve('bench/bare-server.mjs');
-  const { url: forwarding } = await startListenerToFile(mkdtempSync(join(home, 'f-')), ['--no-tunnel', '--forward-to', `${app}/webhook`, '--no-store']);
+  const { url: forwarding } = await startListenerToFile(mkdtempSync(join(home, 'f-')), [
+    '--no-tunnel',
+    '--forward-to',
+    `${app}/webhook`,
+    '--no-store',
+  ]);
   const { url: proxy } = await serve('bench/bare-proxy.mjs', `${app}/webhook`);
   // taking turns in blocks of 100, so machine noise hits all three alike
   const targets = { direct: app, listen: forwarding, proxy };
@@ -88,11 +98,15 @@ try {
   const [d, v, p] = [samples.direct, samples.listen, samples.proxy].map(percentiles);
   console.log(`forwarding latency, one request at a time, ${latencyRounds} each in turns, keep-alive`);
   console.log(`  direct to app           p50 ${fmt(d.p50)} ms   p99 ${fmt(d.p99)} ms`);
-  console.log(`  through idpass listen   p50 ${fmt(v.p50)} ms   p99 ${fmt(v.p99)} ms   (verify + classify + forward + NDJSON line, no store)`);
+  console.log(
+    `  through idpass listen   p50 ${fmt(v.p50)} ms   p99 ${fmt(v.p99)} ms   (verify + classify + forward + NDJSON line, no store)`,
+  );
   console.log(`  through a bare proxy    p50 ${fmt(p.p50)} ms   p99 ${fmt(p.p99)} ms   (express.raw + http forward, nothing else)`);
   console.log(`  added by idpass         p50 ${fmt(v.p50 - d.p50)} ms`);
   console.log(`  added by the bare hop   p50 ${fmt(p.p50 - d.p50)} ms   (what any forwarding costs on this machine)`);
-  console.log(`  idpass beyond the hop   p50 ${fmt(v.p50 - p.p50)} ms   median of the blocks' ${fmt(median(blockGaps))} ms   (goal ≤ 0.15 ms)`);
+  console.log(
+    `  idpass beyond the hop   p50 ${fmt(v.p50 - p.p50)} ms   median of the blocks' ${fmt(median(blockGaps))} ms   (goal ≤ 0.15 ms)`,
+  );
 } finally {
   closeAgent();
   stopProcesses();
