@@ -97,7 +97,14 @@ export function createListenerApp(handlers: AppHandlers): ListenerHttp {
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     if (!DELIVERY_METHODS.has(req.method ?? '') || (req.url ?? '').startsWith(PROBE_PATH)) return void app(req, res);
-    deliver(req, res).catch((error: unknown) => failed(req, res, error instanceof Error ? error : { message: String(error) }));
+    deliver(req, res).catch((error: unknown) => {
+      try {
+        failed(req, res, error instanceof Error ? error : { message: String(error) });
+      } catch {
+        // the answer could not be written either: the connection is gone
+        res.destroy();
+      }
+    });
   };
   return { app, handle };
 }
