@@ -181,8 +181,10 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
         delivery.forward = forward!;
         delivery.otherForwards = others;
         status = forward!.status;
-        await this.recorder.record(encodeOutcome(delivery.id, status, forward!, new Date(), others));
+        // the delivery is on disk already: the app's answer goes back at once, its record right after
+        // (close() waits for it, as for every delivery in flight)
         answer(res, status, forward!.body, forward!.contentType ? { 'content-type': forward!.contentType } : {});
+        await this.recorder.record(encodeOutcome(delivery.id, status, forward!, new Date(), others));
       } else {
         status = 200;
         answer(res, status, delivery.ignored ? IGNORED : RECEIVED, JSON_TYPE);
