@@ -42,6 +42,8 @@ export function writeLine(stream: NodeJS.WritableStream, line = ''): void {
   stream.write(line + '\n');
 }
 
+const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+
 /**
  * Writes lines to a stream, joining every line written in one turn of the event loop into one write:
  * a burst of deliveries answered together costs one system call, not one each. Lines are kept in
@@ -51,8 +53,6 @@ export function writeLine(stream: NodeJS.WritableStream, line = ''): void {
  * cost 14 µs a line on Node 24: the string is a rope of JSON.stringify results, which node encodes
  * slowly; encoding each line into place costs 2.)
  */
-const MAX_BATCH_BYTES = 4 * 1024 * 1024;
-
 export function lineBatch(stream: NodeJS.WritableStream): (line: string) => void {
   let pending: string[] | null = null;
   const flush = () => {

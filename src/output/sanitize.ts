@@ -5,16 +5,13 @@
  * so nobody can set the window title, write the clipboard or clear the screen through a delivery.
  */
 
-function isUnsafe(code: number): boolean {
-  return (
-    code < 0x20 ||
-    (code >= 0x7f && code <= 0x9f) ||
-    (code >= 0x202a && code <= 0x202e) ||
-    (code >= 0x2066 && code <= 0x2069) ||
-    code === 0x2028 ||
-    code === 0x2029
-  );
-}
+// What a terminal acts on besides the C0 controls: DEL and the C1 controls, the bidi overrides and
+// isolates, and the line/paragraph separators. One list for both forms below; each is one character
+// class, so a scan is linear and runs in V8's regexp engine.
+const ACTIVE = '\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069';
+const UNSAFE = new RegExp(`[\\u0000-\\u001f${ACTIVE}]`, 'g');
+// JSON.stringify escapes the C0 controls itself
+const UNSAFE_IN_JSON = new RegExp(`[${ACTIVE}]`, 'g');
 
 const NAMED: Record<number, string> = { 0x09: '\\t', 0x0a: '\\n', 0x0d: '\\r', 0x1b: '␛' };
 
@@ -25,21 +22,8 @@ function escapeCode(code: number): string {
 /** The text with every control character shown as an escape (`␛`, `\n`, `\x07`, `\u202e`). Linear. */
 export function visible(text: string | null | undefined): string {
   if (text === null || text === undefined) return '';
-  let out = '';
-  let last = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (!isUnsafe(code)) continue;
-    out += text.slice(last, i) + escapeCode(code);
-    last = i + 1;
-  }
-  return last === 0 ? text : out + text.slice(last);
+  return text.replace(UNSAFE, (ch) => escapeCode(ch.charCodeAt(0)));
 }
-
-// What JSON.stringify leaves raw that a terminal would act on: DEL, the C1 controls, bidi overrides and
-// the line/paragraph separators. One character class, so the scan is linear and runs in V8's regexp engine.
-const UNSAFE_IN_JSON = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
-const UNSAFE_IN_JSON_ALL = new RegExp(UNSAFE_IN_JSON.source, 'g');
 
 /**
  * JSON for one NDJSON line: JSON.stringify already escapes C0 controls; this also escapes DEL, the
@@ -47,6 +31,5 @@ const UNSAFE_IN_JSON_ALL = new RegExp(UNSAFE_IN_JSON.source, 'g');
  */
 export function safeJson(value: unknown): string {
   const text = JSON.stringify(value);
-  if (!UNSAFE_IN_JSON.test(text)) return text;
-  return text.replace(UNSAFE_IN_JSON_ALL, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(UNSAFE_IN_JSON, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
