@@ -175,7 +175,7 @@ export function displayCopy(body: unknown, { redact = true, maxDepth = MAX_DISPL
   const scalar = (value: unknown, sensitive: boolean) => {
     if (!redact) return value;
     if (sensitive) return maskScalar(value);
-    return typeof value === 'string' && value.length >= 200 && looksLikeBlob(value) ? describeBlob(value) : value;
+    return typeof value === 'string' && looksLikeBlob(value) ? describeBlob(value) : value;
   };
   if (!isContainer(body)) return scalar(body, false);
   const root: Container = Array.isArray(body) ? [] : {};

@@ -22,21 +22,18 @@ const HOP_BY_HOP = new Set([
 
 /** Header pairs (wire order, original casing) to forward, with hop-by-hop ones dropped. */
 export function forwardableHeaders(pairs: [string, string][]): Record<string, string | string[]> {
-  // headers the sender's Connection header names are hop-by-hop too (rare: looked for only when present)
-  let connectionListed: Set<string> | null = null;
+  // headers the sender's Connection header names are hop-by-hop too
+  const connectionListed = new Set<string>();
   for (const [name, value] of pairs) {
-    if (name.length !== 10 || name.toLowerCase() !== 'connection') continue;
-    connectionListed ??= new Set();
-    for (const token of value.split(',')) connectionListed.add(token.trim().toLowerCase());
+    if (name.toLowerCase() === 'connection') for (const token of value.split(',')) connectionListed.add(token.trim().toLowerCase());
   }
   // no prototype: a header named __proto__ or constructor is a header like any other
   const out: Record<string, string | string[]> = Object.create(null);
-  let casing: Map<string, string> | null = null;
+  // a repeated header keeps the casing of its first appearance
+  const casing = new Map<string, string>();
   for (const [name, value] of pairs) {
     const lower = name.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || connectionListed?.has(lower)) continue;
-    // a repeated header keeps the casing of its first appearance
-    casing ??= new Map();
+    if (HOP_BY_HOP.has(lower) || connectionListed.has(lower)) continue;
     const key = casing.get(lower) ?? name;
     casing.set(lower, key);
     const existing = out[key];
