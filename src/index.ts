@@ -23,7 +23,7 @@ export {
 export { classify, RESPONSE_CODES, type Classification, type IdentityStatus } from './core/delivery/classify.js';
 export { EVENTS, EVENT_NAMES, PRODUCTS, type EventInfo, type Product } from './core/delivery/catalog.js';
 export type { Delivery, ForwardResult } from './core/delivery/types.js';
-export { CoreError } from './core/core-error.js';
+export { CoreError } from './core/common/errors.js';
 export { loadFixture, type LoadFixtureOptions } from './core/trigger/fixtures.js';
 export {
   trigger,

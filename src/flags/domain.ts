@@ -1,4 +1,4 @@
-import { CoreError } from '../core/core-error.js';
+import { CoreError } from '../core/common/errors.js';
 import { compileEventPatterns, EventPatternError, type EventFilter } from '../core/delivery/event-filter.js';
 import { parseStatusExpectation as parseExpectation, type StatusExpectation } from '../core/delivery/rules.js';
 import { splitPath } from '../core/trigger/body-edits.js';

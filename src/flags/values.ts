@@ -1,3 +1,4 @@
+import { isLoopbackHost } from '../core/common/hosts.js';
 import { isValidSubdomain } from '../core/tunnel/subdomain.js';
 
 /** Parsing the values users type into flags: durations, sizes, counts, ports, URLs, subdomains. */
@@ -102,6 +103,6 @@ export function parseHost(text: string): string {
 
 /** The warning for an address other machines can reach, or null for a loopback one. */
 export function exposedHostWarning(host: string): string | null {
-  if (host === '127.0.0.1' || host === '::1' || host === 'localhost') return null;
+  if (isLoopbackHost(host)) return null;
   return `bound to ${host}: other machines on your network can reach this listener`;
 }

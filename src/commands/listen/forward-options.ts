@@ -1,3 +1,4 @@
+import { isProtectedHeader } from '../../core/signing/schemes.js';
 import type { ForwardTarget } from '../../core/receive/app-forward.js';
 import { parseEventPatterns } from '../../flags/domain.js';
 import { parseDuration, parseHeaderLine, parseHttpUrl, ValueError } from '../../flags/values.js';
@@ -59,11 +60,9 @@ export function addForwardOptions(command: Command): Command {
     );
 }
 
-const PROTECTED = ['x-prembly-signature', 'x-identitypass-signature', 'token'];
-
 /** Refuses a forwarded header that would replace what Prembly sent, unless asked for. */
 export function checkForwardFlags(flags: ForwardFlags): void {
-  const overriding = flags.forwardHeader?.find(([name]) => PROTECTED.includes(name.toLowerCase()));
+  const overriding = flags.forwardHeader?.find(([name]) => isProtectedHeader(name));
   if (overriding && !flags.allowSignatureOverride) {
     throw new UsageError(
       `--forward-header ${overriding[0]} would replace the ${overriding[0]} Prembly sent, so your app could not check it`,

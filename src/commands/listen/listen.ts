@@ -1,5 +1,12 @@
 import type { ChalkInstance } from 'chalk';
-import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TUNNEL_HOST } from '../../core/defaults.js';
+import {
+  DEFAULT_HOST,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_PORT,
+  DEFAULT_STORE_MAX_BYTES,
+  DEFAULT_TUNNEL_HOST,
+} from '../../core/common/defaults.js';
+import { reachesLoopback } from '../../core/common/hosts.js';
 import type { EventFilter } from '../../core/delivery/event-filter.js';
 import type { Delivery } from '../../core/delivery/types.js';
 import type { ListenerFact } from '../../core/receive/facts.js';
@@ -68,7 +75,7 @@ export function createListenCommand(ctx: CommandContext): Command {
       ),
     )
     .addOption(
-      new Option('--max-body <size>', 'larger deliveries get 413').default(10 * 1024 * 1024, '10mb').argParser(argParser(parseSize)),
+      new Option('--max-body <size>', 'larger deliveries get 413').default(DEFAULT_MAX_BODY_BYTES, '10mb').argParser(argParser(parseSize)),
     )
     .option('--no-tunnel', 'local only: no public URL')
     .addOption(
@@ -84,7 +91,7 @@ export function createListenCommand(ctx: CommandContext): Command {
     .addOption(
       new Option('--store-max <size>', 'past this size the oldest recorded deliveries are dropped, down to about half')
         .env('IDPASS_STORE_MAX')
-        .default(200 * 1024 * 1024, '200mb')
+        .default(DEFAULT_STORE_MAX_BYTES, '200mb')
         .argParser(argParser(parseSize)),
     )
     .addOption(
@@ -252,9 +259,12 @@ async function bind(listener: Listener, flags: ListenOptions) {
 async function startTunnel(flags: ListenOptions, port: number, probeSecret: string, render: Renderer): Promise<TunnelSupervisor> {
   const { TunnelSupervisor } = await import('../../core/tunnel/supervisor.js');
   const { localtunnelProvider } = await import('../../core/tunnel/localtunnel.js');
-  const loopback = ['127.0.0.1', '::1', 'localhost', '0.0.0.0', '::'].includes(flags.host);
   const supervisor = new TunnelSupervisor({
-    provider: localtunnelProvider({ host: flags.tunnelHost, localPort: port, localHost: loopback ? undefined : flags.host }),
+    provider: localtunnelProvider({
+      host: flags.tunnelHost,
+      localPort: port,
+      localHost: reachesLoopback(flags.host) ? undefined : flags.host,
+    }),
     subdomain: flags.subdomain,
     probeSecret,
   });

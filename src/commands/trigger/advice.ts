@@ -1,3 +1,4 @@
+import { PRODUCTS } from '../../core/delivery/catalog.js';
 import type { TriggerError } from '../../core/trigger/errors.js';
 import { UsageError } from '../../output/errors.js';
 import { visible } from '../../output/sanitize.js';
@@ -15,7 +16,7 @@ export function triggerUsageError(error: TriggerError): UsageError {
       );
     }
     case 'unknown-product':
-      return new UsageError(`unknown product "${f.product}"; use one of bvn, nin, passport, drivers-license, voters-card, face, document`);
+      return new UsageError(`unknown product "${f.product}"; use one of ${PRODUCTS.join(', ')}`);
     case 'product-with-data':
       return new UsageError('--product and --data do not go together: --data sends your file as it is');
     case 'product-not-applicable':

@@ -1,4 +1,4 @@
-import { DEFAULT_TRIGGER_URL } from '../../core/defaults.js';
+import { DEFAULT_TRIGGER_URL } from '../../core/common/defaults.js';
 import { EVENTS, isProduct, PRODUCTS, type Product } from '../../core/delivery/catalog.js';
 import type { StatusExpectation } from '../../core/delivery/rules.js';
 import type { PlannedDelivery } from '../../core/trigger/types.js';

@@ -1,4 +1,4 @@
-import { CoreError } from '../core-error.js';
+import { CoreError } from '../common/errors.js';
 import { EVENT_NAMES } from './catalog.js';
 import { suggestNames } from './suggest.js';
 

@@ -1,4 +1,4 @@
-import { CoreError } from '../core-error.js';
+import { CoreError } from '../common/errors.js';
 import type { ForwardReply } from '../http/forward.js';
 import { findEvent } from './catalog.js';
 

@@ -1,5 +1,6 @@
 import { isStaticScheme, type Scheme } from '../signing/schemes.js';
-import { computeSignature, constantTimeEqual } from '../signing/sign.js';
+import { constantTimeEqual } from '../common/compare.js';
+import { computeSignature } from '../signing/sign.js';
 import type { VerifyResult } from '../signing/verify.js';
 import { findEvent } from './catalog.js';
 

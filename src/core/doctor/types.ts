@@ -1,4 +1,4 @@
-import { CoreError } from '../core-error.js';
+import { CoreError } from '../common/errors.js';
 
 /** ✔ pass · ✘ fail · ! warn (passes unless strict) · skipped (not selected, or could not run). */
 export type Verdict = 'pass' | 'fail' | 'warn' | 'skip';

@@ -2,7 +2,7 @@ import { forwardWarning } from '../delivery/rules.js';
 import type { Delivery, ForwardResult } from '../delivery/types.js';
 import { Forwarder } from '../http/forward.js';
 import { maskUrl } from '../http/url.js';
-import { PREMBLY_SIGNATURE_HEADER, IDENTITYPASS_SIGNATURE_HEADER, TOKEN_HEADER } from '../signing/schemes.js';
+import { isProtectedHeader } from '../signing/schemes.js';
 import { newDeliveryId } from '../store/log.js';
 import { ListenError } from './bind.js';
 
@@ -26,14 +26,12 @@ export interface AppForwardOptions {
   insecure?: boolean;
 }
 
-const PROTECTED = new Set([PREMBLY_SIGNATURE_HEADER, IDENTITYPASS_SIGNATURE_HEADER, TOKEN_HEADER]);
-
 export class AppForward {
   private readonly routes: { target: ForwardTarget; forwarder: Forwarder; masked: string }[];
 
   constructor(options: AppForwardOptions) {
     const headers = options.headers ?? [];
-    const overriding = headers.find(([name]) => PROTECTED.has(name.toLowerCase()));
+    const overriding = headers.find(([name]) => isProtectedHeader(name));
     if (overriding && !options.allowSignatureOverride) {
       throw new ListenError('protected-header', `a forwarded header may not replace ${overriding[0]}: the app must see what Prembly sent`);
     }

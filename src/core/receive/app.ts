@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { constantTimeEqual } from '../signing/sign.js';
+import { constantTimeEqual } from '../common/compare.js';
 import { PROBE_HEADER, PROBE_PATH } from '../tunnel/probe.js';
 
 /**

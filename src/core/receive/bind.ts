@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CoreError } from '../core-error.js';
+import { CoreError } from '../common/errors.js';
 
 export type ListenErrorCode = 'port-in-use' | 'bad-host' | 'port-denied' | 'no-forward-target' | 'no-body' | 'protected-header';
 

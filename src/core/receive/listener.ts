@@ -1,6 +1,6 @@
 import { EventEmitter, setMaxListeners } from 'node:events';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { DEFAULT_HOST } from '../defaults.js';
+import { DEFAULT_FORWARD_TIMEOUT_MS, DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT } from '../common/defaults.js';
 import { describeDelivery, parseBody, type ParsedBody } from '../delivery/describe.js';
 import type { Delivery } from '../delivery/types.js';
 import { BUILTIN_TEST_KEY, type Scheme } from '../signing/schemes.js';
@@ -43,7 +43,6 @@ const MAX_TOKENS = 50_000;
 const RECEIVED = Buffer.from(JSON.stringify({ received: true }));
 const IGNORED = Buffer.from(JSON.stringify({ received: true, ignored: true }));
 const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
-const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
 
 /** Reads the raw body once, verifies, classifies, records, forwards and answers. Emits facts, prints nothing. */
 export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
@@ -69,7 +68,7 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
       throw new TypeError('createListener() needs a public key to verify with, not an empty one (omit it for the built-in test key)');
     }
     this.publicKey = options.publicKey ?? BUILTIN_TEST_KEY;
-    this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+    this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     // every forward in flight listens for shutdown on this one signal: any number is expected
     setMaxListeners(0, this.abort.signal);
     const targets: ForwardTarget[] = Array.isArray(options.forwardTo)
@@ -77,7 +76,7 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
       : options.forwardTo
         ? [{ url: new URL(options.forwardTo) }]
         : [];
-    this.forwardTimeoutMs = options.forwardTimeoutMs === undefined ? 10_000 : options.forwardTimeoutMs;
+    this.forwardTimeoutMs = options.forwardTimeoutMs === undefined ? DEFAULT_FORWARD_TIMEOUT_MS : options.forwardTimeoutMs;
     this.forwarder = targets.length
       ? new AppForward({
           targets,
@@ -204,7 +203,7 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
   }
 
   /** Prepares the store (seeding duplicate detection from it) and starts listening. */
-  async start({ port = 4567, host = DEFAULT_HOST }: { port?: number; host?: string } = {}): Promise<{
+  async start({ port = DEFAULT_PORT, host = DEFAULT_HOST }: { port?: number; host?: string } = {}): Promise<{
     url: string;
     host: string;
     port: number;

@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_BODY_BYTES } from '../common/defaults.js';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { classify, type Classification } from '../delivery/classify.js';
 import type { Scheme } from '../signing/schemes.js';
@@ -104,7 +105,7 @@ export function identitypassWebhook(given: IdentitypassWebhookOptions = {}): Req
     schemes = CURRENT_SCHEMES,
     requireToken = true,
     onDuplicate = 'reject',
-    maxBodyBytes = 10 * 1024 * 1024,
+    maxBodyBytes = DEFAULT_MAX_BODY_BYTES,
     rememberTokens = 10_000,
   } = options;
   const seen = new TokenWindow(rememberTokens);

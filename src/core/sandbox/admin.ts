@@ -1,4 +1,5 @@
 import express from 'express';
+import { isLoopbackAddress } from '../common/hosts.js';
 import { deliveryFacts, type SandboxDelivery } from './dispatcher.js';
 import type { Sandbox } from './sandbox.js';
 
@@ -11,8 +12,7 @@ export function deliveryView(d: SandboxDelivery): Record<string, unknown> {
 
 /** Whether a request came from this machine: the admin API answers nobody else, whatever the bind address. */
 function fromLoopback(req: express.Request): boolean {
-  const address = req.socket.remoteAddress ?? '';
-  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+  return isLoopbackAddress(req.socket.remoteAddress);
 }
 
 export function adminRouter(sandbox: Sandbox): express.Router {

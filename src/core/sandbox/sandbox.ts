@@ -1,10 +1,12 @@
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { constantTimeEqual } from '../common/compare.js';
+import { DEFAULT_HOST, DEFAULT_SANDBOX_PORT, SANDBOX_PENDING_DELAY_MS, SANDBOX_SLOW_DELAY_MS } from '../common/defaults.js';
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import express, { type Request, type Response } from 'express';
-import { CoreError } from '../core-error.js';
+import { CoreError } from '../common/errors.js';
 import { loadFixture } from '../trigger/fixtures.js';
 import { setPath } from '../trigger/body-edits.js';
 import { failureBody, findRoute, matchBody, missingField, numberOf } from './api.js';
@@ -47,12 +49,6 @@ interface Verification {
 }
 
 const KEY_SHAPE = /^[A-Za-z0-9_.-]{8,200}$/;
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 export class Sandbox extends EventEmitter<{ fact: [SandboxFact] }> {
   readonly dispatcher: Dispatcher;
@@ -99,7 +95,7 @@ export class Sandbox extends EventEmitter<{ fact: [SandboxFact] }> {
     this.target = parsed;
   }
 
-  async start({ port = 4568, host = '127.0.0.1' }: { port?: number; host?: string } = {}): Promise<string> {
+  async start({ port = DEFAULT_SANDBOX_PORT, host = DEFAULT_HOST }: { port?: number; host?: string } = {}): Promise<string> {
     const server = http.createServer(this.app());
     await new Promise<void>((resolve, reject) => {
       server.once('error', (error: NodeJS.ErrnoException) =>
@@ -173,7 +169,8 @@ export class Sandbox extends EventEmitter<{ fact: [SandboxFact] }> {
 
   private authorised(req: Request, res: Response): boolean {
     const key = req.get('x-api-key');
-    const ok = key !== undefined && KEY_SHAPE.test(key) && (this.options.apiKey === undefined || sameSecret(key, this.options.apiKey));
+    const ok =
+      key !== undefined && KEY_SHAPE.test(key) && (this.options.apiKey === undefined || constantTimeEqual(key, this.options.apiKey));
     if (!ok) {
       res.status(401).json({ status: false, message: 'Unauthorized: invalid API key' });
       this.fact(req, 401);
@@ -219,7 +216,7 @@ export class Sandbox extends EventEmitter<{ fact: [SandboxFact] }> {
     let magic = outcomeFor(number ?? '');
     if (number === null || (magic.outcome === 'blocked' && !route.bvn)) magic = { ...magic, outcome: 'verified', code: '00' };
     const reference = randomUUID();
-    if (magic.outcome === 'slow') await sleep(this.options.slowDelayMs ?? 5_000);
+    if (magic.outcome === 'slow') await sleep(this.options.slowDelayMs ?? SANDBOX_SLOW_DELAY_MS);
     const now = new Date().toISOString();
     const record = (status: Verification['status']) =>
       this.verifications.set(reference, {
@@ -250,7 +247,7 @@ export class Sandbox extends EventEmitter<{ fact: [SandboxFact] }> {
     const final = matchBody(route, number, reference);
     final[downtime ? 'is_callback_retry' : 'is_pending_payment_retry'] = true;
     const event = downtime ? 'verification.retry.completed' : 'verification.payment_retry.completed';
-    const delivery = this.dispatcher.enqueue(event, final, reference, this.options.pendingDelayMs ?? 5_000);
+    const delivery = this.dispatcher.enqueue(event, final, reference, this.options.pendingDelayMs ?? SANDBOX_PENDING_DELAY_MS);
     delivery.onFirstAttempt = () => {
       const entry = this.verifications.get(reference);
       if (entry) Object.assign(entry, { status: 'VERIFIED', code: '00', updatedAt: new Date().toISOString() });

@@ -18,6 +18,14 @@ export const IDENTITYPASS_SIGNATURE_HEADER = 'x-identitypass-signature';
 export const PREMBLY_SIGNATURE_HEADER = 'x-prembly-signature';
 export const TOKEN_HEADER = 'token';
 
+/** The headers that prove what Prembly sent: nothing idpass adds may replace them unless asked. */
+export const PROTECTED_HEADERS: readonly string[] = [PREMBLY_SIGNATURE_HEADER, IDENTITYPASS_SIGNATURE_HEADER, TOKEN_HEADER];
+
+/** Whether a header name (any case) is one of PROTECTED_HEADERS. */
+export function isProtectedHeader(name: string): boolean {
+  return PROTECTED_HEADERS.includes(name.toLowerCase());
+}
+
 export function signatureHeaderFor(scheme: Scheme): string {
   return scheme === 'identitypass' ? IDENTITYPASS_SIGNATURE_HEADER : PREMBLY_SIGNATURE_HEADER;
 }

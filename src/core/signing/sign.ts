@@ -1,4 +1,4 @@
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { signatureHeaderFor, TOKEN_HEADER, type Scheme } from './schemes.js';
 
 export type Body = string | Uint8Array;
@@ -40,12 +40,4 @@ export function sign({ body, publicKey, scheme = 'prembly-hmac', token = randomU
     signatureHeader,
     signature,
   };
-}
-
-/** Compares two strings in time that depends only on their lengths. */
-export function constantTimeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a, 'utf8');
-  const right = Buffer.from(b, 'utf8');
-  if (left.length !== right.length) return false;
-  return timingSafeEqual(left, right);
 }

@@ -9,7 +9,8 @@ import {
   type KeyKind,
   type Scheme,
 } from './schemes.js';
-import { computeSignature, constantTimeEqual, type Body } from './sign.js';
+import { constantTimeEqual } from '../common/compare.js';
+import { computeSignature, type Body } from './sign.js';
 
 /** Why a verification came out as it did. */
 export type VerifyReason =

@@ -1,3 +1,4 @@
+import { DEFAULT_STORE_MAX_BYTES } from '../common/defaults.js';
 import { randomBytes } from 'node:crypto';
 import { constants, createReadStream, createWriteStream } from 'node:fs';
 import { lstat, mkdir, open, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
@@ -106,7 +107,7 @@ export class DeliveryStore {
   private compacting: Promise<void> | null = null;
   private size = 0;
 
-  constructor({ dir, maxBytes = 200 * 1024 * 1024 }: StoreOptions) {
+  constructor({ dir, maxBytes = DEFAULT_STORE_MAX_BYTES }: StoreOptions) {
     this.dir = dir;
     this.file = join(dir, STORE_FILE);
     this.maxBytes = maxBytes;

@@ -1,4 +1,4 @@
-import { CoreError } from '../core-error.js';
+import { CoreError } from '../common/errors.js';
 import type { DeliveryRecord } from './codec.js';
 
 export class RecordLookupError extends CoreError<'store-empty' | 'no-match' | 'ambiguous', { id: string; matches: DeliveryRecord[] }> {

@@ -1,6 +1,6 @@
 /** Reading and editing JSON bodies by dot path (`data.firstName`, `data.images.0`). */
 
-import { CoreError } from '../core-error.js';
+import { CoreError } from '../common/errors.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

@@ -1,4 +1,4 @@
-import { CoreError } from '../core-error.js';
+import { CoreError } from '../common/errors.js';
 
 /** Why a trigger request makes no sense; the command layer turns each code into advice. */
 export type TriggerErrorCode =

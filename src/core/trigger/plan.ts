@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CoreError } from '../core-error.js';
+import { CoreError } from '../common/errors.js';
 import { EVENT_NAMES, findEvent, isProduct, type EventInfo, type Product } from '../delivery/catalog.js';
 import { deliveredStatus, parseStatusExpectation, type StatusExpectation } from '../delivery/rules.js';
 import { suggestNames } from '../delivery/suggest.js';

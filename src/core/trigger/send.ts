@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEFAULT_TRIGGER_URL } from '../defaults.js';
+import { DEFAULT_TRIGGER_URL } from '../common/defaults.js';
 import { IDENTITYPASS_TIMEOUT_MS } from '../delivery/rules.js';
 import type { Agent } from 'node:http';
 import { SendError, sendRequest, type HttpReply, type SendFailureKind } from '../http/send.js';

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { hostnameOf, probeThrough } from './probe.js';
+import { randomSubdomain } from './subdomain.js';
 import type { TunnelFact, TunnelHandle, TunnelOpenOptions, TunnelProvider, TunnelState } from './types.js';
 
 /**
@@ -21,11 +21,6 @@ export interface SupervisorOptions {
   probeSecret: string;
   backoffInitialMs?: number;
   backoffMaxMs?: number;
-}
-
-/** A random subdomain, picked once per listener so that reconnects keep the URL. */
-export function randomSubdomain(): string {
-  return `idpass-${randomBytes(5).toString('hex')}`;
 }
 
 /** Exponential backoff from `initialMs` to `maxMs`, ±20% jitter so listeners restarted together do not knock in step. */

@@ -3,12 +3,12 @@ import { describe, expect, it } from 'vitest';
 import {
   BUILTIN_TEST_KEY,
   computeSignature,
-  constantTimeEqual,
   detectScheme,
   keyFingerprint,
   sign,
   verify,
 } from '../../../src/core/signing/index.js';
+import { constantTimeEqual } from '../../../src/core/common/compare.js';
 
 const KEY = 'test_pk_0a1b2c3d4e5f';
 const BODY = '{"status":true,"verification":{"status":"VERIFIED","reference":"r-1"}}';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isValidSubdomain, probeTarget, randomSubdomain } from '../../../src/core/tunnel/index.js';
+import { probeTarget } from '../../../src/core/tunnel/probe.js';
+import { isValidSubdomain, randomSubdomain } from '../../../src/core/tunnel/subdomain.js';
 
 describe('tunnel helpers', () => {
   it('makes random subdomains a localtunnel server accepts', () => {
