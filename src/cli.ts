@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from './commands/shared/commander.js';
-import type { CommandContext } from './commands/shared/options.js';
+import { Command, CommanderError } from './commands/program/commander.js';
+import type { CommandContext } from './commands/program/shared-flags.js';
 import { describeError, ExitCode } from './output/errors.js';
 import { processIO, type IO } from './output/io.js';
 

@@ -2,7 +2,8 @@ import { CoreError } from '../core/common/errors.js';
 import { compileEventPatterns, EventPatternError, type EventFilter } from '../core/delivery/event-filter.js';
 import { parseStatusExpectation as parseExpectation, type StatusExpectation } from '../core/delivery/rules.js';
 import { splitPath } from '../core/trigger/body-edits.js';
-import { parseHttpUrl, ValueError } from './values.js';
+import type { ForwardTarget } from '../core/receive/app-forward.js';
+import { parseDuration, parseHttpUrl, ValueError } from './values.js';
 
 /** Flag values in the domain's own terms: event patterns, status expectations, body edits. */
 
@@ -65,4 +66,24 @@ export function parseStateUrl(text: string): string {
   }
   const url = parseHttpUrl(text.replaceAll('{reference}', REFERENCE_SLOT), '--state-url');
   return url.href.replaceAll(REFERENCE_SLOT, '{reference}');
+}
+
+/** `http://…`, `localhost:3000/x`, or `<event pattern>=<url>` (`workflow.*=http://localhost:3001/wf`). */
+export function parseForwardTarget(text: string): ForwardTarget {
+  const eq = text.indexOf('=');
+  const before = eq > 0 ? text.slice(0, eq) : '';
+  // a route's pattern has no ':' or '/'; an '=' further on belongs to the URL's query
+  if (before && !/[:/]/.test(before)) {
+    const pattern = before.trim();
+    return { pattern, events: parseEventPatterns(pattern, '--forward-to'), url: parseHttpUrl(text.slice(eq + 1).trim(), '--forward-to') };
+  }
+  return { url: parseHttpUrl(text, '--forward-to') };
+}
+
+/** A duration, or `0` / `none` for no limit (Infinity). */
+export function parseForwardTimeout(text: string): number {
+  if (/^\s*(0|none)\s*$/i.test(text)) return Number.POSITIVE_INFINITY;
+  const ms = parseDuration(text);
+  if (ms < 1) throw new ValueError(`"${text}" is not a timeout: use a duration like 10s, or none`);
+  return ms;
 }

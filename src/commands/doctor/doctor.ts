@@ -2,8 +2,9 @@ import { parseEventPatterns, parseStateUrl } from '../../flags/domain.js';
 import { parseCount, parseDuration, parseHttpUrl } from '../../flags/values.js';
 import { ExitCode, UsageError } from '../../output/errors.js';
 import { writeLine, type IO } from '../../output/io.js';
-import { Command, Option } from '../shared/commander.js';
-import { addSharedOptions, argParser, checkKeys, collect, type CommandContext, type SharedOptions } from '../shared/options.js';
+import { Command, Option } from '../program/commander.js';
+import { addSharedOptions, argParser, collect, type CommandContext, type SharedOptions } from '../program/shared-flags.js';
+import { checkKeys } from '../program/keys.js';
 
 /** `idpass doctor <url>`: a conformance report card for a running webhook handler. */
 

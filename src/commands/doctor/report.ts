@@ -8,7 +8,7 @@ import { checkJson, checkLines, groupHeading, summaryLine } from '../../output/r
 import { formatDuration } from '../../output/render/format.js';
 import { junitXml } from '../../output/render/junit.js';
 import { safeJson } from '../../output/sanitize.js';
-import { describeKeys } from '../shared/options.js';
+import { describeKeys } from '../program/keys.js';
 import type { DoctorCliOptions } from './doctor.js';
 
 /** Runs the battery and prints the card (or JSON lines), the JUnit file and the exit code. */

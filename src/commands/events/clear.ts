@@ -1,6 +1,6 @@
 import { ExitCode, UsageError } from '../../output/errors.js';
 import type { IO } from '../../output/io.js';
-import type { OutputOptions } from '../shared/options.js';
+import type { OutputOptions } from '../program/shared-flags.js';
 import { countRecords } from './store-access.js';
 
 export interface ClearOptions extends OutputOptions {

@@ -1,8 +1,8 @@
 import type { EventFilter } from '../../core/delivery/event-filter.js';
 import { parseEventPatterns, parseStatusExpectation } from '../../flags/domain.js';
 import { parseCount, parseDuration, parseHttpUrl } from '../../flags/values.js';
-import { Command, Option } from '../shared/commander.js';
-import { addOutputOptions, addSharedOptions, argParser, type CommandContext } from '../shared/options.js';
+import { Command, Option } from '../program/commander.js';
+import { addOutputOptions, addSharedOptions, argParser, type CommandContext } from '../program/shared-flags.js';
 import type { ClearOptions } from './clear.js';
 import type { ListOptions } from './list.js';
 import type { ResendOptions } from './resend.js';

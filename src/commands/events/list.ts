@@ -2,7 +2,7 @@ import type { EventFilter } from '../../core/delivery/event-filter.js';
 import { ExitCode } from '../../output/errors.js';
 import { colorLevel, loadChalk, writeLine, type IO } from '../../output/io.js';
 import { eventsTableHeader, eventsTableRow, recordSummary } from '../../output/render/events-table.js';
-import type { OutputOptions } from '../shared/options.js';
+import type { OutputOptions } from '../program/shared-flags.js';
 import { newestRecords } from './store-access.js';
 import { safeJson } from '../../output/sanitize.js';
 

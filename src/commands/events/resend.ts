@@ -1,8 +1,9 @@
 import type { StatusExpectation } from '../../core/delivery/rules.js';
 import { UsageError } from '../../output/errors.js';
 import type { IO } from '../../output/io.js';
-import { checkKeys, describeKey, type SharedOptions } from '../shared/options.js';
-import { sendAndReport } from '../shared/send-and-report.js';
+import { type SharedOptions } from '../program/shared-flags.js';
+import { checkKeys, describeKey } from '../program/keys.js';
+import { sendAndReport } from '../steps/send-and-report.js';
 import { maskUrl } from '../../core/http/url.js';
 import { lookup } from './store-access.js';
 

@@ -1,7 +1,7 @@
 import { BUILTIN_LIVE_TEST_KEY, BUILTIN_TEST_KEY } from '../../core/signing/schemes.js';
 import { ExitCode } from '../../output/errors.js';
 import { colorLevel, loadChalk, writeLine, type IO } from '../../output/io.js';
-import type { OutputOptions } from '../shared/options.js';
+import type { OutputOptions } from '../program/shared-flags.js';
 import { lookup } from './store-access.js';
 import { safeJson } from '../../output/sanitize.js';
 

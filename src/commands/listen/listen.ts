@@ -1,4 +1,3 @@
-import type { ChalkInstance } from 'chalk';
 import {
   DEFAULT_HOST,
   DEFAULT_MAX_BODY_BYTES,
@@ -6,57 +5,27 @@ import {
   DEFAULT_STORE_MAX_BYTES,
   DEFAULT_TUNNEL_HOST,
 } from '../../core/common/defaults.js';
-import { reachesLoopback } from '../../core/common/hosts.js';
-import type { EventFilter } from '../../core/delivery/event-filter.js';
-import type { Delivery } from '../../core/delivery/types.js';
-import type { ListenerFact } from '../../core/receive/facts.js';
-import type { Listener } from '../../core/receive/listener.js';
-import type { TunnelSupervisor } from '../../core/tunnel/supervisor.js';
+import type { ListenOutcome, ListenSession } from '../../core/session/listen-session.js';
 import { BUILTIN_TEST_KEY } from '../../core/signing/schemes.js';
 import { parseEventPatterns } from '../../flags/domain.js';
-import {
-  exposedHostWarning,
-  parseCount,
-  parseDuration,
-  parseHost,
-  parseHttpUrl,
-  parsePort,
-  parseSize,
-  parseSubdomain,
-} from '../../flags/values.js';
+import { parseCount, parseDuration, parseHost, parseHttpUrl, parsePort, parseSize, parseSubdomain } from '../../flags/values.js';
 import { ExitCode, UsageError } from '../../output/errors.js';
-import { colorLevel, loadChalk, writeLine, type IO } from '../../output/io.js';
+import { writeLine, type IO } from '../../output/io.js';
 import { formatDuration } from '../../output/render/format.js';
-import type { Renderer } from '../../output/render/listen-renderers.js';
-import { Command, Option } from '../shared/commander.js';
-import { addSharedOptions, argParser, checkKeys, describeKeys, type CommandContext, type SharedOptions } from '../shared/options.js';
-import { factBus } from './fact-bus.js';
-import { addForwardOptions, checkForwardFlags, type ForwardFlags } from './forward-options.js';
+import { terminal, type Terminal } from '../../output/terminal.js';
+import { Command, Option } from '../program/commander.js';
+import { addSharedOptions, argParser, type CommandContext, type RunCommand } from '../program/shared-flags.js';
+import { announceReady } from '../steps/ready-file.js';
+import { onInterrupt } from '../steps/stop.js';
+import { addForwardOptions } from './forward-options.js';
+import { checkListenOptions, sessionOptions, type ListenOptions } from './options.js';
+import { listenRenderer } from './renderers.js';
 
-/** `idpass listen`: a local listener (and a public tunnel to it) drawn as a live view, plain lines or NDJSON. */
-
-export interface ListenOptions extends SharedOptions, ForwardFlags {
-  port: number;
-  host: string;
-  events?: EventFilter;
-  maxBody: number;
-  showPii?: boolean;
-  store: boolean;
-  storeMax: number;
-  readyFile?: string;
-  waitFor?: EventFilter;
-  count?: number;
-  timeout?: number;
-  tunnel: boolean;
-  tunnelHost: URL;
-  subdomain?: string;
-  /** Whether --scheme / IDPASS_SCHEME was given (else any scheme is expected). */
-  expectScheme?: boolean;
-}
+/** `idpass listen`: a listen session (the local listener, a public tunnel to it) drawn as a live view, plain lines or NDJSON. */
 
 const patterns = (flag: string) => (text: string) => parseEventPatterns(text, flag);
 
-export function createListenCommand(ctx: CommandContext): Command {
+export function createListenCommand(ctx: CommandContext, run: RunCommand<ListenOptions> = runListen): Command {
   const command = new Command('listen')
     .description(
       'Receive Identitypass deliveries on a local listener (and a public tunnel to it): check each signature, explain the verification result, forward the exact request to your app and record every delivery.\n' +
@@ -111,139 +80,82 @@ export function createListenCommand(ctx: CommandContext): Command {
   command.action(async (flags: ListenOptions, self: Command) => {
     // Only a scheme the user chose is worth a note when a delivery uses another one.
     const schemeChosen = self.getOptionValueSource('scheme') !== 'default';
-    ctx.exitCode = await runListen({ ...flags, expectScheme: schemeChosen }, ctx.io);
+    ctx.exitCode = await run({ ...flags, expectScheme: schemeChosen }, ctx.io);
   });
   return command;
 }
 
-export async function runListen(flags: ListenOptions, io: IO): Promise<number> {
-  checkKeys(flags, io);
-  checkForwardFlags(flags);
-  if (flags.maxBody < 1) throw new UsageError('--max-body must be at least 1 byte', 'use a size like 512kb or 10mb');
-  const { createListener } = await import('../../core/receive/listener.js');
-  const { DeliveryStore, defaultStateDir } = await import('../../core/store/log.js');
-  const { plainRenderer, jsonRenderer } = await import('../../output/render/listen-renderers.js');
-  const colour = colorLevel(io, io.stdout, !flags.color) > 0;
-  const out = await loadChalk(colorLevel(io, io.stdout, !flags.color));
-  const err = await loadChalk(colorLevel(io, io.stderr, !flags.color));
-
-  const store = flags.store ? new DeliveryStore({ dir: defaultStateDir(io.env), maxBytes: flags.storeMax }) : null;
-  const { randomBytes } = await import('node:crypto');
-  const probeSecret = randomBytes(16).toString('hex');
-  const listener = createListener({
-    probeSecret,
-    publicKey: flags.publicKey,
-    livePublicKey: flags.livePublicKey,
-    scheme: flags.expectScheme ? flags.scheme : undefined,
-    forwardTo: flags.forwardTo ?? null,
-    forwardTimeoutMs: Number.isFinite(flags.forwardTimeout) ? flags.forwardTimeout : null,
-    forwardHeaders: flags.forwardHeader,
-    allowSignatureOverride: flags.allowSignatureOverride,
-    insecure: flags.insecure,
-    maxBodyBytes: flags.maxBody,
-    store,
-    filter: flags.events,
-  });
-  // A terminal gets the live view; pipes get plain lines; --json gets NDJSON.
-  const interactive = Boolean(io.stdout.isTTY) && !flags.json;
-  const bus = factBus();
-  const render: Renderer = interactive
-    ? bus.push
-    : flags.json
-      ? jsonRenderer(io, Boolean(flags.showPii), err)
-      : plainRenderer(io, out, err);
-  listener.on('fact', render);
-
-  const ciMode = flags.waitFor !== undefined || flags.count !== undefined;
-  const wanted = flags.count ?? 1;
-  let matched = 0;
-  let finish: (code: number) => void = () => undefined;
-  const finished = new Promise<number>((resolve) => (finish = resolve));
-  listener.on('fact', (fact: ListenerFact) => {
-    if (!ciMode || fact.type !== 'completed' || fact.delivery.ignored) return;
-    if (!matches(fact.delivery, flags.waitFor)) return;
-    matched++;
-    if (matched >= wanted) finish(ExitCode.ok);
-  });
-
-  const ready = await bind(listener, flags);
+export async function runListen(options: ListenOptions, io: IO): Promise<number> {
+  checkListenOptions(options, io);
+  const term = await terminal(io, options);
+  const { ListenSession } = await import('../../core/session/listen-session.js');
+  const session = new ListenSession(await sessionOptions(options, io.env));
+  const renderer = await listenRenderer(options, io, term, session);
+  session.on('fact', (fact) => renderer.fact(fact));
+  const ready = await bind(session);
+  const removeReadyFile = await announceReady(options.readyFile, { ...ready, close: () => session.close() });
+  const stopWatching = onInterrupt(io.signal, () => session.stop());
   // bound to every interface: this machine reaches it on loopback, not at 0.0.0.0
-  const localUrl = ready.url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
-  const sendHint = `npx idpass trigger verification.completed --to ${localUrl}/webhook${
-    flags.publicKey !== BUILTIN_TEST_KEY && io.env.IDPASS_PUBLIC_KEY !== flags.publicKey ? ' --public-key <your key>' : ''
-  }`;
-  if (flags.readyFile) {
-    try {
-      await (await import('../shared/ready-file.js')).writeReadyFile(flags.readyFile, ready.url, ready.port);
-    } catch (error) {
-      await listener.close();
-      throw error;
-    }
-  }
-  if (!interactive) await printBanner(flags, listener, localUrl, sendHint, io, err);
+  const url = ready.url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
+  await renderer.ready({ url, sendHint: sendHint(url, options, io) });
+  const outcome = await session.run();
+  stopWatching();
+  await renderer.close();
+  sayOutcome(outcome, io, term);
+  writeLine(io.stderr, term.err.dim(`stopping: closing the ${session.tunnelOn ? 'tunnel and the ' : ''}listener, flushing the store…`));
+  session.on('fact', (fact) => fact.type === 'draining' && sayDraining(fact, io, term));
+  await session.close();
+  await removeReadyFile();
+  const count = session.listener.count;
+  writeLine(io.stderr, term.err.dim(`stopped after ${count} ${count === 1 ? 'delivery' : 'deliveries'}`));
+  return exitCode(outcome);
+}
 
-  const supervisor = flags.tunnel ? await startTunnel(flags, ready.port, probeSecret, render) : null;
+/** The trigger command that sends this listener a delivery (naming --public-key when the key is the user's own and not in the environment). */
+function sendHint(url: string, options: ListenOptions, io: IO): string {
+  const ownKey = options.publicKey !== BUILTIN_TEST_KEY && io.env.IDPASS_PUBLIC_KEY !== options.publicKey;
+  return `npx idpass trigger verification.completed --to ${url}/webhook${ownKey ? ' --public-key <your key>' : ''}`;
+}
 
-  const onAbort = () => finish(ciMode ? ExitCode.interrupted : ExitCode.ok);
-  io.signal.addEventListener('abort', onAbort, { once: true });
-  if (io.signal.aborted) onAbort();
+export function exitCode(outcome: ListenOutcome): number {
+  switch (outcome.reason) {
+    case 'met':
+    case 'time-up':
+      return ExitCode.ok;
+    case 'timed-out':
+      return ExitCode.checkFailed;
+    case 'stopped':
+      return outcome.waiting ? ExitCode.interrupted : ExitCode.ok;
+  }
+}
 
-  let view: { unmount(): void } | null = null;
-  if (interactive) {
-    const { mountLiveView } = await import('./live.js');
-    const quit = () => finish(ciMode ? ExitCode.interrupted : ExitCode.ok);
-    const notice = exposedHostWarning(flags.host);
-    view = await mountLiveView(io, {
-      flags,
-      url: localUrl,
-      sendHint,
-      listener,
-      subscribe: bus.subscribe,
-      onQuit: quit,
-      color: colour,
-      notice,
-    });
-  }
-  let timer: NodeJS.Timeout | undefined;
-  if (flags.timeout !== undefined) {
-    timer = setTimeout(() => finish(ciMode ? ExitCode.checkFailed : ExitCode.ok), flags.timeout);
-  }
-  const code = await finished;
-  clearTimeout(timer);
-  view?.unmount();
-  io.signal.removeEventListener('abort', onAbort);
-  if (ciMode && code === ExitCode.checkFailed) {
-    writeLine(io.stderr, err.red(`timed out after ${formatDuration(flags.timeout!)}: ${matched} of ${wanted} matching deliveries arrived`));
-  } else if (ciMode && code === ExitCode.ok) {
-    writeLine(io.stderr, err.green(`${matched} of ${wanted} matching deliveries arrived`));
-  }
-  writeLine(io.stderr, err.dim(`stopping: closing the ${supervisor ? 'tunnel and the ' : ''}listener, flushing the store…`));
-  listener.on('fact', (fact) => {
-    if (fact.type !== 'draining') return;
-    const what = `${fact.inFlight} ${fact.inFlight === 1 ? 'delivery' : 'deliveries'} in flight`;
+function sayDraining(fact: { inFlight: number; graceMs: number }, io: IO, term: Terminal): void {
+  const what = `${fact.inFlight} ${fact.inFlight === 1 ? 'delivery' : 'deliveries'} in flight`;
+  writeLine(
+    io.stderr,
+    term.err.dim(`waiting up to ${formatDuration(fact.graceMs)} for ${what} (the app's answers; --forward-timeout plus 1s)`),
+  );
+}
+
+function sayOutcome(outcome: ListenOutcome, io: IO, term: Terminal): void {
+  if (outcome.reason === 'timed-out') {
     writeLine(
       io.stderr,
-      err.dim(`waiting up to ${formatDuration(fact.graceMs)} for ${what} (the app's answers; --forward-timeout plus 1s)`),
+      term.err.red(
+        `timed out after ${formatDuration(outcome.timeoutMs)}: ${outcome.matched} of ${outcome.wanted} matching deliveries arrived`,
+      ),
     );
-  });
-  await supervisor?.stop();
-  await listener.close();
-  if (flags.readyFile) await (await import('node:fs/promises')).rm(flags.readyFile, { force: true });
-  writeLine(io.stderr, err.dim(`stopped after ${listener.count} ${listener.count === 1 ? 'delivery' : 'deliveries'}`));
-  return code;
+  } else if (outcome.reason === 'met') {
+    writeLine(io.stderr, term.err.green(`${outcome.matched} of ${outcome.wanted} matching deliveries arrived`));
+  }
 }
 
-function matches(delivery: Delivery, waitFor: ListenOptions['waitFor']): boolean {
-  return waitFor ? waitFor(delivery.classification.event) : true;
-}
-
-/** Binds the listener, turning bind failures into usage errors that say what to do. */
-async function bind(listener: Listener, flags: ListenOptions) {
+/** Binds the session, turning bind failures into usage errors that say what to do. */
+async function bind(session: ListenSession) {
   const { ListenError } = await import('../../core/receive/bind.js');
   try {
-    return await listener.start({ port: flags.port, host: flags.host });
+    return await session.start();
   } catch (error) {
-    await listener.close();
     if (!(error instanceof ListenError)) throw error;
     const hint =
       error.code === 'port-in-use'
@@ -253,59 +165,4 @@ async function bind(listener: Listener, flags: ListenOptions) {
           : 'use a port above 1023';
     throw new UsageError(error.message, hint);
   }
-}
-
-/** Starts the tunnel supervisor in the background; its facts go to the same renderer. */
-async function startTunnel(flags: ListenOptions, port: number, probeSecret: string, render: Renderer): Promise<TunnelSupervisor> {
-  const { TunnelSupervisor } = await import('../../core/tunnel/supervisor.js');
-  const { localtunnelProvider } = await import('../../core/tunnel/localtunnel.js');
-  const supervisor = new TunnelSupervisor({
-    provider: localtunnelProvider({
-      host: flags.tunnelHost,
-      localPort: port,
-      localHost: reachesLoopback(flags.host) ? undefined : flags.host,
-    }),
-    subdomain: flags.subdomain,
-    probeSecret,
-  });
-  supervisor.on('fact', render);
-  supervisor.start();
-  return supervisor;
-}
-
-/** What the forwarding flags change from Prembly's behaviour, said once. */
-function forwardNotes(flags: ListenOptions): string[] {
-  const notes: string[] = [];
-  if (!Number.isFinite(flags.forwardTimeout))
-    notes.push('--forward-timeout none: idpass waits for your app as long as it takes; Prembly gives up after 10s');
-  if (flags.insecure) notes.push('--insecure: HTTPS targets are reached without checking their certificate');
-  if (flags.forwardHeader?.length) notes.push(`forwarded requests carry ${flags.forwardHeader.map(([name]) => name).join(', ')} too`);
-  return notes;
-}
-
-/** The lines listen prints on stderr once bound, when it is not drawing the live view. */
-async function printBanner(
-  flags: ListenOptions,
-  listener: Listener,
-  localUrl: string,
-  sendHint: string,
-  io: IO,
-  err: ChalkInstance,
-): Promise<void> {
-  const { bannerLines } = await import('../../output/render/listen-banner.js');
-  const banner = bannerLines(err, {
-    url: localUrl,
-    sendHint,
-    host: flags.host,
-    exposed: exposedHostWarning(flags.host),
-    forwardTargets: listener.forwardTargets,
-    forwardTimeoutMs: Number.isFinite(flags.forwardTimeout) ? flags.forwardTimeout : null,
-    forwardNotes: forwardNotes(flags),
-    key: describeKeys(flags),
-    expectedScheme: flags.expectScheme ? flags.scheme : null,
-    storeFile: listener.storeFile,
-    storeOn: flags.store,
-    tunnelHost: flags.tunnel ? flags.tunnelHost.origin : null,
-  });
-  for (const line of banner) writeLine(io.stderr, line);
 }

@@ -1,35 +1,54 @@
 import type { Delivery } from '../../core/delivery/types.js';
 import type { ListenFact } from '../../core/receive/facts.js';
-import type { Listener } from '../../core/receive/listener.js';
+import type { ListenSession } from '../../core/session/listen-session.js';
+import { exposedHostWarning } from '../../flags/values.js';
 import type { IO } from '../../output/io.js';
-import { describeKeys } from '../shared/options.js';
-import type { ListenOptions } from './listen.js';
+import type { Terminal } from '../../output/terminal.js';
+import { describeKeys } from '../program/keys.js';
+import type { ListenOptions } from './options.js';
+import type { ListenReady, ListenRenderer } from './renderers.js';
 
-/** Mounts the ink live view on the IO's terminal; the view is the only part that reads keys. */
-export interface LiveViewMount {
-  flags: ListenOptions;
-  url: string;
-  sendHint: string;
-  listener: Listener;
-  subscribe(onFact: (fact: ListenFact) => void): () => void;
-  onQuit(): void;
-  color: boolean;
-  /** A warning to show from the start (an exposed bind address). */
-  notice: string | null;
+/**
+ * The live view as listen's renderer: facts wait in a backlog until the ink view is mounted (once
+ * the listener is bound), then pass straight through. The view is the only part that reads keys;
+ * its quit stops the session.
+ */
+export function liveRenderer(options: ListenOptions, io: IO, term: Terminal, session: ListenSession): ListenRenderer {
+  const backlog: ListenFact[] = [];
+  let sink: ((fact: ListenFact) => void) | null = null;
+  let view: { unmount(): void } | null = null;
+  const subscribe = (onFact: (fact: ListenFact) => void) => {
+    sink = onFact;
+    for (const fact of backlog.splice(0)) onFact(fact);
+    return () => {
+      sink = null;
+    };
+  };
+  return {
+    fact: (fact) => (sink ? sink(fact) : backlog.push(fact)),
+    ready: async (at) => {
+      view = await mountLiveView(options, io, term, session, at, subscribe);
+    },
+    close: async () => view?.unmount(),
+  };
 }
 
-export async function mountLiveView(
+async function mountLiveView(
+  options: ListenOptions,
   io: IO,
-  { flags, url, sendHint, listener, subscribe, onQuit, color, notice }: LiveViewMount,
+  term: Terminal,
+  session: ListenSession,
+  at: ListenReady,
+  subscribe: (onFact: (fact: ListenFact) => void) => () => void,
 ): Promise<{ unmount(): void }> {
-  if (!color) io.env.FORCE_COLOR = '0'; // ink's own chalk reads this when it loads
+  if (!term.color) io.env.FORCE_COLOR = '0'; // ink's own chalk reads this when it loads
   const { createElement } = await import('react');
   const { render } = await import('ink');
   const { LiveView } = await import('../../ui/live-view.js');
   const { ListenError } = await import('../../core/receive/bind.js');
   const replay = async (delivery: Delivery) => {
     try {
-      return await listener.replay(delivery);
+      return await session.replay(delivery);
     } catch (error) {
       if (error instanceof ListenError && error.code === 'no-forward-target') {
         throw new Error('nothing to replay to: start idpass listen with --forward-to <your app>', { cause: error });
@@ -37,22 +56,23 @@ export async function mountLiveView(
       throw error;
     }
   };
+  const targets = session.listener.forwardTargets;
   const view = createElement(LiveView, {
     header: {
-      local: url,
-      sendHint,
-      forward: listener.forwardTargets.length ? listener.forwardTargets.join(', ') : null,
-      key: describeKeys(flags),
-      scheme: flags.expectScheme ? `expecting ${flags.scheme}` : 'any scheme',
-      store: listener.storeFile,
+      local: at.url,
+      sendHint: at.sendHint,
+      forward: targets.length ? targets.join(', ') : null,
+      key: describeKeys(options),
+      scheme: options.expectScheme ? `expecting ${options.scheme}` : 'any scheme',
+      store: session.listener.storeFile,
     },
-    initialTunnel: flags.tunnel ? { state: 'connecting', host: flags.tunnelHost.origin } : { state: 'off' },
+    initialTunnel: options.tunnel ? { state: 'connecting', host: options.tunnelHost.origin } : { state: 'off' },
     subscribe,
     replay,
-    onQuit,
-    color,
-    showPii: Boolean(flags.showPii),
-    notice,
+    onQuit: () => session.stop(),
+    color: term.color,
+    showPii: Boolean(options.showPii),
+    notice: exposedHostWarning(options.host),
   });
   const instance = render(view, {
     stdout: io.stdout as NodeJS.WriteStream,
@@ -61,6 +81,6 @@ export async function mountLiveView(
     exitOnCtrlC: false,
     patchConsole: false,
   });
-  void instance.waitUntilExit().then(onQuit);
+  void instance.waitUntilExit().then(() => session.stop());
   return instance;
 }

@@ -1,8 +1,9 @@
 import { exposedHostWarning, parseDuration, parseHttpUrl, parseHost, parsePort, ValueError } from '../../flags/values.js';
 import { ExitCode, UsageError } from '../../output/errors.js';
 import { colorLevel, loadChalk, writeLine, type IO } from '../../output/io.js';
-import { Command, Option } from '../shared/commander.js';
-import { addSharedOptions, argParser, checkKeys, describeKeys, type CommandContext, type SharedOptions } from '../shared/options.js';
+import { Command, Option } from '../program/commander.js';
+import { addSharedOptions, argParser, type CommandContext, type SharedOptions } from '../program/shared-flags.js';
+import { checkKeys, describeKeys } from '../program/keys.js';
 
 /** `idpass sandbox`: the Prembly verification API on loopback, delivering the webhooks that follow. */
 
@@ -113,7 +114,7 @@ export async function runSandbox(options: SandboxCliOptions, io: IO): Promise<nu
     }
     throw error;
   }
-  const { writeReadyFile } = await import('../shared/ready-file.js');
+  const { writeReadyFile } = await import('../steps/ready-file.js');
   if (options.readyFile) await writeReadyFile(options.readyFile, url, Number(new URL(url).port));
   const talk = (line: string) => io.stderr.write(out.dim(line) + '\n');
   const exposed = exposedHostWarning(options.host);

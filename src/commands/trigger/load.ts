@@ -3,7 +3,7 @@ import { maskUrl } from '../../core/http/url.js';
 import { parseEventPatterns } from '../../flags/domain.js';
 import { ExitCode, UsageError } from '../../output/errors.js';
 import { colorLevel, loadChalk, writeLine, type IO } from '../../output/io.js';
-import { describeKeys } from '../shared/options.js';
+import { describeKeys } from '../program/keys.js';
 import type { TriggerOptions } from './trigger.js';
 
 /** `idpass trigger --count N`: a burst of signed deliveries, as a load generator with Prembly's verdicts. */

@@ -8,16 +8,9 @@ import { parseAssignment, parseStatusExpectation } from '../../flags/domain.js';
 import { parseCount, parseDuration, parseHttpUrl, ValueError } from '../../flags/values.js';
 import { ExitCode, UsageError } from '../../output/errors.js';
 import { writeLine, type IO } from '../../output/io.js';
-import { Command, Option } from '../shared/commander.js';
-import {
-  addSharedOptions,
-  argParser,
-  checkKeys,
-  collect,
-  describeKeys,
-  type CommandContext,
-  type SharedOptions,
-} from '../shared/options.js';
+import { Command, Option } from '../program/commander.js';
+import { addSharedOptions, argParser, collect, type CommandContext, type SharedOptions } from '../program/shared-flags.js';
+import { checkKeys, describeKeys } from '../program/keys.js';
 import { safeJson } from '../../output/sanitize.js';
 import { maskUrl } from '../../core/http/url.js';
 
@@ -245,8 +238,8 @@ export async function runTrigger(options: TriggerOptions, io: IO): Promise<numbe
   }
   checkKeys(options, io);
   // Loaded here, not at the top: --help and --list should not pay for files, crypto and http.
-  const { readInput } = await import('../shared/read-input.js');
-  const { sendAndReport } = await import('../shared/send-and-report.js');
+  const { readInput } = await import('../steps/read-input.js');
+  const { sendAndReport } = await import('../steps/send-and-report.js');
   const data =
     options.data === undefined
       ? undefined

@@ -1,9 +1,10 @@
 import { parseHeaderLine } from '../../flags/values.js';
 import { ExitCode, UsageError } from '../../output/errors.js';
 import { colorLevel, loadChalk, writeLine, type IO } from '../../output/io.js';
-import { Command, Option } from '../shared/commander.js';
-import { addSharedOptions, argParser, checkKeys, collect, type CommandContext, type SharedOptions } from '../shared/options.js';
-import { readInput } from '../shared/read-input.js';
+import { Command, Option } from '../program/commander.js';
+import { addSharedOptions, argParser, collect, type CommandContext, type SharedOptions } from '../program/shared-flags.js';
+import { checkKeys } from '../program/keys.js';
+import { readInput } from '../steps/read-input.js';
 import { safeJson } from '../../output/sanitize.js';
 
 /** `idpass verify`: check a captured request offline and explain it as `idpass listen` would. */

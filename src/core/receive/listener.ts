@@ -1,5 +1,4 @@
 import { EventEmitter, setMaxListeners } from 'node:events';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { DEFAULT_FORWARD_TIMEOUT_MS, DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT } from '../common/defaults.js';
 import { describeDelivery, parseBody, type ParsedBody } from '../delivery/describe.js';
 import type { Delivery } from '../delivery/types.js';
@@ -7,10 +6,11 @@ import { BUILTIN_TEST_KEY, type Scheme } from '../signing/schemes.js';
 import { encodeDelivery, encodeOutcome } from '../store/codec.js';
 import { newDeliveryId, type DeliveryStore } from '../store/log.js';
 import { AppForward, type ForwardTarget } from './app-forward.js';
-import { answer, answerJson, createListenerApp, headerPairs, requestPath } from './app.js';
-import { bindApp, ListenError } from './bind.js';
+import { ListenError } from './bind.js';
+import { HttpSource, type HttpReady } from './http-source.js';
 import type { ListenerFact } from './facts.js';
 import { Recorder } from './recorder.js';
+import type { DeliveryAnswer, DeliveryIntake, DeliverySource, IncomingDelivery } from './source.js';
 import { TokenWindow } from './token-window.js';
 
 export interface ListenerOptions {
@@ -44,21 +44,31 @@ const RECEIVED = Buffer.from(JSON.stringify({ received: true }));
 const IGNORED = Buffer.from(JSON.stringify({ received: true, ignored: true }));
 const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
 
-/** Reads the raw body once, verifies, classifies, records, forwards and answers. Emits facts, prints nothing. */
-export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
-  /** The express app serving the listener (mountable elsewhere); the listener's own server sends deliveries past its routing. */
-  readonly app;
-  private readonly handle: (req: IncomingMessage, res: ServerResponse) => void;
+const jsonAnswer = (status: number, body: unknown, headers: Record<string, string> = {}): DeliveryAnswer => ({
+  status,
+  body: Buffer.from(JSON.stringify(body)),
+  headers: { ...JSON_TYPE, ...headers },
+});
+
+/**
+ * The intake every source feeds: reads nothing itself, but verifies, classifies, records, forwards
+ * and decides each answer. Its own source is the HTTP listener; more can be added (the relay
+ * client). Emits facts, prints nothing.
+ */
+export class Listener extends EventEmitter<{ fact: [ListenerFact] }> implements DeliveryIntake {
+  /** The HTTP source: its express app can be mounted in another server. */
+  private readonly http: HttpSource;
+  private readonly sources: DeliverySource[] = [];
   readonly publicKey: string;
   private readonly forwarder: AppForward | null;
   private readonly recorder: Recorder;
   private readonly maxBodyBytes: number;
   private readonly forwardTimeoutMs: number | null;
   private readonly tokens = new TokenWindow(MAX_TOKENS);
-  private server: Server | null = null;
   private inFlight = 0;
   private drained: (() => void) | null = null;
   private closing: Promise<void> | null = null;
+  private started = false;
   private readonly abort = new AbortController();
   count = 0;
 
@@ -87,21 +97,18 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
         })
       : null;
     this.recorder = new Recorder(options.store ?? null, (fact) => this.fact(fact));
-    const http = createListenerApp({
+    this.http = new HttpSource({
       maxBodyBytes: this.maxBodyBytes,
       probeSecret: options.probeSecret,
       count: () => this.count,
-      receive: (req, res, body, size) => this.receive(req, res, body, size),
-      abandoned: (req) =>
-        this.fact({
-          type: 'warning',
-          message: `a ${req.method} ${requestPath(req)} was abandoned by the client before its body arrived; nothing was recorded`,
-        }),
-      internalError: (req, cause) =>
-        this.fact({ type: 'warning', message: `internal error on ${req.method} ${requestPath(req)}: ${cause}` }),
+      warn: (message) => this.fact({ type: 'warning', message }),
     });
-    this.app = http.app;
-    this.handle = http.handle;
+    this.http.attach(this);
+  }
+
+  /** The express app serving the listener, for mounting in another server. */
+  get app() {
+    return this.http.app;
   }
 
   /** The first forward target (the one the sender's answer comes from), if any. */
@@ -114,6 +121,11 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
     return this.forwarder?.describe() ?? [];
   }
 
+  /** The HTTP source's port once started. */
+  get port(): number | null {
+    return this.http.ready?.port ?? null;
+  }
+
   get storeFile(): string | null {
     return this.recorder.file;
   }
@@ -122,15 +134,15 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
     this.emit('fact', fact);
   }
 
-  private describe(req: IncomingMessage, headers: [string, string][], body: Buffer | null, size: number, parsed: ParsedBody): Delivery {
+  private describe(incoming: IncomingDelivery, parsed: ParsedBody): Delivery {
     const delivery = describeDelivery({
       id: newDeliveryId(),
       receivedAt: new Date().toISOString(),
-      method: req.method ?? 'POST',
-      path: requestPath(req),
-      headers,
-      body,
-      size,
+      method: incoming.method,
+      path: incoming.path,
+      headers: incoming.headers,
+      body: incoming.body,
+      size: incoming.size,
       publicKey: this.publicKey,
       livePublicKey: this.options.livePublicKey,
       expectedScheme: this.options.scheme,
@@ -140,19 +152,20 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
     return delivery;
   }
 
-  private async receive(req: IncomingMessage, res: ServerResponse, body: Buffer | null, size: number): Promise<void> {
+  /** Takes one delivery from a source: recorded before `respond` is called, whatever the answer. */
+  async receive(incoming: IncomingDelivery, respond: (answer: DeliveryAnswer) => void): Promise<Delivery> {
     this.inFlight++;
     try {
       // What the body is decides where it goes; the app gets it at once and works on it while the
       // signature is checked and the delivery recorded.
-      const headers = headerPairs(req);
+      const { body, headers, path } = incoming;
       const parsed = parseBody(body, headers);
       const filter = this.options.filter;
       const ignored = parsed.jsonError === null && body !== null && filter ? !filter(parsed.classification.event) : false;
       const targets = this.forwarder && !ignored ? this.forwarder.matching(parsed.classification.event) : [];
       const forwarding =
         body !== null && parsed.jsonError === null && targets.length > 0
-          ? this.forwarder!.forward({ path: requestPath(req), headers, classification: parsed.classification }, body, this.abort.signal)
+          ? this.forwarder!.forward({ path, headers, classification: parsed.classification }, body, this.abort.signal)
           : null;
       if (forwarding) {
         // its failure is taken up below, after the delivery is recorded
@@ -161,39 +174,51 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
         await new Promise<void>((resolve) => process.nextTick(resolve));
       }
 
-      const delivery = this.describe(req, headers, body, size, parsed);
+      const delivery = this.describe(incoming, parsed);
       delivery.ignored = ignored;
       this.count++;
       // Recorded before anything is answered: a delivery Identitypass will not resend is never lost.
       delivery.stored = await this.recorder.record(encodeDelivery(delivery, targets[0] ?? null, targets));
       this.fact({ type: 'received', delivery });
-
-      let status: number;
-      if (delivery.tooLarge) {
-        status = 413;
-        answerJson(res, status, { error: `the body is larger than the ${this.maxBodyBytes} byte limit` }, { connection: 'close' });
-      } else if (delivery.jsonError) {
-        status = 400;
-        answerJson(res, status, { error: delivery.jsonError });
-      } else if (forwarding) {
-        const [forward, ...others] = await forwarding;
-        delivery.forward = forward!;
-        delivery.otherForwards = others;
-        status = forward!.status;
-        // the delivery is on disk already: the app's answer goes back at once, its record right after
-        // (close() waits for it, as for every delivery in flight)
-        answer(res, status, forward!.body, forward!.contentType ? { 'content-type': forward!.contentType } : {});
-        await this.recorder.record(encodeOutcome(delivery.id, status, forward!, new Date(), others));
-      } else {
-        status = 200;
-        answer(res, status, delivery.ignored ? IGNORED : RECEIVED, JSON_TYPE);
-      }
-      delivery.answerStatus = status;
+      delivery.answerStatus = await this.answer(delivery, forwarding, respond);
       this.fact({ type: 'completed', delivery });
+      return delivery;
     } finally {
       this.inFlight--;
       if (this.inFlight === 0) this.drained?.();
     }
+  }
+
+  /** Answers a recorded delivery: 413, 400, the app's own answer, or that it was received. */
+  private async answer(
+    delivery: Delivery,
+    forwarding: ReturnType<AppForward['forward']> | null,
+    respond: (answer: DeliveryAnswer) => void,
+  ): Promise<number> {
+    if (delivery.tooLarge) {
+      respond(jsonAnswer(413, { error: `the body is larger than the ${this.maxBodyBytes} byte limit` }, { connection: 'close' }));
+      return 413;
+    }
+    if (delivery.jsonError) {
+      respond(jsonAnswer(400, { error: delivery.jsonError }));
+      return 400;
+    }
+    if (!forwarding) {
+      respond({ status: 200, body: delivery.ignored ? IGNORED : RECEIVED, headers: JSON_TYPE });
+      return 200;
+    }
+    const [forward, ...others] = await forwarding;
+    delivery.forward = forward!;
+    delivery.otherForwards = others;
+    // the delivery is on disk already: the app's answer goes back at once, its record right after
+    // (close() waits for it, as for every delivery in flight)
+    respond({
+      status: forward!.status,
+      body: forward!.body,
+      headers: forward!.contentType ? { 'content-type': forward!.contentType } : {},
+    });
+    await this.recorder.record(encodeOutcome(delivery.id, forward!.status, forward!, new Date(), others));
+    return forward!.status;
   }
 
   /** Sends a delivery's original bytes and headers to the app again; the result is a new delivery marked as a replay. */
@@ -202,40 +227,41 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> {
     return this.forwarder.replay(original, this.abort.signal);
   }
 
-  /** Prepares the store (seeding duplicate detection from it) and starts listening. */
-  async start({ port = DEFAULT_PORT, host = DEFAULT_HOST }: { port?: number; host?: string } = {}): Promise<{
-    url: string;
-    host: string;
-    port: number;
-  }> {
+  /** Another source of deliveries (the relay client): started with the listener, stopped before it drains. */
+  addSource(source: DeliverySource): void {
+    this.sources.push(source);
+    if (this.started) void source.start(this);
+  }
+
+  /** Prepares the store (seeding duplicate detection from it), binds the HTTP source and starts every other source. */
+  async start({ port = DEFAULT_PORT, host = DEFAULT_HOST }: { port?: number; host?: string } = {}): Promise<HttpReady> {
     await this.recorder.open(this.tokens);
-    const { server, ...ready } = await bindApp(this.handle, port, host);
-    this.server = server;
+    this.http.at = { port, host };
+    await this.http.start(this);
+    this.started = true;
+    for (const source of this.sources) await source.start(this);
+    const ready = this.http.ready!;
     this.fact({ type: 'ready', ...ready });
     return ready;
   }
 
   /**
-   * Stops accepting, lets deliveries in flight finish — their forwards get up to the forward timeout
-   * (plus a second), so the sender gets the app's own answer — then flushes the store.
+   * Stops every source, lets deliveries in flight finish — their forwards get up to the forward
+   * timeout (plus a second), so the sender gets the app's own answer — then flushes the store.
    */
   close(graceMs = (this.forwardTimeoutMs ?? 10 * 60_000) + 1_000): Promise<void> {
     this.closing ??= (async () => {
-      const server = this.server;
-      if (server) {
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeIdleConnections();
-        if (this.inFlight > 0) {
-          this.fact({ type: 'draining', inFlight: this.inFlight, graceMs });
-          await Promise.race([
-            new Promise<void>((resolve) => (this.drained = resolve)),
-            new Promise((resolve) => setTimeout(resolve, graceMs).unref()),
-          ]);
-        }
-        this.abort.abort();
-        server.closeAllConnections();
-        await closed;
+      const sources = [this.http, ...this.sources];
+      await Promise.all(sources.map((source) => source.stop()));
+      if (this.inFlight > 0) {
+        this.fact({ type: 'draining', inFlight: this.inFlight, graceMs });
+        await Promise.race([
+          new Promise<void>((resolve) => (this.drained = resolve)),
+          new Promise((resolve) => setTimeout(resolve, graceMs).unref()),
+        ]);
       }
+      this.abort.abort();
+      await Promise.all(sources.map((source) => source.close()));
       this.forwarder?.close();
       await this.recorder.close();
       this.fact({ type: 'closed' });

@@ -1,7 +1,6 @@
 import express from 'express';
 import { isLoopbackAddress } from '../common/hosts.js';
-import { deliveryFacts, type SandboxDelivery } from './dispatcher.js';
-import type { Sandbox } from './sandbox.js';
+import { deliveryFacts, type Dispatcher, type SandboxDelivery } from './dispatcher.js';
 
 /** The admin API under /__idpass/: deliveries and the dashboard's resend, the webhook URL, and flows on demand. */
 
@@ -15,7 +14,18 @@ function fromLoopback(req: express.Request): boolean {
   return isLoopbackAddress(req.socket.remoteAddress);
 }
 
-export function adminRouter(sandbox: Sandbox): express.Router {
+/** What the admin API drives: the sandbox's dispatcher, webhook URL and flows (kept apart so the two files do not import each other). */
+export interface AdminControls {
+  readonly dispatcher: Dispatcher;
+  readonly webhookUrl: URL | null;
+  setWebhookUrl(url: URL | string | null): void;
+  completeSession(userRef: string | undefined, status: 'VERIFIED' | 'NOT-VERIFIED'): SandboxDelivery;
+  raise(
+    event: 'workflow.process.completed' | 'workflow.process.failed' | 'workflow.process.manual_review' | 'watchlist.identity_flagged',
+  ): SandboxDelivery;
+}
+
+export function adminRouter(sandbox: AdminControls): express.Router {
   const router = express.Router();
   router.use((req, res, next) => {
     if (fromLoopback(req)) return next();

@@ -7,18 +7,15 @@ import { deliveryLinesOrFallback } from './delivery-lines.js';
 import { storeErrorText } from './store-error.js';
 import { tunnelLines } from './tunnel-lines.js';
 import { safeJson, visible } from '../sanitize.js';
+import type { Renderer } from './renderer.js';
 
 /** The plain-line and NDJSON consumers of the listener's and tunnel's facts (the live view is the third). */
 
-export interface Renderer {
-  (fact: ListenFact): void;
-}
-
 /** Plain lines: deliveries on stdout, talk on stderr. For pipes and non-TTY terminals. */
-export function plainRenderer(io: IO, out: ChalkInstance, err: ChalkInstance): Renderer {
+export function plainRenderer(io: IO, out: ChalkInstance, err: ChalkInstance): Renderer<ListenFact> {
   const tunnelState = {};
   const stdout = lineBatch(io.stdout);
-  return (fact) => {
+  const onFact = (fact: ListenFact) => {
     if (fact.type.startsWith('tunnel-')) {
       for (const line of tunnelLines(fact as TunnelFact, err, tunnelState)) writeLine(io.stderr, line);
       return;
@@ -37,13 +34,14 @@ export function plainRenderer(io: IO, out: ChalkInstance, err: ChalkInstance): R
         break;
     }
   };
+  return { fact: onFact, close: closeLines };
 }
 
 /** NDJSON on stdout, one object per fact that matters to a machine; talk stays on stderr. */
-export function jsonRenderer(io: IO, showPii: boolean, err: ChalkInstance): Renderer {
+export function jsonRenderer(io: IO, showPii: boolean, err: ChalkInstance): Renderer<ListenFact> {
   const tunnelState = {};
   const stdout = lineBatch(io.stdout);
-  return (fact) => {
+  const onFact = (fact: ListenFact) => {
     if (fact.type.startsWith('tunnel-')) {
       const lines = tunnelLines(fact as TunnelFact, err, tunnelState);
       // a retry that failed the same way as the last says nothing new: one line per cause
@@ -68,4 +66,10 @@ export function jsonRenderer(io: IO, showPii: boolean, err: ChalkInstance): Rend
         break;
     }
   };
+  return { fact: onFact, close: closeLines };
+}
+
+/** Lines of one tick leave on the next (lineBatch): once that tick has run, everything was handed to the stream. */
+function closeLines(): Promise<void> {
+  return new Promise<void>((resolve) => process.nextTick(resolve));
 }

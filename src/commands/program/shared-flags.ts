@@ -1,6 +1,5 @@
-import { BUILTIN_LIVE_TEST_KEY, BUILTIN_TEST_KEY, keyFingerprint, SCHEMES, type Scheme } from '../../core/signing/schemes.js';
+import { BUILTIN_LIVE_TEST_KEY, BUILTIN_TEST_KEY, SCHEMES, type Scheme } from '../../core/signing/schemes.js';
 import { ValueError } from '../../flags/values.js';
-import { UsageError } from '../../output/errors.js';
 import type { IO } from '../../output/io.js';
 import { InvalidArgumentError, Option, type Command } from './commander.js';
 
@@ -9,6 +8,9 @@ export interface CommandContext {
   io: IO;
   exitCode: number;
 }
+
+/** A command's run function: options in, exit code out (as gh's runF, swappable so flag tests run nothing). */
+export type RunCommand<Options> = (options: Options, io: IO) => Promise<number>;
 
 /** `--json`, `--no-color`, `--debug`. */
 export interface OutputOptions {
@@ -50,7 +52,6 @@ export function collect<T>(parse: (text: string) => T) {
   return (text: string, previous: T[] | undefined): T[] => [...(previous ?? []), parse(text)];
 }
 
-/** `--public-key`, `--scheme`, then the output options, as SPEC.md lists them. */
 /** What the shared key and scheme flags mean to a command: it signs with them, or it verifies with them. */
 const SHARED_HELP = {
   sign: {
@@ -91,39 +92,4 @@ export function addOutputOptions(command: Command, { json = true }: { json?: boo
     .addOption(new Option('--no-color', 'no colour (also NO_COLOR=1)'))
     .addOption(new Option('--debug', 'stack traces and internals on stderr').env('IDPASS_DEBUG'));
   return command;
-}
-
-/** Refuses keys that cannot be right and warns about ones that are probably not what was meant. */
-export function checkPublicKey(key: string, io: IO, flag = '--public-key'): void {
-  if (key.trim() === '' || /\s/.test(key)) {
-    throw new UsageError(
-      `${flag} is empty or has spaces in it`,
-      'copy the public key (test_pk_… or live_pk_…) from the Identitypass dashboard',
-    );
-  }
-  if (/^(test|live)_sk_/.test(key)) {
-    io.stderr.write(
-      `warning: ${keyFingerprint(key)} looks like a secret key; Identitypass signs webhooks with the public key (test_pk_… / live_pk_…)\n`,
-    );
-  } else if (!/^(test|live)_pk_/.test(key)) {
-    io.stderr.write('warning: that key does not look like an Identitypass public key (test_pk_… or live_pk_…)\n');
-  }
-}
-
-/** Both keys checked: the sandbox one as given, the live one too when it is not the built-in stand-in. */
-export function checkKeys(options: Pick<SharedOptions, 'publicKey' | 'livePublicKey'>, io: IO): void {
-  checkPublicKey(options.publicKey, io);
-  if (options.livePublicKey !== BUILTIN_LIVE_TEST_KEY) checkPublicKey(options.livePublicKey, io, '--live-public-key');
-}
-
-export function describeKey(key: string): string {
-  if (key === BUILTIN_TEST_KEY) return 'built-in test key';
-  if (key === BUILTIN_LIVE_TEST_KEY) return 'built-in test live key';
-  return `key ${keyFingerprint(key)}`;
-}
-
-/** "sandbox key (built-in), live key live_pk_…abcd", for intros and headers. */
-export function describeKeys(options: Pick<SharedOptions, 'publicKey' | 'livePublicKey'>): string {
-  const short = (key: string) => (key === BUILTIN_TEST_KEY || key === BUILTIN_LIVE_TEST_KEY ? '(built-in)' : keyFingerprint(key));
-  return `sandbox key ${short(options.publicKey)}, live key ${short(options.livePublicKey)}`;
 }

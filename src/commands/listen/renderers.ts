@@ -1,0 +1,59 @@
+import type { ListenFact } from '../../core/receive/facts.js';
+import type { ListenSession } from '../../core/session/listen-session.js';
+import { exposedHostWarning } from '../../flags/values.js';
+import { writeLine, type IO } from '../../output/io.js';
+import type { Renderer } from '../../output/render/renderer.js';
+import type { Terminal } from '../../output/terminal.js';
+import { describeKeys } from '../program/keys.js';
+import type { ListenOptions } from './options.js';
+
+/** Where listen is reachable once bound, as the banner and the live view show it. */
+export interface ListenReady {
+  /** A URL this machine can use (0.0.0.0 shown as 127.0.0.1). */
+  url: string;
+  /** The trigger command that sends this listener a delivery. */
+  sendHint: string;
+}
+
+/** A renderer of listen's facts that also draws what it shows once the listener is bound. */
+export interface ListenRenderer extends Renderer<ListenFact> {
+  ready(at: ListenReady): Promise<void>;
+}
+
+/** A terminal gets the live view; pipes get plain lines; --json gets NDJSON. */
+export async function listenRenderer(options: ListenOptions, io: IO, term: Terminal, session: ListenSession): Promise<ListenRenderer> {
+  if (term.interactive) return (await import('./live.js')).liveRenderer(options, io, term, session);
+  const { plainRenderer, jsonRenderer } = await import('../../output/render/listen-renderers.js');
+  const lines = options.json ? jsonRenderer(io, Boolean(options.showPii), term.err) : plainRenderer(io, term.out, term.err);
+  return { ...lines, ready: (at) => printBanner(options, session, at, io, term) };
+}
+
+/** What the forwarding flags change from Prembly's behaviour, said once. */
+function forwardNotes(options: ListenOptions): string[] {
+  const notes: string[] = [];
+  if (!Number.isFinite(options.forwardTimeout))
+    notes.push('--forward-timeout none: idpass waits for your app as long as it takes; Prembly gives up after 10s');
+  if (options.insecure) notes.push('--insecure: HTTPS targets are reached without checking their certificate');
+  if (options.forwardHeader?.length) notes.push(`forwarded requests carry ${options.forwardHeader.map(([name]) => name).join(', ')} too`);
+  return notes;
+}
+
+/** The lines listen prints on stderr once bound, when it is not drawing the live view. */
+async function printBanner(options: ListenOptions, session: ListenSession, at: ListenReady, io: IO, term: Terminal): Promise<void> {
+  const { bannerLines } = await import('../../output/render/listen-banner.js');
+  const banner = bannerLines(term.err, {
+    url: at.url,
+    sendHint: at.sendHint,
+    host: options.host,
+    exposed: exposedHostWarning(options.host),
+    forwardTargets: session.listener.forwardTargets,
+    forwardTimeoutMs: Number.isFinite(options.forwardTimeout) ? options.forwardTimeout : null,
+    forwardNotes: forwardNotes(options),
+    key: describeKeys(options),
+    expectedScheme: options.expectScheme ? options.scheme : null,
+    storeFile: session.listener.storeFile,
+    storeOn: options.store,
+    tunnelHost: options.tunnel ? options.tunnelHost.origin : null,
+  });
+  for (const line of banner) writeLine(io.stderr, line);
+}
