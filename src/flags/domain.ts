@@ -1,4 +1,5 @@
 import { CoreError } from '../core/common/errors.js';
+import { isProduct, PRODUCTS, type Product } from '../core/delivery/catalog.js';
 import { compileEventPatterns, EventPatternError, type EventFilter } from '../core/delivery/event-filter.js';
 import { parseStatusExpectation as parseExpectation, type StatusExpectation } from '../core/delivery/rules.js';
 import { splitPath } from '../core/trigger/body-edits.js';
@@ -86,4 +87,28 @@ export function parseForwardTimeout(text: string): number {
   const ms = parseDuration(text);
   if (ms < 1) throw new ValueError(`"${text}" is not a timeout: use a duration like 10s, or none`);
   return ms;
+}
+
+/** The sandbox's time scale: 1 (real time) to 100000. */
+export function parseTimeScale(text: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 1 || n > 100_000)
+    throw new ValueError(`"${text}" is not a time scale: use a number from 1 (real time) to 100000`);
+  return n;
+}
+
+/** Product names, any case, comma-separated. */
+export function parseProducts(text: string): Product[] {
+  return text.split(',').map((part) => {
+    const name = part.trim().toLowerCase();
+    if (!isProduct(name)) throw new ValueError(`"${part.trim()}" is not a product: use one of ${PRODUCTS.join(', ')}`);
+    return name;
+  });
+}
+
+/** `200`, `200/s`: deliveries started per second. */
+export function parseRate(text: string): number {
+  const n = Number(text.trim().replace(/\/s$/, ''));
+  if (!Number.isFinite(n) || n <= 0) throw new ValueError(`"${text}" is not a rate: use deliveries per second, like 200/s`);
+  return n;
 }

@@ -1,7 +1,7 @@
 import { useEffect, useReducer, useRef } from 'react';
 import { Box, Text, useApp, useInput, useStdin } from 'ink';
 import type { Delivery } from '../core/delivery/types.js';
-import type { ListenFact } from '../core/receive/facts.js';
+import type { ListenSessionFact } from '../core/receive/facts.js';
 import { DeliveryList } from './components/delivery-list.js';
 import { Detail } from './components/detail-pane.js';
 import { Header, headerLines } from './components/header.js';
@@ -25,7 +25,7 @@ export interface LiveViewProps {
   header: HeaderInfo;
   initialTunnel: TunnelView;
   /** Registers for facts; returns the unsubscribe. Facts that came before are delivered at once. */
-  subscribe(onFact: (fact: ListenFact) => void): () => void;
+  subscribe(onFact: (fact: ListenSessionFact) => void): () => void;
   replay(delivery: Delivery): Promise<Delivery>;
   onQuit(): void;
   color: boolean;
@@ -37,20 +37,31 @@ export interface LiveViewProps {
 }
 
 /** The one root: owns the state, the keyboard and the only exit. */
-export function LiveView(props: LiveViewProps) {
-  const { header, color, showPii, batchMs = 50 } = props;
-  const paint: Paint = (colour) => (color && colour ? colour : undefined);
-  const [state, dispatch] = useReducer(reduce, props.initialTunnel, (tunnel) => ({
-    ...initialViewState(tunnel),
-    message: props.notice ? { text: `warning: ${props.notice}`, tone: 'warn' as const } : null,
-  }));
-  const { exit } = useApp();
-  const { isRawModeSupported } = useStdin();
-  const size = useTerminalSize();
-  const buffer = useRef<ListenFact[]>([]);
+/** The letters that move the view, each as the key it stands for. */
+const LETTER_KEYS: Record<string, 'up' | 'down' | 'top' | 'bottom' | 'clear' | 'help'> = {
+  k: 'up',
+  j: 'down',
+  g: 'top',
+  G: 'bottom',
+  c: 'clear',
+  '?': 'help',
+};
 
+function footer(state: { help: boolean; detail: boolean }): string {
+  if (state.help) return 'esc or ? close help · q quit';
+  if (state.detail) return '↑↓ j k scroll · enter or esc back to the list · r replay · q quit';
+  return '↑↓ select · enter details · r replay · c clear · ? help · q quit';
+}
+
+/** Facts arrive any time; the view takes them in batches, at most every `batchMs`, so a burst draws once. */
+function useBatchedFacts(
+  subscribe: LiveViewProps['subscribe'],
+  batchMs: number,
+  dispatch: (action: { type: 'facts'; facts: ListenSessionFact[] }) => void,
+): void {
+  const buffer = useRef<ListenSessionFact[]>([]);
   useEffect(() => {
-    const unsubscribe = props.subscribe((fact) => buffer.current.push(fact));
+    const unsubscribe = subscribe((fact) => buffer.current.push(fact));
     const timer = setInterval(() => {
       if (buffer.current.length === 0) return;
       const facts = buffer.current;
@@ -62,6 +73,19 @@ export function LiveView(props: LiveViewProps) {
       clearInterval(timer);
     };
   }, []);
+}
+
+export function LiveView(props: LiveViewProps) {
+  const { header, color, showPii, batchMs = 50 } = props;
+  const paint: Paint = (colour) => (color && colour ? colour : undefined);
+  const [state, dispatch] = useReducer(reduce, props.initialTunnel, (tunnel) => ({
+    ...initialViewState(tunnel),
+    message: props.notice ? { text: `warning: ${props.notice}`, tone: 'warn' as const } : null,
+  }));
+  const { exit } = useApp();
+  const { isRawModeSupported } = useStdin();
+  const size = useTerminalSize();
+  useBatchedFacts(props.subscribe, batchMs, dispatch);
 
   const quit = () => {
     props.onQuit();
@@ -69,12 +93,8 @@ export function LiveView(props: LiveViewProps) {
   };
 
   const onLetter = (input: string) => {
-    if (input === 'k') return dispatch({ type: 'key', key: 'up' });
-    if (input === 'j') return dispatch({ type: 'key', key: 'down' });
-    if (input === 'g') return dispatch({ type: 'key', key: 'top' });
-    if (input === 'G') return dispatch({ type: 'key', key: 'bottom' });
-    if (input === 'c') return dispatch({ type: 'key', key: 'clear' });
-    if (input === '?') return dispatch({ type: 'key', key: 'help' });
+    const key = LETTER_KEYS[input];
+    if (key) return dispatch({ type: 'key', key });
     if (input === 'r') {
       const row = selectedRow(state);
       if (!row) return;
@@ -121,11 +141,7 @@ export function LiveView(props: LiveViewProps) {
         {message ? visible(message.text) : ' '}
       </Text>
       <Text wrap="truncate" color={paint('gray')}>
-        {state.help
-          ? 'esc or ? close help · q quit'
-          : state.detail
-            ? '↑↓ j k scroll · enter or esc back to the list · r replay · q quit'
-            : '↑↓ select · enter details · r replay · c clear · ? help · q quit'}
+        {footer(state)}
       </Text>
     </Box>
   );

@@ -1,5 +1,5 @@
 import type { Delivery } from '../core/delivery/types.js';
-import type { ListenFact } from '../core/receive/facts.js';
+import type { ListenSessionFact } from '../core/receive/facts.js';
 import { storeErrorText } from '../output/render/store-error.js';
 
 /**
@@ -31,7 +31,7 @@ export interface ViewState {
 }
 
 export type ViewAction =
-  | { type: 'facts'; facts: ListenFact[] }
+  | { type: 'facts'; facts: ListenSessionFact[] }
   | { type: 'replayed'; delivery: Delivery }
   | { type: 'key'; key: 'up' | 'down' | 'enter' | 'escape' | 'clear' | 'help' | 'top' | 'bottom' }
   | { type: 'message'; text: string; tone: 'info' | 'warn' | 'error' };
@@ -96,7 +96,7 @@ function countNew(state: ViewState, d: Delivery): ViewState {
 }
 
 /** Applies one fact; `rows` is the working copy of the list for this batch. */
-function applyFact(state: ViewState, fact: ListenFact, rows: Delivery[]): ViewState {
+function applyFact(state: ViewState, fact: ListenSessionFact, rows: Delivery[]): ViewState {
   switch (fact.type) {
     case 'received': {
       // shown at once, with the app's answer still to come

@@ -1,27 +1,14 @@
+import { IDENTITYPASS_TIMEOUT_MS } from '../../core/delivery/rules.js';
 import { parseEventPatterns, parseStateUrl } from '../../flags/domain.js';
 import { parseCount, parseDuration, parseHttpUrl } from '../../flags/values.js';
 import { ExitCode, UsageError } from '../../output/errors.js';
 import { writeLine, type IO } from '../../output/io.js';
 import { Command, Option } from '../program/commander.js';
-import { addSharedOptions, argParser, collect, type CommandContext, type SharedOptions } from '../program/shared-flags.js';
+import { addSharedOptions, argParser, collect, type CommandContext, type RunCommand } from '../program/shared-flags.js';
 import { checkKeys } from '../program/keys.js';
+import type { DoctorOptions } from './options.js';
 
 /** `idpass doctor <url>`: a conformance report card for a running webhook handler. */
-
-export interface DoctorCliOptions extends Omit<SharedOptions, 'scheme'> {
-  url?: URL;
-  to?: URL;
-  events?: string;
-  only?: string[];
-  skip?: string[];
-  samples: number;
-  stateUrl?: string;
-  timeout: number;
-  junit?: string;
-  strict?: boolean;
-  list?: boolean;
-  waitForListener?: number;
-}
 
 const splitList = (text: string) =>
   text
@@ -29,7 +16,7 @@ const splitList = (text: string) =>
     .map((t) => t.trim())
     .filter(Boolean);
 
-export function createDoctorCommand(ctx: CommandContext): Command {
+export function createDoctorCommand(ctx: CommandContext, run: RunCommand<DoctorOptions> = runDoctor): Command {
   const command = new Command('doctor')
     .description(
       'Check a running webhook handler against what Prembly needs and print a report card: genuine deliveries of every kind, legacy schemes, ' +
@@ -61,7 +48,7 @@ export function createDoctorCommand(ctx: CommandContext): Command {
     )
     .addOption(
       new Option('--timeout <duration>', 'how long an answer may take (Prembly waits 10s)')
-        .default(10_000, '10s')
+        .default(IDENTITYPASS_TIMEOUT_MS, '10s')
         .argParser(argParser(parseDuration)),
     )
     .option('--junit <file>', 'also write the results as JUnit XML, for CI to display')
@@ -74,8 +61,8 @@ export function createDoctorCommand(ctx: CommandContext): Command {
       ).argParser(argParser(parseDuration)),
     );
   addSharedOptions(command, { scheme: false });
-  command.action(async (url: URL | undefined, flags: DoctorCliOptions) => {
-    ctx.exitCode = await runDoctorCommand({ ...flags, url }, ctx.io);
+  command.action(async (url: URL | undefined, flags: DoctorOptions) => {
+    ctx.exitCode = await run({ ...flags, url }, ctx.io);
   });
   return command;
 }
@@ -95,7 +82,7 @@ async function selectedEvents(text: string | undefined): Promise<string[] | unde
   return events;
 }
 
-export async function runDoctorCommand(options: DoctorCliOptions, io: IO): Promise<number> {
+export async function runDoctor(options: DoctorOptions, io: IO): Promise<number> {
   const { plannedChecks } = await import('../../core/doctor/run.js');
   const { DoctorError } = await import('../../core/doctor/types.js');
   const events = await selectedEvents(options.events);
@@ -127,6 +114,6 @@ export async function runDoctorCommand(options: DoctorCliOptions, io: IO): Promi
       'a running app must answer there',
     );
   checkKeys(options, io);
-  const { reportDoctor } = await import('./report.js');
-  return reportDoctor({ ...options, url, events }, checks, io);
+  const { runChecksAndReport } = await import('./report.js');
+  return runChecksAndReport({ ...options, url, events }, checks, io);
 }

@@ -3,17 +3,19 @@ import { DoctorError, type CheckGroup, type CheckResult } from '../../core/docto
 import { runChecks, summarise } from '../../core/doctor/run.js';
 import { maskUrl } from '../../core/http/url.js';
 import { CliError, ExitCode } from '../../output/errors.js';
-import { colorLevel, loadChalk, writeLine, type IO } from '../../output/io.js';
+import { writeLine, type IO } from '../../output/io.js';
+import { terminal } from '../../output/terminal.js';
 import { checkJson, checkLines, groupHeading, summaryLine } from '../../output/render/doctor-card.js';
 import { formatDuration } from '../../output/render/format.js';
 import { junitXml } from '../../output/render/junit.js';
 import { safeJson } from '../../output/sanitize.js';
 import { describeKeys } from '../program/keys.js';
-import type { DoctorCliOptions } from './doctor.js';
+import { waitForListener } from '../steps/wait-for-listener.js';
+import type { DoctorOptions } from './options.js';
 
 /** Runs the battery and prints the card (or JSON lines), the JUnit file and the exit code. */
 
-type RunOptions = Omit<DoctorCliOptions, 'events' | 'url'> & { url: URL; events?: string[] };
+type RunOptions = Omit<DoctorOptions, 'events' | 'url'> & { url: URL; events?: string[] };
 
 /** Writes the JUnit file privately, refusing to follow a link planted at its path. */
 function writeReport(path: string, text: string): void {
@@ -36,24 +38,19 @@ function writeReport(path: string, text: string): void {
   }
 }
 
-export async function reportDoctor(options: RunOptions, planned: { id: string; group: CheckGroup }[], io: IO): Promise<number> {
+export async function runChecksAndReport(options: RunOptions, planned: { id: string; group: CheckGroup }[], io: IO): Promise<number> {
   const total = planned.length;
   // ids line up within their group
   const width = (g: CheckGroup) => Math.max(0, ...planned.filter((p) => p.group === g).map((p) => p.id.length));
-  const out = await loadChalk(colorLevel(io, io.stdout, !options.color));
-  const err = await loadChalk(colorLevel(io, io.stderr, !options.color));
+  const { out, err, progress } = await terminal(io, options);
   const target = maskUrl(options.url);
-  const progress = Boolean(io.stderr.isTTY) && !options.json;
   const clearProgress = () => progress && io.stderr.write('\r\x1b[2K');
   io.stderr.write(
     err.dim(
       `idpass doctor → ${target} (${describeKeys(options)}; ${total} check${total === 1 ? '' : 's'}, answers within ${formatDuration(options.timeout)})`,
     ) + '\n',
   );
-  if (options.waitForListener) {
-    const { waitForTarget } = await import('../../core/http/wait.js');
-    await waitForTarget(options.url, options.waitForListener, io.signal);
-  }
+  await waitForListener(io, err, options.url, options.waitForListener);
 
   const started = performance.now();
   const results: CheckResult[] = [];

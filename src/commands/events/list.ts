@@ -1,6 +1,7 @@
 import type { EventFilter } from '../../core/delivery/event-filter.js';
 import { ExitCode } from '../../output/errors.js';
-import { colorLevel, loadChalk, writeLine, type IO } from '../../output/io.js';
+import { writeLine, type IO } from '../../output/io.js';
+import { terminal } from '../../output/terminal.js';
 import { eventsTableHeader, eventsTableRow, recordSummary } from '../../output/render/events-table.js';
 import type { OutputOptions } from '../program/shared-flags.js';
 import { newestRecords } from './store-access.js';
@@ -27,7 +28,7 @@ export async function runList(options: ListOptions, io: IO): Promise<number> {
     );
     return ExitCode.ok;
   }
-  const c = await loadChalk(colorLevel(io, io.stdout, !options.color));
+  const c = (await terminal(io, options)).out;
   writeLine(io.stdout, eventsTableHeader(c));
   for (const r of chosen) writeLine(io.stdout, eventsTableRow(r, c));
   if (more) io.stderr.write(`the newest ${chosen.length} shown; older ones are in the store (--limit shows more)\n`);

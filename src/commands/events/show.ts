@@ -1,6 +1,7 @@
 import { BUILTIN_LIVE_TEST_KEY, BUILTIN_TEST_KEY } from '../../core/signing/schemes.js';
 import { ExitCode } from '../../output/errors.js';
-import { colorLevel, loadChalk, writeLine, type IO } from '../../output/io.js';
+import { writeLine, type IO } from '../../output/io.js';
+import { terminal } from '../../output/terminal.js';
 import type { OutputOptions } from '../program/shared-flags.js';
 import { lookup } from './store-access.js';
 import { safeJson } from '../../output/sanitize.js';
@@ -37,6 +38,6 @@ export async function runShow(id: string, options: ShowOptions, io: IO): Promise
   }
   const { detailLines } = await import('../../output/render/detail.js');
   const { printDetail } = await import('../../output/render/print-detail.js');
-  printDetail(detailLines(delivery, showPii), io, await loadChalk(colorLevel(io, io.stdout, !options.color)));
+  printDetail(detailLines(delivery, showPii), io, (await terminal(io, options)).out);
   return ExitCode.ok;
 }

@@ -1,12 +1,12 @@
 import type { Delivery } from '../../core/delivery/types.js';
-import type { ListenFact } from '../../core/receive/facts.js';
+import type { ListenSessionFact } from '../../core/receive/facts.js';
 import type { ListenSession } from '../../core/session/listen-session.js';
 import { exposedHostWarning } from '../../flags/values.js';
 import type { IO } from '../../output/io.js';
 import type { Terminal } from '../../output/terminal.js';
 import { describeKeys } from '../program/keys.js';
 import type { ListenOptions } from './options.js';
-import type { ListenReady, ListenRenderer } from './renderers.js';
+import type { ListenReady, ListenRenderer } from '../../output/render/listen-renderers.js';
 
 /**
  * The live view as listen's renderer: facts wait in a backlog until the ink view is mounted (once
@@ -14,10 +14,10 @@ import type { ListenReady, ListenRenderer } from './renderers.js';
  * its quit stops the session.
  */
 export function liveRenderer(options: ListenOptions, io: IO, term: Terminal, session: ListenSession): ListenRenderer {
-  const backlog: ListenFact[] = [];
-  let sink: ((fact: ListenFact) => void) | null = null;
+  const backlog: ListenSessionFact[] = [];
+  let sink: ((fact: ListenSessionFact) => void) | null = null;
   let view: { unmount(): void } | null = null;
-  const subscribe = (onFact: (fact: ListenFact) => void) => {
+  const subscribe = (onFact: (fact: ListenSessionFact) => void) => {
     sink = onFact;
     for (const fact of backlog.splice(0)) onFact(fact);
     return () => {
@@ -39,7 +39,7 @@ async function mountLiveView(
   term: Terminal,
   session: ListenSession,
   at: ListenReady,
-  subscribe: (onFact: (fact: ListenFact) => void) => () => void,
+  subscribe: (onFact: (fact: ListenSessionFact) => void) => () => void,
 ): Promise<{ unmount(): void }> {
   if (!term.color) io.env.FORCE_COLOR = '0'; // ink's own chalk reads this when it loads
   const { createElement } = await import('react');

@@ -1,24 +1,10 @@
-import type { ListenFact } from '../../core/receive/facts.js';
 import type { ListenSession } from '../../core/session/listen-session.js';
 import { exposedHostWarning } from '../../flags/values.js';
 import { writeLine, type IO } from '../../output/io.js';
-import type { Renderer } from '../../output/render/renderer.js';
+import type { ListenRenderer } from '../../output/render/listen-renderers.js';
 import type { Terminal } from '../../output/terminal.js';
 import { describeKeys } from '../program/keys.js';
 import type { ListenOptions } from './options.js';
-
-/** Where listen is reachable once bound, as the banner and the live view show it. */
-export interface ListenReady {
-  /** A URL this machine can use (0.0.0.0 shown as 127.0.0.1). */
-  url: string;
-  /** The trigger command that sends this listener a delivery. */
-  sendHint: string;
-}
-
-/** A renderer of listen's facts that also draws what it shows once the listener is bound. */
-export interface ListenRenderer extends Renderer<ListenFact> {
-  ready(at: ListenReady): Promise<void>;
-}
 
 /** A terminal gets the live view; pipes get plain lines; --json gets NDJSON. */
 export async function listenRenderer(options: ListenOptions, io: IO, term: Terminal, session: ListenSession): Promise<ListenRenderer> {
@@ -39,7 +25,13 @@ function forwardNotes(options: ListenOptions): string[] {
 }
 
 /** The lines listen prints on stderr once bound, when it is not drawing the live view. */
-async function printBanner(options: ListenOptions, session: ListenSession, at: ListenReady, io: IO, term: Terminal): Promise<void> {
+async function printBanner(
+  options: ListenOptions,
+  session: ListenSession,
+  at: { url: string; sendHint: string },
+  io: IO,
+  term: Terminal,
+): Promise<void> {
   const { bannerLines } = await import('../../output/render/listen-banner.js');
   const banner = bannerLines(term.err, {
     url: at.url,

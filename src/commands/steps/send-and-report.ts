@@ -1,11 +1,12 @@
 import type { PlannedDelivery } from '../../core/trigger/types.js';
 import type { DeliveryResult } from '../../core/trigger/send.js';
 import { ExitCode } from '../../output/errors.js';
-import { colorLevel, loadChalk, writeLine, type IO } from '../../output/io.js';
+import { writeLine, type IO } from '../../output/io.js';
+import { terminal } from '../../output/terminal.js';
+import { waitForListener } from './wait-for-listener.js';
 import { formatDuration } from '../../output/render/format.js';
 import { resultJson, resultLines, sendSummary } from '../../output/render/send-report.js';
 import { safeJson } from '../../output/sanitize.js';
-import { maskUrl } from '../../core/http/url.js';
 
 /** Sends planned deliveries one by one and reports each as trigger does; returns the exit code. */
 export interface SendReportOptions {
@@ -25,16 +26,9 @@ export async function sendAndReport(
   { io, json, color, timeoutMs, intro, waitForListenerMs }: SendReportOptions,
 ): Promise<number> {
   const { sendPlanned } = await import('../../core/trigger/send.js');
-  const out = await loadChalk(colorLevel(io, io.stdout, !color));
-  const err = await loadChalk(colorLevel(io, io.stderr, !color));
+  const { out, err } = await terminal(io, { color });
   io.stderr.write(err.dim(intro) + '\n');
-  if (waitForListenerMs) {
-    const { waitForTarget } = await import('../../core/http/wait.js');
-    io.stderr.write(err.dim(`waiting up to ${formatDuration(waitForListenerMs)} for ${maskUrl(to)} to accept connections…`) + '\n');
-    if (!(await waitForTarget(to, waitForListenerMs, io.signal)) && !io.signal.aborted) {
-      io.stderr.write(err.yellow(`nothing accepted connections at ${maskUrl(to)} within ${formatDuration(waitForListenerMs)}`) + '\n');
-    }
-  }
+  await waitForListener(io, err, to, waitForListenerMs);
 
   const results: DeliveryResult[] = [];
   let index = 0;

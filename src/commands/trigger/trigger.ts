@@ -1,52 +1,22 @@
 import { DEFAULT_TRIGGER_URL } from '../../core/common/defaults.js';
-import { EVENTS, isProduct, PRODUCTS, type Product } from '../../core/delivery/catalog.js';
-import type { StatusExpectation } from '../../core/delivery/rules.js';
+import { EVENTS, PRODUCTS } from '../../core/delivery/catalog.js';
 import type { PlannedDelivery } from '../../core/trigger/types.js';
-import { BUILTIN_LIVE_TEST_KEY, BUILTIN_TEST_KEY, keyFingerprint, type KeyKind } from '../../core/signing/schemes.js';
-import { TAMPER_KINDS, type TamperKind } from '../../core/trigger/tamper.js';
-import { parseAssignment, parseStatusExpectation } from '../../flags/domain.js';
-import { parseCount, parseDuration, parseHttpUrl, ValueError } from '../../flags/values.js';
+import { BUILTIN_LIVE_TEST_KEY, BUILTIN_TEST_KEY, keyFingerprint } from '../../core/signing/schemes.js';
+import { TAMPER_KINDS } from '../../core/trigger/tamper.js';
+import { parseAssignment, parseProducts, parseRate, parseStatusExpectation } from '../../flags/domain.js';
+import { parseCount, parseDuration, parseHttpUrl } from '../../flags/values.js';
 import { ExitCode, UsageError } from '../../output/errors.js';
 import { writeLine, type IO } from '../../output/io.js';
 import { Command, Option } from '../program/commander.js';
-import { addSharedOptions, argParser, collect, type CommandContext, type SharedOptions } from '../program/shared-flags.js';
 import { checkKeys, describeKeys } from '../program/keys.js';
+import { addSharedOptions, argParser, collect, type CommandContext, type RunCommand } from '../program/shared-flags.js';
 import { safeJson } from '../../output/sanitize.js';
 import { maskUrl } from '../../core/http/url.js';
+import { checkTriggerFlags, isLoadRun, type TriggerCommandOptions } from './options.js';
 
 /** `idpass trigger <event>`: signed sample deliveries to a URL, checked against what Identitypass needs. */
 
-export interface TriggerOptions extends SharedOptions {
-  event?: string;
-  to: URL;
-  product?: Product[];
-  set?: { path: string; value: unknown }[];
-  unset?: string[];
-  data?: string;
-  pendingFirst?: boolean;
-  pendingVia?: 'webhook' | 'api';
-  pendingTo?: URL;
-  pendingReason?: 'downtime' | 'payment';
-  reference?: string;
-  key?: KeyKind;
-  shape?: 'current' | 'legacy';
-  delay: number;
-  tamper?: TamperKind;
-  expectStatus?: StatusExpectation;
-  timeout: number;
-  list?: boolean;
-  long?: boolean;
-  printKey?: boolean;
-  waitForListener?: number;
-  count?: number;
-  concurrency: number;
-  rate?: number;
-  duration?: number;
-  events?: string;
-  jsonEach?: boolean;
-}
-
-export function createTriggerCommand(ctx: CommandContext): Command {
+export function createTriggerCommand(ctx: CommandContext, run: RunCommand<TriggerCommandOptions> = runTriggerOrLoad): Command {
   const command = new Command('trigger')
     .description(
       'Send realistic, correctly signed Identitypass deliveries from fixtures to a URL and check the answer.\n' +
@@ -71,7 +41,21 @@ export function createTriggerCommand(ctx: CommandContext): Command {
       ),
     )
     .addOption(new Option('--unset <path>', 'remove a body field').argParser(collect(String)))
-    .option('--data <file>', 'send this JSON file as the body instead of a fixture (- reads stdin); still signed')
+    .option('--data <file>', 'send this JSON file as the body instead of a fixture (- reads stdin); still signed');
+  addPendingOptions(command);
+  addCheckOptions(command);
+  addLoadOptions(command);
+  addSharedOptions(command);
+  command.action(async (event: string | undefined, flags: TriggerCommandOptions, self: Command) => {
+    checkTriggerFlags(flags, self);
+    ctx.exitCode = await run({ ...flags, event }, ctx.io);
+  });
+  return command;
+}
+
+/** The pending → final story and the body's shape and key. */
+function addPendingOptions(command: Command): void {
+  command
     .option(
       '--pending-first',
       'the pending → final story: a PENDING answer (which Prembly returns from the API and never POSTs; sent here labelled), then the final result as the retry-flagged delivery for the same reference',
@@ -107,7 +91,12 @@ export function createTriggerCommand(ctx: CommandContext): Command {
       new Option('--delay <duration>', 'wait between the two deliveries of --pending-first')
         .default(2000, '2s')
         .argParser(argParser(parseDuration)),
-    )
+    );
+}
+
+/** Negative tests, what the answer must be, and the listing and waiting flags. */
+function addCheckOptions(command: Command): void {
+  command
     .addOption(new Option('--tamper <kind>', 'negative test: the receiver should refuse it').choices(TAMPER_KINDS))
     .addOption(
       new Option(
@@ -130,23 +119,12 @@ export function createTriggerCommand(ctx: CommandContext): Command {
         'retry a refused connection this long before sending (a listener starting in the same CI step)',
       ).argParser(argParser(parseDuration)),
     );
-  addLoadOptions(command);
-  addSharedOptions(command);
-  command.action(async (event: string | undefined, flags: TriggerOptions, self: Command) => {
-    const load = isLoad(flags, self);
-    if (load) {
-      ctx.exitCode = await (await import('./load.js')).runTriggerLoad({ ...flags, event }, ctx.io);
-      return;
-    }
-    if (self.getOptionValueSource('delay') !== 'default' && !flags.pendingFirst) {
-      throw new UsageError(
-        '--delay is the wait between the two deliveries of --pending-first',
-        'add --pending-first, or leave --delay out',
-      );
-    }
-    ctx.exitCode = await runTrigger({ ...flags, event }, ctx.io);
-  });
-  return command;
+}
+
+/** One delivery (or a pending → final pair), or a load run. */
+async function runTriggerOrLoad(options: TriggerCommandOptions, io: IO): Promise<number> {
+  if (isLoadRun(options)) return (await import('./load.js')).runTriggerLoad(options, io);
+  return runTrigger(options, io);
 }
 
 /** `--count`, `--concurrency`, `--rate`, `--duration`, `--events`, `--json-each`: trigger as a load generator. */
@@ -169,44 +147,15 @@ function addLoadOptions(command: Command): void {
     .option('--json-each', 'load: one JSON line per delivery before the summary');
 }
 
-/** Whether this is a load run; the load-only flags and a product mix are refused otherwise. */
-function isLoad(flags: TriggerOptions, self: Command): boolean {
-  const load = flags.count !== undefined || flags.duration !== undefined;
-  for (const flag of ['concurrency', 'rate', 'events', 'jsonEach'] as const) {
-    if (!load && self.getOptionValueSource(flag) === 'cli') {
-      throw new UsageError(`--${flag === 'jsonEach' ? 'json-each' : flag} is for load runs`, 'add --count <n> or --duration <d>');
-    }
-  }
-  if (!load && (flags.product?.length ?? 0) > 1)
-    throw new UsageError('a mix of products is for load runs', 'add --count <n>, or name one product');
-  return load;
-}
-
 /** The keys trigger signs with, as lines an app's environment takes. Never a key of the user's own in full. */
-function printKeys(options: TriggerOptions, io: IO): void {
+function printKeys(options: TriggerCommandOptions, io: IO): void {
   const line = (name: string, key: string, builtIn: string) =>
     key === builtIn ? `${name}=${key}` : `# ${name} is your own key (${keyFingerprint(key)}): not printed`;
   writeLine(io.stdout, line('IDPASS_PUBLIC_KEY', options.publicKey, BUILTIN_TEST_KEY));
   writeLine(io.stdout, line('IDPASS_LIVE_PUBLIC_KEY', options.livePublicKey, BUILTIN_LIVE_TEST_KEY));
 }
 
-/** Product names, any case, comma-separated. */
-function parseProducts(text: string): Product[] {
-  return text.split(',').map((part) => {
-    const name = part.trim().toLowerCase();
-    if (!isProduct(name)) throw new ValueError(`"${part.trim()}" is not a product: use one of ${PRODUCTS.join(', ')}`);
-    return name;
-  });
-}
-
-/** `200`, `200/s`: deliveries started per second. */
-function parseRate(text: string): number {
-  const n = Number(text.trim().replace(/\/s$/, ''));
-  if (!Number.isFinite(n) || n <= 0) throw new ValueError(`"${text}" is not a rate: use deliveries per second, like 200/s`);
-  return n;
-}
-
-function printList(options: TriggerOptions, io: IO): void {
+function printList(options: TriggerCommandOptions, io: IO): void {
   const width = Math.max(...EVENTS.map((e) => e.name.length));
   for (const e of EVENTS) {
     if (options.json) {
@@ -220,7 +169,7 @@ function printList(options: TriggerOptions, io: IO): void {
   }
 }
 
-export async function runTrigger(options: TriggerOptions, io: IO): Promise<number> {
+export async function runTrigger(options: TriggerCommandOptions, io: IO): Promise<number> {
   if (options.printKey) {
     printKeys(options, io);
     return ExitCode.ok;

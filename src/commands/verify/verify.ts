@@ -1,6 +1,7 @@
 import { parseHeaderLine } from '../../flags/values.js';
 import { ExitCode, UsageError } from '../../output/errors.js';
-import { colorLevel, loadChalk, writeLine, type IO } from '../../output/io.js';
+import { writeLine, type IO } from '../../output/io.js';
+import { terminal } from '../../output/terminal.js';
 import { Command, Option } from '../program/commander.js';
 import { addSharedOptions, argParser, collect, type CommandContext, type SharedOptions } from '../program/shared-flags.js';
 import { checkKeys } from '../program/keys.js';
@@ -9,7 +10,7 @@ import { safeJson } from '../../output/sanitize.js';
 
 /** `idpass verify`: check a captured request offline and explain it as `idpass listen` would. */
 
-export interface VerifyOptions extends SharedOptions {
+export interface VerifyCommandOptions extends SharedOptions {
   body?: string;
   header?: [string, string][];
   showPii?: boolean;
@@ -31,13 +32,13 @@ export function createVerifyCommand(ctx: CommandContext): Command {
     )
     .option('--show-pii', 'show ID numbers, dates of birth, phone numbers and images unredacted');
   addSharedOptions(command, { role: 'verify' });
-  command.action(async (flags: VerifyOptions, self: Command) => {
+  command.action(async (flags: VerifyCommandOptions, self: Command) => {
     ctx.exitCode = await runVerify({ ...flags, expectScheme: self.getOptionValueSource('scheme') !== 'default' }, ctx.io);
   });
   return command;
 }
 
-export async function runVerify(options: VerifyOptions, io: IO): Promise<number> {
+export async function runVerify(options: VerifyCommandOptions, io: IO): Promise<number> {
   if (!options.body)
     throw new UsageError('--body is missing', 'idpass verify --body body.json --header "x-prembly-signature: …" --header "token: …"');
   if (!options.header?.length) {
@@ -80,10 +81,6 @@ export async function runVerify(options: VerifyOptions, io: IO): Promise<number>
   }
   const { detailLines } = await import('../../output/render/detail.js');
   const { printDetail } = await import('../../output/render/print-detail.js');
-  printDetail(
-    detailLines(delivery, Boolean(options.showPii), ['signature', 'result']),
-    io,
-    await loadChalk(colorLevel(io, io.stdout, !options.color)),
-  );
+  printDetail(detailLines(delivery, Boolean(options.showPii), ['signature', 'result']), io, (await terminal(io, options)).out);
   return code;
 }

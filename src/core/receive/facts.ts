@@ -15,4 +15,4 @@ export type ListenerFact =
   | { type: 'closed' };
 
 /** Everything `idpass listen` reports: the listener's facts and the tunnel supervisor's. */
-export type ListenFact = ListenerFact | TunnelFact;
+export type ListenSessionFact = ListenerFact | TunnelFact;

@@ -84,6 +84,39 @@ function readRaw(req: Request, limit: number): Promise<Buffer> {
   });
 }
 
+/** The exact bytes of the body (read here, or left by express.raw()); null when it answered or passed an error on. */
+async function rawBody(req: Request, res: Response, next: NextFunction, maxBodyBytes: number): Promise<Buffer | null> {
+  if (Buffer.isBuffer(req.body)) return req.body; // express.raw() ran first: those are still the exact bytes
+  if (req.body !== undefined || req.readableEnded) {
+    next(new Error(MOUNT_FIRST_MESSAGE));
+    return null;
+  }
+  try {
+    return await readRaw(req, maxBodyBytes);
+  } catch (error) {
+    if (error instanceof BodyTooLarge) {
+      res
+        .status(413)
+        .set('connection', 'close')
+        .json({ error: `body larger than ${maxBodyBytes} bytes` });
+    } else next(error);
+    return null;
+  }
+}
+
+/** A token counts as handled once the app answered 2xx: a handler that failed gets its retry. */
+function rememberOnSuccess(seen: TokenWindow, token: string, res: Response): void {
+  seen.remember(token);
+  let settled = false;
+  const settle = (handled: boolean) => {
+    if (settled) return;
+    settled = true;
+    if (!handled) seen.forget(token);
+  };
+  res.once('finish', () => settle(res.statusCode >= 200 && res.statusCode < 300));
+  res.once('close', () => settle(false));
+}
+
 /**
  * Express middleware that verifies Identitypass deliveries in your own app: it reads the raw body
  * itself, checks the signature in constant time over those exact bytes, refuses replays of a
@@ -111,27 +144,8 @@ export function identitypassWebhook(given: IdentitypassWebhookOptions = {}): Req
   const seen = new TokenWindow(rememberTokens);
 
   return async (req: Request, res: Response, next: NextFunction) => {
-    let raw: Buffer;
-    if (Buffer.isBuffer(req.body)) {
-      raw = req.body; // express.raw() ran first: those are still the exact bytes
-    } else if (req.body !== undefined || req.readableEnded) {
-      next(new Error(MOUNT_FIRST_MESSAGE));
-      return;
-    } else {
-      try {
-        raw = await readRaw(req, maxBodyBytes);
-      } catch (error) {
-        if (error instanceof BodyTooLarge) {
-          res
-            .status(413)
-            .set('connection', 'close')
-            .json({ error: `body larger than ${maxBodyBytes} bytes` });
-          return;
-        }
-        next(error);
-        return;
-      }
-    }
+    const raw = await rawBody(req, res, next, maxBodyBytes);
+    if (!raw) return;
 
     // header pairs as sent: node joins a repeated header into one value, idpass reads the first (as listen does)
     const pairs: [string, string][] = [];
@@ -149,18 +163,7 @@ export function identitypassWebhook(given: IdentitypassWebhookOptions = {}): Req
       return;
     }
     const duplicate = token !== null && seen.has(token);
-    if (token && !duplicate) {
-      // a token counts as handled once the app answered 2xx: a handler that failed gets its retry
-      seen.remember(token);
-      let settled = false;
-      const settle = (handled: boolean) => {
-        if (settled) return;
-        settled = true;
-        if (!handled) seen.forget(token);
-      };
-      res.once('finish', () => settle(res.statusCode >= 200 && res.statusCode < 300));
-      res.once('close', () => settle(false));
-    }
+    if (token && !duplicate) rememberOnSuccess(seen, token, res);
     if (duplicate && token) {
       const policy = typeof onDuplicate === 'function' ? onDuplicate(token, req) : onDuplicate;
       if (policy === 'reject') {

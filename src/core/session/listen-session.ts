@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { reachesLoopback } from '../common/hosts.js';
 import type { EventFilter } from '../delivery/event-filter.js';
 import type { Delivery } from '../delivery/types.js';
-import type { ListenFact } from '../receive/facts.js';
+import type { ListenSessionFact } from '../receive/facts.js';
 import type { HttpReady } from '../receive/http-source.js';
 import { createListener, type Listener, type ListenerOptions } from '../receive/listener.js';
 import type { DeliverySource } from '../receive/source.js';
@@ -37,7 +37,7 @@ export type ListenOutcome =
   /** stop() was called: an interrupt, or the live view's quit. */
   | { reason: 'stopped'; waiting: boolean };
 
-export class ListenSession extends EventEmitter<{ fact: [ListenFact] }> {
+export class ListenSession extends EventEmitter<{ fact: [ListenSessionFact] }> {
   readonly listener: Listener;
   private supervisor: TunnelSupervisor | null = null;
   private readonly probeSecret = randomBytes(16).toString('hex');

@@ -97,24 +97,40 @@ export function verify({ body, headers, publicKey, livePublicKey, schemes = SCHE
   if (value === '') {
     return { ...found, valid: false, reason: 'empty-signature', message: `the ${header} header is empty` };
   }
-  if (scheme === 'prembly-hmac') {
-    if (value.length !== 44) {
-      return {
-        ...found,
-        valid: false,
-        reason: 'malformed-signature',
-        message: `the HMAC in ${header} has ${value.length} characters where base64 HMAC-SHA256 has 44 (truncated?)`,
-      };
-    }
-    const key = matchingKey(scheme, value, body, keys);
-    if (key) return { ...found, key, valid: true, reason: 'valid', message: `HMAC-SHA256 of the body matches ${keyWords(key)}` };
+  return scheme === 'prembly-hmac' ? verifyHmac(found, value, body, keys, keyWords) : verifyStatic(found, value, body, keys, keyWords);
+}
+
+type Found = Pick<VerifyResult, 'token' | 'weak' | 'key' | 'scheme' | 'header'> & { scheme: Scheme; header: string };
+
+/** The current scheme: base64(HMAC-SHA256(key, raw body)). */
+function verifyHmac(found: Found, value: string, body: Body, keys: [KeyKind, string][], keyWords: (kind: KeyKind) => string): VerifyResult {
+  if (value.length !== 44) {
     return {
       ...found,
       valid: false,
-      reason: 'body-mismatch',
-      message: 'HMAC-SHA256 does not match: the body changed after signing (a re-serialised body counts) or it was signed with another key',
+      reason: 'malformed-signature',
+      message: `the HMAC in ${found.header} has ${value.length} characters where base64 HMAC-SHA256 has 44 (truncated?)`,
     };
   }
+  const key = matchingKey(found.scheme, value, body, keys);
+  if (key) return { ...found, key, valid: true, reason: 'valid', message: `HMAC-SHA256 of the body matches ${keyWords(key)}` };
+  return {
+    ...found,
+    valid: false,
+    reason: 'body-mismatch',
+    message: 'HMAC-SHA256 does not match: the body changed after signing (a re-serialised body counts) or it was signed with another key',
+  };
+}
+
+/** The legacy static schemes: base64 of the public key itself, whatever the body. */
+function verifyStatic(
+  found: Found,
+  value: string,
+  body: Body,
+  keys: [KeyKind, string][],
+  keyWords: (kind: KeyKind) => string,
+): VerifyResult {
+  const { scheme, header } = found;
   const key = matchingKey(scheme, value, body, keys);
   if (key) {
     return {

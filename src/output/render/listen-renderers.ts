@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import type { ListenFact } from '../../core/receive/facts.js';
+import type { ListenSessionFact } from '../../core/receive/facts.js';
 import type { TunnelFact } from '../../core/tunnel/types.js';
 import { lineBatch, writeLine, type IO } from '../io.js';
 import { deliveryLine } from './delivery-json.js';
@@ -11,11 +11,24 @@ import type { Renderer } from './renderer.js';
 
 /** The plain-line and NDJSON consumers of the listener's and tunnel's facts (the live view is the third). */
 
+/** Where listen is reachable once bound, as the banner and the live view show it. */
+export interface ListenReady {
+  /** A URL this machine can use (0.0.0.0 shown as 127.0.0.1). */
+  url: string;
+  /** The trigger command that sends this listener a delivery. */
+  sendHint: string;
+}
+
+/** A renderer of listen's facts that also draws what it shows once the listener is bound. */
+export interface ListenRenderer extends Renderer<ListenSessionFact> {
+  ready(at: ListenReady): Promise<void>;
+}
+
 /** Plain lines: deliveries on stdout, talk on stderr. For pipes and non-TTY terminals. */
-export function plainRenderer(io: IO, out: ChalkInstance, err: ChalkInstance): Renderer<ListenFact> {
+export function plainRenderer(io: IO, out: ChalkInstance, err: ChalkInstance): Renderer<ListenSessionFact> {
   const tunnelState = {};
   const stdout = lineBatch(io.stdout);
-  const onFact = (fact: ListenFact) => {
+  const onFact = (fact: ListenSessionFact) => {
     if (fact.type.startsWith('tunnel-')) {
       for (const line of tunnelLines(fact as TunnelFact, err, tunnelState)) writeLine(io.stderr, line);
       return;
@@ -38,10 +51,10 @@ export function plainRenderer(io: IO, out: ChalkInstance, err: ChalkInstance): R
 }
 
 /** NDJSON on stdout, one object per fact that matters to a machine; talk stays on stderr. */
-export function jsonRenderer(io: IO, showPii: boolean, err: ChalkInstance): Renderer<ListenFact> {
+export function jsonRenderer(io: IO, showPii: boolean, err: ChalkInstance): Renderer<ListenSessionFact> {
   const tunnelState = {};
   const stdout = lineBatch(io.stdout);
-  const onFact = (fact: ListenFact) => {
+  const onFact = (fact: ListenSessionFact) => {
     if (fact.type.startsWith('tunnel-')) {
       const lines = tunnelLines(fact as TunnelFact, err, tunnelState);
       // a retry that failed the same way as the last says nothing new: one line per cause

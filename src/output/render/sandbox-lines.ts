@@ -2,7 +2,9 @@ import type { ChalkInstance } from 'chalk';
 import { deliveryFacts } from '../../core/sandbox/dispatcher.js';
 import type { SandboxFact } from '../../core/sandbox/sandbox.js';
 import { answerTone, painter } from '../palette.js';
-import { visible } from '../sanitize.js';
+import { writeLine, type IO } from '../io.js';
+import { safeJson, visible } from '../sanitize.js';
+import type { Renderer } from './renderer.js';
 
 /** `idpass sandbox` output: one line per API call and per webhook attempt, and the same as NDJSON. */
 
@@ -36,4 +38,55 @@ export function sandboxJson(fact: SandboxFact): Record<string, unknown> {
   if (fact.type === 'api') return { ...fact };
   const delivery = deliveryFacts(fact.delivery);
   return fact.type === 'attempt' ? { type: 'attempt', delivery, attempt: fact.attempt } : { type: 'settled', delivery };
+}
+
+/** The sandbox's facts as lines, or NDJSON with --json, on stdout. */
+export function sandboxRenderer(io: IO, json: boolean, c: ChalkInstance): Renderer<SandboxFact> {
+  return {
+    fact: (fact) => {
+      if (json) return writeLine(io.stdout, safeJson(sandboxJson(fact)));
+      const line = sandboxLine(fact, c);
+      if (line) writeLine(io.stdout, line);
+    },
+    close: async () => undefined,
+  };
+}
+
+export interface SandboxBanner {
+  url: string;
+  /** The warning for a bind address other machines reach, if any. */
+  exposed: string | null;
+  apiKey: boolean;
+  webhookUrl: URL | null;
+  keys: string;
+  pendingDelayMs: number;
+  timeScale: number;
+}
+
+/** What the sandbox says on stderr once it listens. */
+export function sandboxBanner(c: ChalkInstance, b: SandboxBanner): string[] {
+  const lines: string[] = [];
+  if (b.exposed)
+    lines.push(
+      c.yellow(
+        `warning: ${b.exposed.replace('this listener', 'the sandbox API')} (its /__idpass/ admin API still answers this machine only)`,
+      ),
+    );
+  const scale = b.timeScale !== 1 ? ` ÷ ${b.timeScale}` : '';
+  const talk = [
+    `idpass sandbox ${b.url}  (the Prembly verification API, locally)`,
+    `  point your app at it: PREMBLY_BASE_URL=${b.url}; any key-shaped x-api-key${b.apiKey ? ' equal to --api-key' : ''} is accepted`,
+    `  webhooks → ${b.webhookUrl ? b.webhookUrl.href : 'nowhere yet (--webhook-url, or PUT /__idpass/webhook-url)'}  (${b.keys})`,
+    `  00000000002: PENDING, then the result by webhook after ${b.pendingDelayMs / 1000}s${scale} · idpass sandbox --numbers lists every magic number`,
+  ];
+  return [...lines, ...talk.map((line) => c.dim(line))];
+}
+
+/** What the sandbox says when it stops: the webhooks it never sent. */
+export function sandboxStopped(c: ChalkInstance, cancelled: { event: string; id: string }[]): string {
+  const pending = cancelled.map((d) => `${d.event} ${d.id}`);
+  const what = pending.length
+    ? `: ${pending.length} scheduled webhook${pending.length === 1 ? '' : 's'} cancelled, never sent: ${pending.join(', ')}`
+    : ': no webhook was waiting';
+  return c.dim(`stopped${what}`);
 }

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Delivery } from '../../../src/core/delivery/types.js';
-import type { ListenFact } from '../../../src/core/receive/facts.js';
+import type { ListenSessionFact } from '../../../src/core/receive/facts.js';
 import { layoutColumns, LiveView, type LiveViewProps } from '../../../src/ui/live-view.js';
 import { fitMiddle } from '../../../src/ui/components/columns.js';
 import { makeDelivery, notVerified, pending, verified } from '../../helpers/deliveries.js';
@@ -69,7 +69,7 @@ function mount(overrides: Partial<LiveViewProps> = {}, columns?: number) {
     Object.defineProperty(view.stdout, 'columns', { value: columns, configurable: true });
     view.stdout.emit('resize');
   }
-  const send = async (...facts: ListenFact[]) => {
+  const send = async (...facts: ListenSessionFact[]) => {
     for (const f of facts) bus.emit('fact', f);
     await tick();
   };

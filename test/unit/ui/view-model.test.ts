@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ListenFact } from '../../../src/core/receive/facts.js';
+import type { ListenSessionFact } from '../../../src/core/receive/facts.js';
 import { BODY_BYTES_KEPT, initialViewState, MAX_ROWS, reduce, ROWS_WITH_BODIES, selectedRow } from '../../../src/ui/view-model.js';
 import { makeDelivery, verified } from '../../helpers/deliveries.js';
 
-const completed = (d = makeDelivery(verified())): ListenFact => ({ type: 'completed', delivery: d });
+const completed = (d = makeDelivery(verified())): ListenSessionFact => ({ type: 'completed', delivery: d });
 
 describe('view model', () => {
   it('counts deliveries, invalid signatures and app failures', () => {
