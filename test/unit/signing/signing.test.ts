@@ -1,13 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import {
-  BUILTIN_TEST_KEY,
-  computeSignature,
-  detectScheme,
-  keyFingerprint,
-  sign,
-  verify,
-} from '../../../src/core/signing/index.js';
+import { BUILTIN_TEST_KEY, computeSignature, detectScheme, keyFingerprint, sign, verify } from '../../../src/core/signing/index.js';
 import { constantTimeEqual } from '../../../src/core/common/compare.js';
 
 const KEY = 'test_pk_0a1b2c3d4e5f';
