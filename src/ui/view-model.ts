@@ -59,7 +59,7 @@ export function initialViewState(tunnel: TunnelView): ViewState {
 
 /** Some target did not answer, or answered in a way Prembly would count as failed. */
 export function forwardFailed(d: Delivery): boolean {
-  return [d.forward, ...(d.otherForwards ?? [])].some((f) => f !== null && (!f.answered || f.warning !== null));
+  return [d.forward, ...(d.otherForwards ?? [])].some((f) => f !== null && (!f.answered || f.verdict !== 'delivered'));
 }
 
 /** Keeps the window bounded: old rows go, and all but the newest rows let go of their bodies. */

@@ -43,28 +43,49 @@ export function deliveredStatus(event: string): StatusExpectation {
   return parseStatusExpectation(info?.delivered ?? (event.startsWith('workflow.') ? '2xx' : '200'));
 }
 
-/** Why Prembly would count an app's answer as a failed delivery, or null when it would not. */
-export function forwardWarning(reply: ForwardReply, event: string | null = null): string | null {
-  if (!reply.answered) {
-    return reply.error?.kind === 'timeout'
-      ? 'Identitypass waits 10 s for a reply: this delivery would have failed'
-      : 'Identitypass would count this delivery as failed (no answer)';
-  }
-  return acceptanceWarning(reply.status, reply.ms, event);
+/**
+ * What Prembly makes of an answer to a delivery: delivered, or why not, as a code (the words are
+ * output's). The one place the rule is written: exactly 200 (any 2xx for workflow runs), within
+ * its 10 s wait, no redirect where it follows none.
+ */
+export type DeliveryVerdict =
+  | 'delivered'
+  /** No answer within the wait. */
+  | 'timed-out'
+  /** The connection failed or was dropped before an answer. */
+  | 'no-answer'
+  /** An answer, but after Prembly had given up. */
+  | 'too-slow'
+  /** A 3xx for a kind Prembly follows no redirect for. */
+  | 'redirect-not-followed'
+  /** A 3xx for a kind Prembly would follow: a forwarded delivery is not redirected, though. */
+  | 'redirect-not-forwarded'
+  /** A 2xx other than 200 where exactly 200 counts. */
+  | 'not-exactly-200'
+  /** Any other status. */
+  | 'failed-status';
+
+export interface AnswerFacts {
+  /** null when there was no answer. */
+  status: number | null;
+  ms: number;
+  /** With no answer: whether the wait ran out (else the connection failed). */
+  timedOut?: boolean;
 }
 
-/** Prembly counts exactly 200 within 10 s as delivered (any 2xx for workflow runs, which follow no redirect). */
-export function acceptanceWarning(status: number, ms: number, event: string | null = null): string | null {
-  if (ms > IDENTITYPASS_TIMEOUT_MS) return `the app took ${(ms / 1000).toFixed(1)} s; Identitypass gives up after 10 s`;
+export function premblyVerdict(event: string | null, answer: AnswerFacts, waitMs = IDENTITYPASS_TIMEOUT_MS): DeliveryVerdict {
+  const { status, ms } = answer;
+  if (status === null) return answer.timedOut ? 'timed-out' : 'no-answer';
+  if (ms > waitMs) return 'too-slow';
   const info = event ? findEvent(event) : undefined;
-  if (deliveredStatus(info?.name ?? '').matches(status) && (info?.delivered === '2xx' || status === 200)) return null;
-  if (status >= 300 && status < 400) {
-    return info?.followsRedirects
-      ? `the app answered ${status}; Prembly follows redirects for ${info.name}, but a delivery forwarded here is not redirected: answer 200 at this URL`
-      : `the app answered ${status}; Identitypass does not follow redirects${info ? ` for ${info.name}` : ''} and counts it as failed`;
-  }
-  if (status >= 200 && status < 300) {
-    return `the app answered ${status}; Identitypass counts only exactly 200 as delivered (workflow deliveries accept any 2xx)`;
-  }
-  return `the app answered ${status}; Identitypass counts this delivery as failed`;
+  if (deliveredStatus(info?.name ?? event ?? '').matches(status)) return 'delivered';
+  if (status >= 300 && status < 400) return info?.followsRedirects ? 'redirect-not-forwarded' : 'redirect-not-followed';
+  if (status >= 200 && status < 300) return 'not-exactly-200';
+  return 'failed-status';
+}
+
+/** The verdict on an app's answer to a forwarded delivery. */
+export function forwardVerdict(reply: ForwardReply, event: string | null): DeliveryVerdict {
+  if (!reply.answered) return premblyVerdict(event, { status: null, ms: reply.ms, timedOut: reply.error?.kind === 'timeout' });
+  return premblyVerdict(event, { status: reply.status, ms: reply.ms });
 }

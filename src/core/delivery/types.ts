@@ -1,12 +1,13 @@
 import type { ForwardReply } from '../http/forward.js';
+import type { DeliveryVerdict } from './rules.js';
 import type { VerifyResult } from '../signing/verify.js';
 import type { Classification } from './classify.js';
 import type { SignatureHint } from './signature-hints.js';
 
 /** What the app answered to a forwarded delivery, and whether Prembly would count it delivered. */
 export interface ForwardResult extends ForwardReply {
-  /** Why Identitypass would count this answer as a failed delivery, if it would. */
-  warning: string | null;
+  /** What Prembly would make of this answer: `delivered`, or why not. */
+  verdict: DeliveryVerdict;
 }
 
 /** A delivery as the listener saw it; the one shape every renderer consumes. */

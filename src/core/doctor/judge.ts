@@ -1,5 +1,5 @@
 import type { EventInfo } from '../delivery/catalog.js';
-import { deliveredStatus } from '../delivery/rules.js';
+import { premblyVerdict } from '../delivery/rules.js';
 import { formatMs, type Exchange } from './context.js';
 
 /** What a handler's answer to a genuine delivery means at Prembly, and how to fix a wrong one. */
@@ -59,8 +59,7 @@ export function fixFor(ex: Exchange, info: EventInfo, timeoutMs: number): string
 
 /** Judges the answer to a genuine delivery of a kind: Prembly's status rule, its wait, its redirect rule. */
 export function judgeGenuine(ex: Exchange, info: EventInfo, timeoutMs: number): Judgement {
-  const expected = deliveredStatus(info.name);
-  const ok = ex.error === null && ex.status !== null && expected.matches(ex.status) && ex.ms <= timeoutMs;
+  const ok = ex.error === null && premblyVerdict(info.name, { status: ex.status, ms: ex.ms }, timeoutMs) === 'delivered';
   if (!ok) return { ok, slow: false, prembly: premblyOnFailure(info), fix: fixFor(ex, info, timeoutMs) };
   const slow = ex.ms > timeoutMs * SLOW_SHARE;
   return {

@@ -1,4 +1,4 @@
-import { forwardWarning } from '../delivery/rules.js';
+import { forwardVerdict } from '../delivery/rules.js';
 import type { Delivery, ForwardResult } from '../delivery/types.js';
 import { Forwarder } from '../http/forward.js';
 import { maskUrl } from '../http/url.js';
@@ -62,7 +62,7 @@ export class AppForward {
     return Promise.all(
       routes.map(async ({ forwarder }) => {
         const reply = await forwarder.forward(delivery.path, delivery.headers, body, signal);
-        return { ...reply, warning: forwardWarning(reply, event) };
+        return { ...reply, verdict: forwardVerdict(reply, event) };
       }),
     );
   }

@@ -1,3 +1,4 @@
+import { premblyVerdict, type DeliveryVerdict } from '../delivery/rules.js';
 import { describeDelivery } from '../delivery/describe.js';
 import type { IdentityStatus } from '../delivery/classify.js';
 import type { Delivery, ForwardResult } from '../delivery/types.js';
@@ -30,7 +31,7 @@ export interface StoredForward {
   ms: number;
   preview: string;
   error: { kind: SendFailureKind; message: string } | null;
-  warning: string | null;
+  verdict: DeliveryVerdict;
 }
 
 export interface StoredDelivery {
@@ -116,7 +117,7 @@ export function encodeOutcome(
     ms: f.ms,
     preview: f.preview,
     error: f.error,
-    warning: f.warning,
+    verdict: f.verdict,
   });
   return {
     kind: 'outcome',
@@ -155,6 +156,29 @@ function decodeVerification(v: unknown): StoredVerification | null {
   };
 }
 
+const VERDICTS: readonly string[] = [
+  'delivered',
+  'timed-out',
+  'no-answer',
+  'too-slow',
+  'redirect-not-followed',
+  'redirect-not-forwarded',
+  'not-exactly-200',
+  'failed-status',
+] satisfies DeliveryVerdict[];
+
+/** The stored verdict; a line written before verdicts were stored gets one from its facts (by the exactly-200 rule). */
+function verdictOf(v: Record<string, unknown>): DeliveryVerdict {
+  if (typeof v.verdict === 'string' && VERDICTS.includes(v.verdict)) return v.verdict as DeliveryVerdict;
+  const answered = bool(v.answered);
+  const timedOut = isObj(v.error) && v.error.kind === 'timeout';
+  return premblyVerdict(null, {
+    status: answered && typeof v.status === 'number' ? v.status : null,
+    ms: typeof v.ms === 'number' ? v.ms : 0,
+    timedOut,
+  });
+}
+
 function decodeForward(v: unknown): StoredForward | null {
   if (!isObj(v) || typeof v.status !== 'number') return null;
   const error = isObj(v.error)
@@ -167,7 +191,7 @@ function decodeForward(v: unknown): StoredForward | null {
     ms: typeof v.ms === 'number' ? v.ms : 0,
     preview: strOrNull(v.preview) ?? '',
     error,
-    warning: strOrNull(v.warning),
+    verdict: verdictOf(v),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Delivery, ForwardResult } from '../../core/delivery/types.js';
 import { displayCopy, redactText } from '../../core/delivery/redact.js';
 import { safeJson } from '../sanitize.js';
+import { forwardWarning } from './verdict.js';
 
 /** The machine form of a delivery, PII redacted unless asked. */
 export function deliveryJson(d: Delivery, showPii: boolean) {
@@ -37,9 +38,9 @@ export function deliveryJson(d: Delivery, showPii: boolean) {
     jsonError: d.jsonError,
     tooLarge: d.tooLarge,
     stored: d.stored,
-    forward: d.forward ? forwardJson(d.forward) : null,
+    forward: d.forward ? forwardJson(d.forward, c.event) : null,
     // every target the delivery went to, the first (whose answer the sender got) included
-    ...(d.otherForwards.length ? { forwards: [d.forward!, ...d.otherForwards].map(forwardJson) } : {}),
+    ...(d.otherForwards.length ? { forwards: [d.forward!, ...d.otherForwards].map((f) => forwardJson(f, c.event)) } : {}),
     answerStatus: d.answerStatus,
     body: d.json === undefined ? null : displayCopy(d.json, { redact: !showPii }),
     // a body that is not JSON is still shown: masked by pattern unless --show-pii
@@ -72,7 +73,7 @@ export function deliveryLine(d: Delivery, showPii: boolean): string {
   }
 }
 
-function forwardJson(f: ForwardResult) {
+function forwardJson(f: ForwardResult, event: string | null) {
   return {
     url: f.url,
     status: f.status,
@@ -80,6 +81,7 @@ function forwardJson(f: ForwardResult) {
     ms: f.ms,
     reply: f.preview,
     error: f.error?.message ?? null,
-    warning: f.warning,
+    verdict: f.verdict,
+    warning: forwardWarning(f, event),
   };
 }

@@ -5,6 +5,7 @@ import { clockTime } from './format.js';
 import { visible } from '../sanitize.js';
 import { signatureHintText } from './signature-hint.js';
 import { findEvent } from '../../core/delivery/catalog.js';
+import { forwardWarning } from './verdict.js';
 
 /** One line per delivery, with indented lines for anything that needs attention. */
 export function formatDeliveryLines(d: Delivery, c: ChalkInstance): string[] {
@@ -32,10 +33,10 @@ export function formatDeliveryLines(d: Delivery, c: ChalkInstance): string[] {
   if (d.forward) {
     const f = d.forward;
     const label = f.answered ? `app ${f.status} ${f.ms}ms` : `app ${f.error?.kind === 'timeout' ? 'timeout' : 'unreachable'} → ${f.status}`;
-    parts.push(f.warning ? c.yellow(`→ ${label}`) : c.green(`→ ${label}`));
+    parts.push(f.verdict !== 'delivered' ? c.yellow(`→ ${label}`) : c.green(`→ ${label}`));
     for (const o of d.otherForwards) {
       const other = o.answered ? `${o.status} ${o.ms}ms` : `${o.error?.kind === 'timeout' ? 'timeout' : 'unreachable'}`;
-      parts.push((o.warning ? c.yellow : c.dim)(`+ ${other} ${visible(o.url)}`));
+      parts.push((o.verdict !== 'delivered' ? c.yellow : c.dim)(`+ ${other} ${visible(o.url)}`));
     }
   } else if (d.answerStatus !== null) {
     parts.push(c.dim(`→ ${d.answerStatus}`));
@@ -56,9 +57,10 @@ export function formatDeliveryLines(d: Delivery, c: ChalkInstance): string[] {
   if (d.tooLarge) detail(c.red('✘'), `body of ${d.size} bytes is over --max-body; answered 413`);
   for (const note of d.notes) detail(c.yellow('!'), visible(note));
   if (d.forward?.error) detail(c.red('✘'), visible(d.forward.error.message));
-  if (d.forward?.warning) detail(c.yellow('!'), d.forward.warning);
-  if (d.forward?.warning && d.forward.answered && d.forward.preview)
-    detail(c.dim('↳'), `app reply: ${visible(d.forward.preview.slice(0, 400).replace(/\s+/g, ' ').slice(0, 200))}`);
+  const warning = d.forward ? forwardWarning(d.forward, k.event) : null;
+  if (warning) detail(c.yellow('!'), warning);
+  if (warning && d.forward!.answered && d.forward!.preview)
+    detail(c.dim('↳'), `app reply: ${visible(d.forward!.preview.slice(0, 400).replace(/\s+/g, ' ').slice(0, 200))}`);
   for (const o of d.otherForwards) if (o.error) detail(c.red('✘'), `${visible(o.url)}: ${visible(o.error.message)}`);
   return lines;
 }

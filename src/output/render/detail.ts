@@ -5,6 +5,7 @@ import { IDENTITYPASS_SIGNATURE_HEADER, PREMBLY_SIGNATURE_HEADER } from '../../c
 import { identityTone, type Tone } from '../palette.js';
 import { clockTime } from './format.js';
 import { signatureHintText } from './signature-hint.js';
+import { forwardWarning } from './verdict.js';
 
 /**
  * Everything known about one delivery, as titled sections of text lines: what the live view's
@@ -115,10 +116,11 @@ function replyLines(d: Delivery, out: DetailLine[]): void {
     out.push(
       line(
         `  ${f.answered ? `${f.status} in ${f.ms}ms from ${f.url}` : `${f.status}: ${f.error?.message ?? 'no answer'}`}`,
-        f.warning ? 'warn' : 'good',
+        f.verdict !== 'delivered' ? 'warn' : 'good',
       ),
     );
-    if (f.warning) out.push(line(`  ${f.warning}`, 'warn'));
+    const warning = forwardWarning(f, d.classification.event);
+    if (warning) out.push(line(`  ${warning}`, 'warn'));
     if (f.preview) for (const text of f.preview.split('\n').slice(0, 20)) out.push(line(`  ${text}`, 'dim'));
   }
 }

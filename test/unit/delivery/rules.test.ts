@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { acceptanceWarning, deliveredStatus, forwardWarning, parseStatusExpectation } from '../../../src/core/delivery/rules.js';
+import { deliveredStatus, forwardVerdict, parseStatusExpectation, premblyVerdict } from '../../../src/core/delivery/rules.js';
+import { verdictWords } from '../../../src/output/render/verdict.js';
+
+const acceptanceWarning = (status: number, ms: number, event: string | null = null) =>
+  verdictWords(premblyVerdict(event, { status, ms }), { status, ms }, event);
 
 describe('what Identitypass accepts as delivered', () => {
   it('warns about answers Identitypass would count as failed', () => {
@@ -12,15 +16,21 @@ describe('what Identitypass accepts as delivered', () => {
 
   it('warns for an app that did not answer, by cause', () => {
     const reply = { url: 'u', status: 504, answered: false, ms: 10_000, contentType: null, body: Buffer.alloc(0), preview: '' };
-    expect(forwardWarning({ ...reply, error: { kind: 'timeout', message: 'm' } })).toMatch(/waits 10 s/);
-    expect(forwardWarning({ ...reply, status: 502, error: { kind: 'refused', message: 'm' } })).toMatch(/no answer/);
-    expect(forwardWarning({ ...reply, status: 200, answered: true, ms: 5, error: null })).toBeNull();
+    expect(forwardVerdict({ ...reply, error: { kind: 'timeout', message: 'm' } }, null)).toBe('timed-out');
+    expect(forwardVerdict({ ...reply, status: 502, error: { kind: 'refused', message: 'm' } }, null)).toBe('no-answer');
+    expect(forwardVerdict({ ...reply, status: 200, answered: true, ms: 5, error: null }, null)).toBe('delivered');
+    expect(verdictWords('timed-out', { status: null, ms: 10_000 }, null)).toMatch(/waits 10 s/);
+    expect(verdictWords('no-answer', { status: null, ms: 10 }, null)).toMatch(/no answer/);
   });
 
   it('takes any 2xx from workflow receivers and exactly 200 from the rest', () => {
     expect(deliveredStatus('workflow.process.completed').matches(202)).toBe(true);
     expect(deliveredStatus('verification.completed').matches(202)).toBe(false);
     expect(deliveredStatus('verification.completed').matches(200)).toBe(true);
+    expect(premblyVerdict('workflow.process.completed', { status: 202, ms: 5 })).toBe('delivered');
+    expect(premblyVerdict('verification.completed', { status: 202, ms: 5 })).toBe('not-exactly-200');
+    expect(premblyVerdict('workflow.process.completed', { status: 302, ms: 5 })).toBe('redirect-not-followed');
+    expect(premblyVerdict('verification.completed', { status: 302, ms: 5 })).toBe('redirect-not-forwarded');
   });
 });
 

@@ -127,7 +127,7 @@ describe('codec', () => {
       body: Buffer.from('ok'),
       preview: 'ok',
       error: null,
-      warning: 'w',
+      verdict: 'not-exactly-200',
     };
     const stored = encodeDelivery(original, 'http://app/hook');
     const outcome = encodeOutcome(original.id, 201, original.forward);
@@ -140,7 +140,7 @@ describe('codec', () => {
     expect(back.classification.event).toBe(original.classification.event);
     expect(back.verification.valid).toBe(true);
     expect(back.answerStatus).toBe(201);
-    expect(back.forward).toMatchObject({ status: 201, preview: 'ok', warning: 'w' });
+    expect(back.forward).toMatchObject({ status: 201, preview: 'ok', verdict: 'not-exactly-200' });
     expect(records[0]!.forwardTo).toBe('http://app/hook');
   });
 

@@ -51,7 +51,7 @@ function mount(overrides: Partial<LiveViewProps> = {}, columns?: number) {
           body: Buffer.from('ok'),
           preview: 'ok',
           error: null,
-          warning: null,
+          verdict: 'delivered' as const,
         },
         answerStatus: 200,
       };

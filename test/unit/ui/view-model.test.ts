@@ -18,7 +18,7 @@ describe('view model', () => {
         body: Buffer.alloc(0),
         preview: '',
         error: { kind: 'refused', message: 'down' },
-        warning: 'w',
+        verdict: 'failed-status',
       },
     });
     const s = reduce(initialViewState({ state: 'off' }), { type: 'facts', facts: [completed(), completed(bad), completed(failing)] });
