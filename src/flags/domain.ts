@@ -1,3 +1,5 @@
+/** Flag values in the domain's own terms: event patterns, status expectations, body edits. */
+
 import { CoreError } from '../core/common/errors.js';
 import { isProduct, PRODUCTS, type Product } from '../core/delivery/catalog.js';
 import { compileEventPatterns, EventPatternError, type EventFilter } from '../core/delivery/event-filter.js';
@@ -5,8 +7,6 @@ import { parseStatusExpectation as parseExpectation, type StatusExpectation } fr
 import { splitPath } from '../core/trigger/body-edits.js';
 import type { ForwardTarget } from '../core/receive/app-forward.js';
 import { parseDuration, parseHttpUrl, ValueError } from './values.js';
-
-/** Flag values in the domain's own terms: event patterns, status expectations, body edits. */
 
 /** Event names and globs, comma-separated; every entry must match a known event. */
 export function parseEventPatterns(list: string, flag = '--events'): EventFilter {

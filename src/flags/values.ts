@@ -1,7 +1,7 @@
+/** Parsing the values users type into flags: durations, sizes, counts, ports, URLs, subdomains. */
+
 import { isLoopbackHost } from '../core/common/hosts.js';
 import { isValidSubdomain } from '../core/tunnel/subdomain.js';
-
-/** Parsing the values users type into flags: durations, sizes, counts, ports, URLs, subdomains. */
 
 /** A flag value that cannot be used; the message says what would work. */
 export class ValueError extends Error {}

@@ -1,3 +1,8 @@
+/**
+ * The live view of `idpass listen` (ink). This root is the only part of ui/ that others import,
+ * the only part that talks to core (through its props), and the one owner of the exit.
+ */
+
 import { useEffect, useReducer, useRef } from 'react';
 import { Box, Text, useApp, useInput, useStdin } from 'ink';
 import type { Delivery } from '../core/delivery/types.js';
@@ -11,11 +16,6 @@ import type { HeaderInfo, Paint } from './components/types.js';
 import { Waiting } from './components/waiting.js';
 import { visible } from '../output/sanitize.js';
 import { initialViewState, reduce, selectedRow, type TunnelView } from './view-model.js';
-
-/**
- * The live view of `idpass listen` (ink). This root is the only part of ui/ that others import,
- * the only part that talks to core (through its props), and the one owner of the exit.
- */
 
 export type { HeaderInfo } from './components/types.js';
 export type { TunnelView } from './view-model.js';

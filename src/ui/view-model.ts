@@ -1,11 +1,11 @@
-import type { Delivery } from '../core/delivery/types.js';
-import type { ListenSessionFact } from '../core/receive/facts.js';
-import { storeErrorText } from '../output/render/store-error.js';
-
 /**
  * The live view's state and the pure reducer that moves it: facts from the listener and tunnel,
  * and the user's keys. Components only draw what is here.
  */
+
+import type { Delivery } from '../core/delivery/types.js';
+import type { ListenSessionFact } from '../core/receive/facts.js';
+import { storeErrorText } from '../output/render/store-error.js';
 
 export type TunnelView =
   | { state: 'off' }

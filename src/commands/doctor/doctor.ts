@@ -1,3 +1,5 @@
+/** `idpass doctor <url>`: a conformance report card for a running webhook handler. */
+
 import { IDENTITYPASS_TIMEOUT_MS } from '../../core/delivery/rules.js';
 import { parseEventPatterns, parseStateUrl } from '../../flags/domain.js';
 import { parseCount, parseDuration, parseHttpUrl } from '../../flags/values.js';
@@ -7,8 +9,6 @@ import { Command, Option } from '../program/commander.js';
 import { addSharedOptions, argParser, collect, type CommandContext, type RunCommand } from '../program/shared-flags.js';
 import { checkKeys } from '../program/keys.js';
 import type { DoctorOptions } from './options.js';
-
-/** `idpass doctor <url>`: a conformance report card for a running webhook handler. */
 
 const splitList = (text: string) =>
   text

@@ -1,3 +1,6 @@
+/** Runs the battery and prints the card (or JSON lines), the JUnit file and the exit code. */
+
+import type { ChalkInstance } from 'chalk';
 import { constants, openSync, writeSync, closeSync } from 'node:fs';
 import { DoctorError, type CheckGroup, type CheckResult } from '../../core/doctor/types.js';
 import { runChecks, summarise } from '../../core/doctor/run.js';
@@ -12,8 +15,6 @@ import { safeJson } from '../../output/sanitize.js';
 import { describeKeys } from '../program/keys.js';
 import { waitForListener } from '../steps/wait-for-listener.js';
 import type { DoctorOptions } from './options.js';
-
-/** Runs the battery and prints the card (or JSON lines), the JUnit file and the exit code. */
 
 type RunOptions = Omit<DoctorOptions, 'events' | 'url'> & { url: URL; events?: string[] };
 
@@ -40,21 +41,15 @@ function writeReport(path: string, text: string): void {
 
 export async function runChecksAndReport(options: RunOptions, planned: { id: string; group: CheckGroup }[], io: IO): Promise<number> {
   const total = planned.length;
-  // ids line up within their group
-  const width = (g: CheckGroup) => Math.max(0, ...planned.filter((p) => p.group === g).map((p) => p.id.length));
   const { out, err, progress } = await terminal(io, options);
-  const target = maskUrl(options.url);
   const clearProgress = () => progress && io.stderr.write('\r\x1b[2K');
-  io.stderr.write(
-    err.dim(
-      `idpass doctor → ${target} (${describeKeys(options)}; ${total} check${total === 1 ? '' : 's'}, answers within ${formatDuration(options.timeout)})`,
-    ) + '\n',
-  );
+  const within = `${total} check${total === 1 ? '' : 's'}, answers within ${formatDuration(options.timeout)}`;
+  io.stderr.write(err.dim(`idpass doctor → ${maskUrl(options.url)} (${describeKeys(options)}; ${within})`) + '\n');
   await waitForListener(io, err, options.url, options.waitForListener);
 
   const started = performance.now();
   const results: CheckResult[] = [];
-  let group: CheckGroup | null = null;
+  const card = cardRenderer(io, out, Boolean(options.json), planned);
   try {
     const checks = runChecks({
       ...options,
@@ -67,29 +62,11 @@ export async function runChecksAndReport(options: RunOptions, planned: { id: str
     for await (const result of checks) {
       results.push(result);
       clearProgress();
-      if (options.json) {
-        writeLine(io.stdout, safeJson(checkJson(result)));
-        continue;
-      }
-      if (result.group !== group) {
-        if (group !== null) writeLine(io.stdout);
-        group = result.group;
-        writeLine(io.stdout, groupHeading(group, out));
-      }
-      for (const line of checkLines(result, out, width(result.group))) writeLine(io.stdout, line);
+      card.fact(result);
     }
   } catch (error) {
     clearProgress();
-    if (error instanceof DoctorError && error.code === 'unreachable') {
-      const during = results.length > 0 ? ` (it stopped accepting connections after ${results.length} of ${total} checks)` : '';
-      throw new CliError(
-        `cannot reach the handler: ${error.message}${during}`,
-        ExitCode.network,
-        'start your app first, or add --wait-for-listener 30s',
-      );
-    }
-    if (error instanceof DoctorError) throw new CliError(error.message, ExitCode.usage, 'idpass doctor --help shows the flags');
-    throw error;
+    throw doctorError(error, results.length, total);
   }
   clearProgress();
   if (io.signal.aborted) {
@@ -99,9 +76,37 @@ export async function runChecksAndReport(options: RunOptions, planned: { id: str
   const summary = summarise(results, options.url, performance.now() - started, Boolean(options.strict));
   if (options.junit) writeReport(options.junit, junitXml(results, summary));
   if (options.json) writeLine(io.stdout, safeJson({ summary }));
-  else {
-    writeLine(io.stdout);
-    writeLine(io.stdout, summaryLine(summary, results.length, out));
-  }
+  else writeLine(io.stdout, '\n' + summaryLine(summary, results.length, out));
   return summary.ok ? ExitCode.ok : ExitCode.checkFailed;
+}
+
+/** The card as results land: a heading per group, each check's lines (ids aligned within the group), or a JSON line each. */
+function cardRenderer(io: IO, out: ChalkInstance, json: boolean, planned: { id: string; group: CheckGroup }[]) {
+  const width = (g: CheckGroup) => Math.max(0, ...planned.filter((p) => p.group === g).map((p) => p.id.length));
+  let group: CheckGroup | null = null;
+  return {
+    fact(result: CheckResult) {
+      if (json) return writeLine(io.stdout, safeJson(checkJson(result)));
+      if (result.group !== group) {
+        if (group !== null) writeLine(io.stdout);
+        group = result.group;
+        writeLine(io.stdout, groupHeading(group, out));
+      }
+      for (const line of checkLines(result, out, width(result.group))) writeLine(io.stdout, line);
+    },
+  };
+}
+
+/** A core error from the battery, in the CLI's words. */
+function doctorError(error: unknown, done: number, total: number): unknown {
+  if (!(error instanceof DoctorError)) return error;
+  if (error.code === 'unreachable') {
+    const during = done > 0 ? ` (it stopped accepting connections after ${done} of ${total} checks)` : '';
+    return new CliError(
+      `cannot reach the handler: ${error.message}${during}`,
+      ExitCode.network,
+      'start your app first, or add --wait-for-listener 30s',
+    );
+  }
+  return new CliError(error.message, ExitCode.usage, 'idpass doctor --help shows the flags');
 }

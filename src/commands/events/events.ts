@@ -1,3 +1,5 @@
+/** `idpass events list|show|resend|clear`: what `idpass listen` recorded. */
+
 import type { EventFilter } from '../../core/delivery/event-filter.js';
 import { parseEventPatterns, parseStatusExpectation } from '../../flags/domain.js';
 import { parseCount, parseDuration, parseHttpUrl } from '../../flags/values.js';
@@ -7,8 +9,6 @@ import type { ClearOptions } from './clear.js';
 import type { ListOptions } from './list.js';
 import type { ResendOptions } from './resend.js';
 import type { ShowOptions } from './show.js';
-
-/** `idpass events list|show|resend|clear`: what `idpass listen` recorded. */
 
 const eventPattern = (text: string): EventFilter => parseEventPatterns(text, '--event');
 

@@ -1,3 +1,4 @@
+import type { PlannedDelivery } from '../../core/trigger/types.js';
 import type { StatusExpectation } from '../../core/delivery/rules.js';
 import { UsageError } from '../../output/errors.js';
 import type { IO } from '../../output/io.js';
@@ -33,50 +34,72 @@ export async function runResend(id: string, options: ResendOptions, io: IO): Pro
   const { findEvent } = await import('../../core/delivery/catalog.js');
   const info = record.event ? findEvent(record.event) : undefined;
   const key = info?.signedWith ?? 'sandbox';
-  const { forwardableHeaders } = await import('../../core/http/forward.js');
-  const { readHeader } = await import('../../core/signing/headers.js');
-  const { sign } = await import('../../core/signing/sign.js');
-  const { PREMBLY_SIGNATURE_HEADER, IDENTITYPASS_SIGNATURE_HEADER, TOKEN_HEADER } = await import('../../core/signing/schemes.js');
   const { parseStatusExpectation } = await import('../../core/delivery/rules.js');
   const body = Buffer.from(record.body, 'base64');
-  let headers = forwardableHeaders(record.headers);
-  let token = readHeader(record.headers, TOKEN_HEADER) ?? '';
-  if (options.resign) {
-    const replaced = new Set([PREMBLY_SIGNATURE_HEADER, IDENTITYPASS_SIGNATURE_HEADER, TOKEN_HEADER]);
-    headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !replaced.has(name.toLowerCase())));
-    const publicKey = key === 'live' ? options.livePublicKey : options.publicKey;
-    const signed = sign({ body, publicKey, scheme: options.scheme });
-    const { 'content-type': contentType, ...signature } = signed.headers;
-    headers = { ...(readHeader(record.headers, 'content-type') ? {} : { 'content-type': contentType! }), ...headers, ...signature };
-    token = signed.token;
-  }
+  const { headers, token } = await resendHeaders(record, body, options, key);
   const how = options.resign
     ? `re-signed: ${options.scheme}, the ${key} key (${describeKey(key === 'live' ? options.livePublicKey : options.publicKey)}), new token`
     : 'original bytes and headers';
-  return sendAndReport(
-    targets.map((url) => ({
-      event: record.event ?? 'unrecognised body',
-      role: 'resend' as const,
-      body,
-      headers,
-      token,
-      reference: record.reference,
-      expect: options.expectStatus ?? parseStatusExpectation('200'),
-      delayBeforeMs: 0,
-      tamper: null,
-      key: options.resign ? key : null,
-      send: 'post' as const,
-      followRedirects: info?.followsRedirects ?? true,
-      note: null,
-      url,
-    })),
-    to,
-    {
-      io,
-      json: Boolean(options.json),
-      color: options.color,
-      timeoutMs: options.timeout,
-      intro: `Resending ${record.id} to ${targets.map(maskUrl).join(', ')} (${how})`,
-    },
+  const planned = targets.map((url) =>
+    resendPlan(record, { body, headers, token, url, info, key, options, expect: parseStatusExpectation('200') }),
   );
+  return sendAndReport(planned, to, {
+    io,
+    json: Boolean(options.json),
+    color: options.color,
+    timeoutMs: options.timeout,
+    intro: `Resending ${record.id} to ${targets.map(maskUrl).join(', ')} (${how})`,
+  });
+}
+
+/** The original headers and token, or (with --resign) the same headers with a fresh signature and token. */
+async function resendHeaders(
+  record: { headers: [string, string][] },
+  body: Buffer,
+  options: ResendOptions,
+  key: 'sandbox' | 'live',
+): Promise<{ headers: Record<string, string | string[]>; token: string }> {
+  const { forwardableHeaders } = await import('../../core/http/forward.js');
+  const { readHeader } = await import('../../core/signing/headers.js');
+  const { TOKEN_HEADER, isProtectedHeader } = await import('../../core/signing/schemes.js');
+  const original = forwardableHeaders(record.headers);
+  if (!options.resign) return { headers: original, token: readHeader(record.headers, TOKEN_HEADER) ?? '' };
+  const { sign } = await import('../../core/signing/sign.js');
+  const kept = Object.fromEntries(Object.entries(original).filter(([name]) => !isProtectedHeader(name)));
+  const signed = sign({ body, publicKey: key === 'live' ? options.livePublicKey : options.publicKey, scheme: options.scheme });
+  const { 'content-type': contentType, ...signature } = signed.headers;
+  const type: Record<string, string> = readHeader(record.headers, 'content-type') ? {} : { 'content-type': contentType! };
+  return { headers: { ...type, ...kept, ...signature }, token: signed.token };
+}
+
+/** One resend as a planned delivery: the original event and reference, to one target. */
+function resendPlan(
+  record: { event: string | null; reference: string | null },
+  p: {
+    body: Buffer;
+    headers: Record<string, string | string[]>;
+    token: string;
+    url: URL;
+    info: { followsRedirects: boolean } | undefined;
+    key: 'sandbox' | 'live';
+    options: ResendOptions;
+    expect: StatusExpectation;
+  },
+): PlannedDelivery {
+  return {
+    event: record.event ?? 'unrecognised body',
+    role: 'resend',
+    body: p.body,
+    headers: p.headers,
+    token: p.token,
+    reference: record.reference,
+    expect: p.options.expectStatus ?? p.expect,
+    delayBeforeMs: 0,
+    tamper: null,
+    key: p.options.resign ? p.key : null,
+    send: 'post',
+    followRedirects: p.info?.followsRedirects ?? true,
+    note: null,
+    url: p.url,
+  };
 }

@@ -1,11 +1,11 @@
-import type { DeliveryRecord } from '../../core/store/codec.js';
-import { UsageError } from '../../output/errors.js';
-import type { IO } from '../../output/io.js';
-
 /**
  * Reading the store for the events commands without loading it whole: the newest deliveries from
  * the end, one delivery by a streaming scan, a count for `clear`. Unreadable lines are reported.
  */
+
+import type { DeliveryRecord } from '../../core/store/codec.js';
+import { UsageError } from '../../output/errors.js';
+import type { IO } from '../../output/io.js';
 
 export async function storePlace(io: IO) {
   const { defaultStateDir, STORE_FILE } = await import('../../core/store/location.js');

@@ -1,10 +1,10 @@
+/** listen's forwarding flags: several targets and routes, extra headers, HTTPS, and no time limit while debugging. */
+
 import { DEFAULT_FORWARD_TIMEOUT_MS } from '../../core/common/defaults.js';
 import { parseForwardTarget, parseForwardTimeout } from '../../flags/domain.js';
 import { parseHeaderLine } from '../../flags/values.js';
 import { Option, type Command } from '../program/commander.js';
 import { argParser, collect } from '../program/shared-flags.js';
-
-/** listen's forwarding flags: several targets and routes, extra headers, HTTPS, and no time limit while debugging. */
 
 export function addForwardOptions(command: Command): Command {
   return command

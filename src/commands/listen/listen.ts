@@ -1,3 +1,5 @@
+/** `idpass listen`: a listen session (the local listener, a public tunnel to it) drawn as a live view, plain lines or NDJSON. */
+
 import {
   DEFAULT_HOST,
   DEFAULT_MAX_BODY_BYTES,
@@ -20,8 +22,6 @@ import { onInterrupt } from '../steps/stop.js';
 import { addForwardOptions } from './forward-options.js';
 import { checkListenOptions, sessionOptions, type ListenOptions } from './options.js';
 import { listenRenderer } from './renderers.js';
-
-/** `idpass listen`: a listen session (the local listener, a public tunnel to it) drawn as a live view, plain lines or NDJSON. */
 
 const patterns = (flag: string) => (text: string) => parseEventPatterns(text, flag);
 

@@ -1,3 +1,5 @@
+/** What `idpass listen` was asked for, as its builder parses it, and the checks no single flag can make. */
+
 import type { EventFilter } from '../../core/delivery/event-filter.js';
 import type { ForwardTarget } from '../../core/receive/app-forward.js';
 import type { ListenSessionOptions } from '../../core/session/listen-session.js';
@@ -6,8 +8,6 @@ import { UsageError } from '../../output/errors.js';
 import type { IO } from '../../output/io.js';
 import { checkKeys } from '../program/keys.js';
 import type { SharedOptions } from '../program/shared-flags.js';
-
-/** What `idpass listen` was asked for, as its builder parses it, and the checks no single flag can make. */
 
 export interface ForwardFlags {
   forwardTo?: ForwardTarget[];

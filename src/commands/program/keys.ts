@@ -1,9 +1,9 @@
+/** The keys a command was given: refused when they cannot be right, and described without ever being shown. */
+
 import { BUILTIN_LIVE_TEST_KEY, BUILTIN_TEST_KEY, keyFingerprint } from '../../core/signing/schemes.js';
 import { UsageError } from '../../output/errors.js';
 import type { IO } from '../../output/io.js';
 import type { SharedOptions } from './shared-flags.js';
-
-/** The keys a command was given: refused when they cannot be right, and described without ever being shown. */
 
 /** Refuses keys that cannot be right and warns about ones that are probably not what was meant. */
 export function checkPublicKey(key: string, io: IO, flag = '--public-key'): void {

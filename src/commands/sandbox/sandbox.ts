@@ -1,3 +1,5 @@
+/** `idpass sandbox`: the Prembly verification API on loopback, delivering the webhooks that follow. */
+
 import { DEFAULT_HOST, DEFAULT_SANDBOX_PORT, SANDBOX_PENDING_DELAY_MS, SANDBOX_SLOW_DELAY_MS } from '../../core/common/defaults.js';
 import type { Sandbox } from '../../core/sandbox/sandbox.js';
 import { parseTimeScale } from '../../flags/domain.js';
@@ -11,8 +13,6 @@ import { addSharedOptions, argParser, type CommandContext, type RunCommand } fro
 import { announceReady } from '../steps/ready-file.js';
 import { interrupted } from '../steps/stop.js';
 import type { SandboxOptions } from './options.js';
-
-/** `idpass sandbox`: the Prembly verification API on loopback, delivering the webhooks that follow. */
 
 export function createSandboxCommand(ctx: CommandContext, run: RunCommand<SandboxOptions> = runSandbox): Command {
   const command = new Command('sandbox')

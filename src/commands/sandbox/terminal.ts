@@ -1,9 +1,9 @@
+/** Commands typed at the sandbox's terminal: the same flows the admin API starts, for a person. */
+
 import { createInterface } from 'node:readline';
 import type { Sandbox } from '../../core/sandbox/sandbox.js';
 import type { IO } from '../../output/io.js';
 import { visible } from '../../output/sanitize.js';
-
-/** Commands typed at the sandbox's terminal: the same flows the admin API starts, for a person. */
 
 export const TERMINAL_HELP =
   'type: session [user_ref] [failed] · workflow completed|failed|manual_review · watchlist · resend <id> · deliveries · help';

@@ -1,9 +1,9 @@
-import { UsageError } from '../../output/errors.js';
-
 /**
  * `--ready-file` (listen, sandbox): written once a server is listening, for scripts that wait for
  * a file; removed when the command stops.
  */
+
+import { UsageError } from '../../output/errors.js';
 
 /** Writes the ready file atomically (a reader never sees half of it), private to the user. */
 export async function writeReadyFile(path: string, url: string, port: number): Promise<void> {

@@ -1,3 +1,5 @@
+/** `idpass trigger --count N`: a burst of signed deliveries, as a load generator with Prembly's verdicts. */
+
 import { EVENT_NAMES, findEvent } from '../../core/delivery/catalog.js';
 import { maskUrl } from '../../core/http/url.js';
 import { parseEventPatterns } from '../../flags/domain.js';
@@ -9,8 +11,6 @@ import { terminal } from '../../output/terminal.js';
 import { describeKeys } from '../program/keys.js';
 import { waitForListener } from '../steps/wait-for-listener.js';
 import type { TriggerCommandOptions } from './options.js';
-
-/** `idpass trigger --count N`: a burst of signed deliveries, as a load generator with Prembly's verdicts. */
 
 function eventsOf(options: TriggerCommandOptions): string[] {
   if (options.events && options.event)

@@ -1,3 +1,5 @@
+/** What `idpass trigger` was asked for, as its builder parses it, and the checks across flags. */
+
 import type { Product } from '../../core/delivery/catalog.js';
 import type { StatusExpectation } from '../../core/delivery/rules.js';
 import type { KeyKind } from '../../core/signing/schemes.js';
@@ -5,8 +7,6 @@ import type { TamperKind } from '../../core/trigger/tamper.js';
 import { UsageError } from '../../output/errors.js';
 import type { Command } from '../program/commander.js';
 import type { SharedOptions } from '../program/shared-flags.js';
-
-/** What `idpass trigger` was asked for, as its builder parses it, and the checks across flags. */
 
 export interface TriggerCommandOptions extends SharedOptions {
   event?: string;

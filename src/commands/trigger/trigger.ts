@@ -1,3 +1,5 @@
+/** `idpass trigger <event>`: signed sample deliveries to a URL, checked against what Identitypass needs. */
+
 import { DEFAULT_TRIGGER_URL } from '../../core/common/defaults.js';
 import { EVENTS, PRODUCTS } from '../../core/delivery/catalog.js';
 import type { PlannedDelivery } from '../../core/trigger/types.js';
@@ -13,8 +15,6 @@ import { addSharedOptions, argParser, collect, type CommandContext, type RunComm
 import { safeJson } from '../../output/sanitize.js';
 import { maskUrl } from '../../core/http/url.js';
 import { checkTriggerFlags, isLoadRun, type TriggerCommandOptions } from './options.js';
-
-/** `idpass trigger <event>`: signed sample deliveries to a URL, checked against what Identitypass needs. */
 
 export function createTriggerCommand(ctx: CommandContext, run: RunCommand<TriggerCommandOptions> = runTriggerOrLoad): Command {
   const command = new Command('trigger')
@@ -186,9 +186,22 @@ export async function runTrigger(options: TriggerCommandOptions, io: IO): Promis
     );
   }
   checkKeys(options, io);
+  const planned = await plan(event, options, io);
   // Loaded here, not at the top: --help and --list should not pay for files, crypto and http.
-  const { readInput } = await import('../steps/read-input.js');
   const { sendAndReport } = await import('../steps/send-and-report.js');
+  return sendAndReport(planned, options.to, {
+    io,
+    json: Boolean(options.json),
+    color: options.color,
+    timeoutMs: options.timeout,
+    waitForListenerMs: options.waitForListener,
+    intro: `Sending ${describePlan(planned)} to ${maskUrl(options.to)} (${options.scheme}, ${describeKeys(options)})`,
+  });
+}
+
+/** The deliveries the options describe (reading --data first), or a usage error that says what to change. */
+async function plan(event: string, options: TriggerCommandOptions, io: IO): Promise<PlannedDelivery[]> {
+  const { readInput } = await import('../steps/read-input.js');
   const data =
     options.data === undefined
       ? undefined
@@ -196,10 +209,8 @@ export async function runTrigger(options: TriggerCommandOptions, io: IO): Promis
   const { planTrigger } = await import('../../core/trigger/plan.js');
   const { TriggerError } = await import('../../core/trigger/errors.js');
   const { triggerUsageError } = await import('./advice.js');
-
-  let planned: PlannedDelivery[];
   try {
-    planned = planTrigger({
+    return planTrigger({
       event,
       product: options.product?.[0],
       set: options.set,
@@ -223,15 +234,6 @@ export async function runTrigger(options: TriggerCommandOptions, io: IO): Promis
     if (error instanceof TriggerError) throw triggerUsageError(error);
     throw error;
   }
-
-  return sendAndReport(planned, options.to, {
-    io,
-    json: Boolean(options.json),
-    color: options.color,
-    timeoutMs: options.timeout,
-    waitForListenerMs: options.waitForListener,
-    intro: `Sending ${describePlan(planned)} to ${maskUrl(options.to)} (${options.scheme}, ${describeKeys(options)})`,
-  });
 }
 
 function describePlan(planned: PlannedDelivery[]): string {

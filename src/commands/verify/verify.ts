@@ -1,3 +1,6 @@
+/** `idpass verify`: check a captured request offline and explain it as `idpass listen` would. */
+
+import type { Delivery } from '../../core/delivery/types.js';
 import { parseHeaderLine } from '../../flags/values.js';
 import { ExitCode, UsageError } from '../../output/errors.js';
 import { writeLine, type IO } from '../../output/io.js';
@@ -7,8 +10,6 @@ import { addSharedOptions, argParser, collect, type CommandContext, type SharedO
 import { checkKeys } from '../program/keys.js';
 import { readInput } from '../steps/read-input.js';
 import { safeJson } from '../../output/sanitize.js';
-
-/** `idpass verify`: check a captured request offline and explain it as `idpass listen` would. */
 
 export interface VerifyCommandOptions extends SharedOptions {
   body?: string;
@@ -64,7 +65,12 @@ export async function runVerify(options: VerifyCommandOptions, io: IO): Promise<
     livePublicKey: options.livePublicKey,
     expectedScheme: options.expectScheme ? options.scheme : undefined,
   });
-  const code = delivery.verification.valid ? ExitCode.ok : ExitCode.checkFailed;
+  await printVerification(delivery, options, io);
+  return delivery.verification.valid ? ExitCode.ok : ExitCode.checkFailed;
+}
+
+/** The verification as JSON, or the signature and result sections of the detail view. */
+async function printVerification(delivery: Delivery, options: VerifyCommandOptions, io: IO): Promise<void> {
   if (options.json) {
     const { deliveryJson } = await import('../../output/render/delivery-json.js');
     const {
@@ -77,10 +83,9 @@ export async function runVerify(options: VerifyCommandOptions, io: IO): Promise<
       ...rest
     } = deliveryJson(delivery, Boolean(options.showPii));
     writeLine(io.stdout, safeJson({ valid: delivery.verification.valid, ...rest }));
-    return code;
+    return;
   }
   const { detailLines } = await import('../../output/render/detail.js');
   const { printDetail } = await import('../../output/render/print-detail.js');
   printDetail(detailLines(delivery, Boolean(options.showPii), ['signature', 'result']), io, (await terminal(io, options)).out);
-  return code;
 }

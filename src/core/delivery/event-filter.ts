@@ -1,8 +1,8 @@
+/** Event name patterns as users type them: `verification.completed`, `verification.*`, `*`. */
+
 import { CoreError } from '../common/errors.js';
 import { EVENT_NAMES } from './catalog.js';
 import { suggestNames } from './suggest.js';
-
-/** Event name patterns as users type them: `verification.completed`, `verification.*`, `*`. */
 
 export type EventFilter = (event: string | null) => boolean;
 

@@ -1,11 +1,11 @@
-import { CoreError } from '../common/errors.js';
-import type { ForwardReply } from '../http/forward.js';
-import { findEvent } from './catalog.js';
-
 /**
  * What Identitypass (Prembly) accepts as delivered: how long it waits, which statuses count, what
  * a redirect means. Every such rule lives here, so trigger, the listener and the reports agree.
  */
+
+import { CoreError } from '../common/errors.js';
+import type { ForwardReply } from '../http/forward.js';
+import { findEvent } from './catalog.js';
 
 /** Identitypass gives a receiver this long to answer. */
 export const IDENTITYPASS_TIMEOUT_MS = 10_000;

@@ -1,11 +1,11 @@
+/** The battery: every check, in the order the card shows them, and choosing among them. */
+
 import { EVENTS } from '../delivery/catalog.js';
 import { suggestNames } from '../delivery/suggest.js';
 import { FORGERY_KINDS, forgeryCheck, genuineCheck, rawBytesCheck, schemeCheck, sizeCheck, speedCheck } from './checks-delivery.js';
 import { concurrentCheck, duplicateCheck, finalBeforePendingCheck, unknownReferenceCheck } from './checks-state.js';
 import type { CheckSpec } from './spec.js';
 import { DoctorError, type CheckGroup } from './types.js';
-
-/** The battery: every check, in the order the card shows them, and choosing among them. */
 
 /** The kinds Prembly sends as webhooks (not the two it answers from the API instead). */
 export const SENT_KINDS: readonly string[] = EVENTS.filter((e) => e.notSent === null).map((e) => e.name);

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-
 /** Bodies a correct handler takes in its stride and a careless one does not. */
+
+import { randomBytes } from 'node:crypto';
 
 /** A number written out as is, beyond what a JavaScript number holds exactly. */
 class RawNumber {

@@ -1,3 +1,5 @@
+/** Checks that send one kind of delivery and judge the answer: genuine kinds, schemes, forgeries, raw bytes, size, speed. */
+
 import { randomUUID } from 'node:crypto';
 import { computeSignature } from '../signing/sign.js';
 import { PREMBLY_SIGNATURE_HEADER, TOKEN_HEADER, type Scheme } from '../signing/schemes.js';
@@ -7,8 +9,6 @@ import { describeExchange, describeOutgoing, formatMs, type DoctorContext, type 
 import { unusualBytes, withPhotos } from './bodies.js';
 import { judgeGenuine } from './judge.js';
 import type { CheckSpec } from './spec.js';
-
-/** Checks that send one kind of delivery and judge the answer: genuine kinds, schemes, forgeries, raw bytes, size, speed. */
 
 const RAW_EVENT = 'verification.completed';
 

@@ -1,12 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import { describeExchange, type DoctorContext, type Exchange, type Outgoing } from './context.js';
-import { judgeGenuine, premblyOnFailure } from './judge.js';
-import type { CheckOutcome, CheckSpec } from './spec.js';
-
 /**
  * Checks that send several deliveries for one reference and, with a state URL, read the app's view
  * of that reference after each step: duplicates, and order and timing.
  */
+
+import { randomUUID } from 'node:crypto';
+import { describeExchange, type DoctorContext, type Exchange, type Outgoing } from './context.js';
+import { judgeGenuine, premblyOnFailure } from './judge.js';
+import type { CheckOutcome, CheckSpec } from './spec.js';
 
 const DIRECT = 'verification.completed';
 const RETRY = 'verification.retry.completed';

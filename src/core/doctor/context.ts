@@ -1,3 +1,5 @@
+/** The requests a doctor check sends, and the handler's answers, in one shape. */
+
 import { randomUUID } from 'node:crypto';
 import { findEvent, type EventInfo } from '../delivery/catalog.js';
 import { IDENTITYPASS_TIMEOUT_MS } from '../delivery/rules.js';
@@ -8,8 +10,6 @@ import { sign } from '../signing/sign.js';
 import { loadFixture } from '../trigger/fixtures.js';
 import { replyPreview, sendFollowing } from '../trigger/send.js';
 import { DoctorError, type DoctorOptions } from './types.js';
-
-/** The requests a doctor check sends, and the handler's answers, in one shape. */
 
 export interface Outgoing {
   event: string;

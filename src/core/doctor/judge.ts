@@ -1,8 +1,8 @@
+/** What a handler's answer to a genuine delivery means at Prembly, and how to fix a wrong one. */
+
 import type { EventInfo } from '../delivery/catalog.js';
 import { premblyVerdict } from '../delivery/rules.js';
 import { formatMs, type Exchange } from './context.js';
-
-/** What a handler's answer to a genuine delivery means at Prembly, and how to fix a wrong one. */
 
 export interface Judgement {
   ok: boolean;

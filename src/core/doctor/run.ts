@@ -1,9 +1,9 @@
+/** Running the battery: one check at a time, each result as soon as it is known. */
+
 import { maskUrl } from '../http/url.js';
 import { battery, selectChecks, SENT_KINDS } from './battery.js';
 import { DoctorContext } from './context.js';
 import { DoctorError, type CheckResult, type DoctorOptions, type DoctorSummary } from './types.js';
-
-/** Running the battery: one check at a time, each result as soon as it is known. */
 
 /** The checks these options select, in order (throws DoctorError for an unknown name or event). */
 export function plannedChecks(options: Pick<DoctorOptions, 'events' | 'only' | 'skip'>) {

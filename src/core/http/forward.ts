@@ -1,9 +1,9 @@
+/** Passing a delivery to the developer's app: the exact bytes, the same headers, no redirects. */
+
 import http from 'node:http';
 import https from 'node:https';
 import { SendError, sendRequest, type SendFailureKind } from './send.js';
 import { maskUrl } from './url.js';
-
-/** Passing a delivery to the developer's app: the exact bytes, the same headers, no redirects. */
 
 /** Headers that describe one hop, not the message (RFC 9110 §7.6.1), plus those the new hop sets itself. */
 const HOP_BY_HOP = new Set([

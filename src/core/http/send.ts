@@ -1,7 +1,7 @@
+/** Sends exact bytes over HTTP(S) and measures the reply: the sender behind trigger, forward and resend. */
+
 import http, { type Agent, type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
-
-/** Sends exact bytes over HTTP(S) and measures the reply: the sender behind trigger, forward and resend. */
 
 export interface SendRequest {
   url: URL;

@@ -1,3 +1,5 @@
+/** Forwarding to the developer's apps (one or several, some per event), with Prembly's verdict on each answer, and replays. */
+
 import { forwardVerdict } from '../delivery/rules.js';
 import type { Delivery, ForwardResult } from '../delivery/types.js';
 import { Forwarder } from '../http/forward.js';
@@ -5,8 +7,6 @@ import { maskUrl } from '../http/url.js';
 import { isProtectedHeader } from '../signing/schemes.js';
 import { newDeliveryId } from '../store/log.js';
 import { ListenError } from './bind.js';
-
-/** Forwarding to the developer's apps (one or several, some per event), with Prembly's verdict on each answer, and replays. */
 
 export interface ForwardTarget {
   url: URL;

@@ -1,10 +1,10 @@
-import type { Delivery } from '../delivery/types.js';
-
 /**
  * How deliveries enter a listen session. A source (the HTTP listener, the relay client) turns what
  * it received into an IncomingDelivery and hands it to the intake, which verifies, records,
  * forwards and decides the answer; the source then gives that answer to whoever sent it.
  */
+
+import type { Delivery } from '../delivery/types.js';
 
 /** One request as it arrived: the exact bytes and headers, nothing parsed yet. */
 export interface IncomingDelivery {

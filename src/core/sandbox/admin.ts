@@ -1,8 +1,8 @@
+/** The admin API under /__idpass/: deliveries and the dashboard's resend, the webhook URL, and flows on demand. */
+
 import express from 'express';
 import { isLoopbackAddress } from '../common/hosts.js';
 import { deliveryFacts, type Dispatcher, type SandboxDelivery } from './dispatcher.js';
-
-/** The admin API under /__idpass/: deliveries and the dashboard's resend, the webhook URL, and flows on demand. */
 
 /** A delivery as JSON: its body parsed, the internal hook left out. */
 export function deliveryView(d: SandboxDelivery): Record<string, unknown> {

@@ -1,8 +1,8 @@
+/** The verification endpoints the sandbox answers, and the bodies it answers with. */
+
 import type { Product } from '../delivery/catalog.js';
 import { loadProduct } from '../trigger/fixtures.js';
 import { fakeIdentity, type FakeIdentity, type MagicNumber } from './identities.js';
-
-/** The verification endpoints the sandbox answers, and the bodies it answers with. */
 
 export interface Route {
   /** Paths after one of the prefixes, without slashes at either end. */

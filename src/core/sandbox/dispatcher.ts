@@ -1,3 +1,5 @@
+/** Webhook deliveries as Prembly makes them: one key per kind, its delivery rule, its retry schedule. */
+
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { findEvent, type EventInfo } from '../delivery/catalog.js';
@@ -7,8 +9,6 @@ import { maskUrl } from '../http/url.js';
 import type { KeyKind } from '../signing/schemes.js';
 import { sign } from '../signing/sign.js';
 import { replyPreview, sendFollowing } from '../trigger/send.js';
-
-/** Webhook deliveries as Prembly makes them: one key per kind, its delivery rule, its retry schedule. */
 
 export interface Attempt {
   n: number;

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
-
 /**
  * Magic test numbers: the identity number a call carries decides what the sandbox answers. Any
  * other well-formed number is a match with a made-up identity derived from the number.
  */
+
+import { createHash } from 'node:crypto';
 
 export type Outcome = 'verified' | 'not-found' | 'registry-down' | 'wallet-empty' | 'blocked' | 'slow';
 

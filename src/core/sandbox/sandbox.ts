@@ -1,3 +1,5 @@
+/** The sandbox server: the verification API, the admin API under /__idpass/, and the dispatcher behind both. */
+
 import { randomUUID } from 'node:crypto';
 import { constantTimeEqual } from '../common/compare.js';
 import { DEFAULT_HOST, DEFAULT_SANDBOX_PORT, SANDBOX_PENDING_DELAY_MS, SANDBOX_SLOW_DELAY_MS } from '../common/defaults.js';
@@ -13,8 +15,6 @@ import { failureBody, findRoute, matchBody, missingField, numberOf } from './api
 import { Dispatcher, type DispatchFact, type SandboxDelivery } from './dispatcher.js';
 import { adminRouter } from './admin.js';
 import { outcomeFor } from './identities.js';
-
-/** The sandbox server: the verification API, the admin API under /__idpass/, and the dispatcher behind both. */
 
 export interface SandboxOptions {
   publicKey: string;

@@ -1,3 +1,10 @@
+/**
+ * `listen` as a session, as stripe-cli runs its proxy: it owns the intake (the listener), the
+ * sources that feed it (HTTP, and any added), the tunnel, the count for "wait for N deliveries",
+ * the time limit and the drain; it emits one fact stream and resolves one outcome. Renderers
+ * consume the facts and never reach back in, except through replay() and stop().
+ */
+
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { reachesLoopback } from '../common/hosts.js';
@@ -8,13 +15,6 @@ import type { HttpReady } from '../receive/http-source.js';
 import { createListener, type Listener, type ListenerOptions } from '../receive/listener.js';
 import type { DeliverySource } from '../receive/source.js';
 import type { TunnelSupervisor } from '../tunnel/supervisor.js';
-
-/**
- * `listen` as a session, as stripe-cli runs its proxy: it owns the intake (the listener), the
- * sources that feed it (HTTP, and any added), the tunnel, the count for "wait for N deliveries",
- * the time limit and the drain; it emits one fact stream and resolves one outcome. Renderers
- * consume the facts and never reach back in, except through replay() and stop().
- */
 
 export interface ListenSessionOptions {
   intake: Omit<ListenerOptions, 'probeSecret'>;

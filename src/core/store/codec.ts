@@ -1,3 +1,9 @@
+/**
+ * The one codec between a delivery and its stored lines. A delivery is stored as one `delivery`
+ * line when it arrives and one `outcome` line once its answer is known; a reader merges the two.
+ * Decoding checks every field, so readers get exact types and never cast.
+ */
+
 import { premblyVerdict, type DeliveryVerdict } from '../delivery/rules.js';
 import { describeDelivery } from '../delivery/describe.js';
 import type { IdentityStatus } from '../delivery/classify.js';
@@ -5,12 +11,6 @@ import type { Delivery, ForwardResult } from '../delivery/types.js';
 import type { SendFailureKind } from '../http/send.js';
 import type { KeyKind, Scheme } from '../signing/schemes.js';
 import type { VerifyReason } from '../signing/verify.js';
-
-/**
- * The one codec between a delivery and its stored lines. A delivery is stored as one `delivery`
- * line when it arrives and one `outcome` line once its answer is known; a reader merges the two.
- * Decoding checks every field, so readers get exact types and never cast.
- */
 
 export interface StoredVerification {
   /** null on lines that recorded only part of the verdict (the token, say). */
@@ -261,12 +261,6 @@ export function parseStoreText(text: string): LoadResult {
     } else skipped.push(index + 1);
   });
   return { records: [...deliveries.values()], skipped };
-}
-
-/** A record's lines again, as they would be written: for compaction. */
-export function recordText(record: DeliveryRecord): string {
-  const { outcome, ...delivery } = record;
-  return lineText(delivery) + (outcome ? lineText(outcome) : '');
 }
 
 /** The delivery as `idpass listen` described it when it arrived (verdict as at receipt). */

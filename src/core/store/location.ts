@@ -1,8 +1,8 @@
+/** Where the store lives and what its deliveries are called. */
+
 import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-
-/** Where the store lives and what its deliveries are called. */
 
 export const STORE_FILE = 'deliveries.ndjson';
 

@@ -1,3 +1,11 @@
+/**
+ * The delivery store: one JSON line per delivery, appended before the sender is answered, plus one
+ * "outcome" line once the answer is known. It holds its file by identity: when another process
+ * removes or replaces the file (`events clear`, another listener's compaction) the next write
+ * notices, reopens, and writes again there, so nothing answered is lost. A torn last line (a crash
+ * mid-write) is sealed on open; a short write is finished or fails loudly; links are never followed.
+ */
+
 import { DEFAULT_STORE_MAX_BYTES } from '../common/defaults.js';
 import { randomBytes } from 'node:crypto';
 import { constants, createReadStream, createWriteStream } from 'node:fs';
@@ -8,14 +16,6 @@ import { lineText, parseStoreText, type LoadResult, type StoredLine } from './co
 import { STORE_FILE } from './location.js';
 
 export { defaultStateDir, newDeliveryId, STORE_FILE } from './location.js';
-
-/**
- * The delivery store: one JSON line per delivery, appended before the sender is answered, plus one
- * "outcome" line once the answer is known. It holds its file by identity: when another process
- * removes or replaces the file (`events clear`, another listener's compaction) the next write
- * notices, reopens, and writes again there, so nothing answered is lost. A torn last line (a crash
- * mid-write) is sealed on open; a short write is finished or fails loudly; links are never followed.
- */
 
 export interface StoreOptions {
   dir: string;
@@ -292,12 +292,5 @@ export class DeliveryStore {
       throw error;
     }
     return parseStoreText(text);
-  }
-
-  static async exists(dir: string): Promise<boolean> {
-    return stat(join(dir, STORE_FILE)).then(
-      () => true,
-      () => false,
-    );
   }
 }

@@ -1,15 +1,15 @@
+/**
+ * Reading the store without loading it: the tail (to seed duplicate detection), the newest
+ * deliveries first (for `events list`), and a streaming scan (to find one delivery). Memory stays
+ * bounded by what is asked for, not by the size of the file.
+ */
+
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { decodeLine, type DeliveryRecord, type StoredOutcome } from './codec.js';
 import { STORE_FILE } from './location.js';
-
-/**
- * Reading the store without loading it: the tail (to seed duplicate detection), the newest
- * deliveries first (for `events list`), and a streaming scan (to find one delivery). Memory stays
- * bounded by what is asked for, not by the size of the file.
- */
 
 function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException).code === 'ENOENT';

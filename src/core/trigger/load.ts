@@ -1,15 +1,15 @@
+/**
+ * Many deliveries at once, as a burst from Prembly would come: each unit freshly planned (a new token
+ * and reference), sent over keep-alive connections by `concurrency` workers, paced to `ratePerSec`,
+ * until `count` units were sent or `durationMs` passed.
+ */
+
 import { setMaxListeners } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { deliverOne, type DeliveryResult } from './send.js';
 import type { PlannedDelivery } from './types.js';
-
-/**
- * Many deliveries at once, as a burst from Prembly would come: each unit freshly planned (a new token
- * and reference), sent over keep-alive connections by `concurrency` workers, paced to `ratePerSec`,
- * until `count` units were sent or `durationMs` passed.
- */
 
 export interface LoadOptions {
   url: URL;

@@ -1,16 +1,16 @@
-import { findEvent, type EventInfo, type Product } from '../delivery/catalog.js';
-import { deliveredStatus, type StatusExpectation } from '../delivery/rules.js';
-import { setPath } from './body-edits.js';
-import { loadFixture } from './fixtures.js';
-import type { PlannedDelivery, Signer, TriggerOptions } from './types.js';
-import { randomUUID } from 'node:crypto';
-
 /**
  * The pending → final story as Prembly tells it: a direct API call answers PENDING (02, provider
  * down; or 03, wallet empty) with a reference, and the final result arrives later as a
  * retry-flagged delivery for that reference, signed with the live key. Prembly never POSTs the
  * PENDING answer; idpass sends it too (labelled) unless told to only show it or send it elsewhere.
  */
+
+import { findEvent, type EventInfo, type Product } from '../delivery/catalog.js';
+import { deliveredStatus, type StatusExpectation } from '../delivery/rules.js';
+import { setPath } from './body-edits.js';
+import { loadFixture } from './fixtures.js';
+import type { PlannedDelivery, Signer, TriggerOptions } from './types.js';
+import { randomUUID } from 'node:crypto';
 
 export const PENDING_NOTE = 'Prembly returns this as the API’s answer; it does not POST it';
 

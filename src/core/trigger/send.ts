@@ -1,3 +1,5 @@
+/** Sending planned deliveries one by one, and what each answer means at Identitypass. */
+
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_TRIGGER_URL } from '../common/defaults.js';
 import { IDENTITYPASS_TIMEOUT_MS } from '../delivery/rules.js';
@@ -8,8 +10,6 @@ import { planTrigger } from './plan.js';
 import type { TamperKind } from './tamper.js';
 import type { DeliveryRole, PlannedDelivery, TriggerOptions } from './types.js';
 import { maskUrl } from '../http/url.js';
-
-/** Sending planned deliveries one by one, and what each answer means at Identitypass. */
 
 /**
  * Why an answer did not meet its expectation, as a code. The CLI turns it into advice; a library

@@ -1,9 +1,9 @@
+/** What a trigger is asked to send, and the requests it plans: the types the planner, the pending pair and the sender share. */
+
 import type { Product } from '../delivery/catalog.js';
 import type { StatusExpectation } from '../delivery/rules.js';
 import type { KeyKind, Scheme } from '../signing/schemes.js';
 import type { TamperKind } from './tamper.js';
-
-/** What a trigger is asked to send, and the requests it plans: the types the planner, the pending pair and the sender share. */
 
 export interface TriggerOptions {
   event: string;

@@ -1,8 +1,3 @@
-import { createRequire } from 'node:module';
-import { EventEmitter } from 'node:events';
-import { SendError, sendRequest } from '../http/send.js';
-import type { TunnelHandle, TunnelOpenOptions, TunnelProvider } from './types.js';
-
 /**
  * localtunnel (the maintained @n8n/localtunnel fork) behind the supervisor's small interface. The
  * client's own setup retries forever and cannot be stopped, so the tunnel info is fetched here
@@ -10,6 +5,11 @@ import type { TunnelHandle, TunnelOpenOptions, TunnelProvider } from './types.js
  * left to the library. Its version is pinned exactly in package.json because `_init` is its
  * internal hook.
  */
+
+import { createRequire } from 'node:module';
+import { EventEmitter } from 'node:events';
+import { SendError, sendRequest } from '../http/send.js';
+import type { TunnelHandle, TunnelOpenOptions, TunnelProvider } from './types.js';
 
 interface LocaltunnelInfoBody {
   id?: string;

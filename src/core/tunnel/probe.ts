@@ -1,7 +1,7 @@
+/** The health probe's path and header, and where to send a request for a public URL. */
+
 import { randomBytes } from 'node:crypto';
 import { sendRequest } from '../http/send.js';
-
-/** The health probe's path and header, and where to send a request for a public URL. */
 
 export const PROBE_PATH = '/.idpass/probe/';
 export const PROBE_HEADER = 'x-idpass-probe';

@@ -1,14 +1,14 @@
-import { EventEmitter } from 'node:events';
-import { hostnameOf, probeThrough } from './probe.js';
-import { randomSubdomain } from './subdomain.js';
-import type { TunnelFact, TunnelHandle, TunnelOpenOptions, TunnelProvider, TunnelState } from './types.js';
-
 /**
  * Keeps a public tunnel to the listener alive: opens it with a setup timeout, checks it end to end
  * with a probe that must come back through the public URL to the listener, and on any failure
  * closes it and opens a fresh one (asking for the same subdomain) with backoff and jitter. It only
  * emits facts; it never prints, and nothing it does can crash the process.
  */
+
+import { EventEmitter } from 'node:events';
+import { hostnameOf, probeThrough } from './probe.js';
+import { randomSubdomain } from './subdomain.js';
+import type { TunnelFact, TunnelHandle, TunnelOpenOptions, TunnelProvider, TunnelState } from './types.js';
 
 export interface SupervisorOptions {
   provider: TunnelProvider;

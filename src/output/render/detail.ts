@@ -1,3 +1,8 @@
+/**
+ * Everything known about one delivery, as titled sections of text lines: what the live view's
+ * detail pane shows and what `idpass events show` prints.
+ */
+
 import type { Delivery } from '../../core/delivery/types.js';
 import { displayCopy, redactText } from '../../core/delivery/redact.js';
 import { visible } from '../sanitize.js';
@@ -6,11 +11,6 @@ import { identityTone, type Tone } from '../palette.js';
 import { clockTime } from './format.js';
 import { signatureHintText } from './signature-hint.js';
 import { forwardWarning } from './verdict.js';
-
-/**
- * Everything known about one delivery, as titled sections of text lines: what the live view's
- * detail pane shows and what `idpass events show` prints.
- */
 
 export interface DetailLine {
   text: string;

@@ -1,10 +1,10 @@
+/** `idpass doctor`'s report card: a heading per group, one line per check, and for failures and warnings what to do. */
+
 import type { ChalkInstance } from 'chalk';
 import type { CheckGroup, CheckResult, DoctorSummary } from '../../core/doctor/types.js';
 import { painter, type Tone } from '../palette.js';
 import { visible } from '../sanitize.js';
 import { formatDuration } from './format.js';
-
-/** `idpass doctor`'s report card: a heading per group, one line per check, and for failures and warnings what to do. */
 
 const GROUP_HEADINGS: Record<CheckGroup, string> = {
   genuine: 'genuine deliveries: exactly 200 (any 2xx for workflow runs) within 10 s, signed with the key Prembly uses',

@@ -1,10 +1,10 @@
+/** `idpass events list`: a summary per recorded delivery, as a table row or a JSON object. */
+
 import type { ChalkInstance } from 'chalk';
 import type { DeliveryRecord } from '../../core/store/codec.js';
 import { answerTone, identityTone, painter } from '../palette.js';
 import { clockTime } from './format.js';
 import { visible } from '../sanitize.js';
-
-/** `idpass events list`: a summary per recorded delivery, as a table row or a JSON object. */
 
 export function recordSummary(r: DeliveryRecord) {
   const v = r.verification;

@@ -1,10 +1,10 @@
-import type { CheckResult, DoctorSummary } from '../../core/doctor/types.js';
-import { visible } from '../sanitize.js';
-
 /**
  * A doctor run as JUnit XML, the shape CI systems display: one testsuite, one testcase per check
  * (classname = its group), a failure for each failed check (and each warning under --strict).
  */
+
+import type { CheckResult, DoctorSummary } from '../../core/doctor/types.js';
+import { visible } from '../sanitize.js';
 
 /** Whether XML 1.0 can hold this UTF-16 code unit where it stands (tab, newline and CR are the only controls it allows). */
 function xmlSafe(text: string, i: number): boolean {

@@ -1,3 +1,5 @@
+/** The plain-line and NDJSON consumers of the listener's and tunnel's facts (the live view is the third). */
+
 import type { ChalkInstance } from 'chalk';
 import type { ListenSessionFact } from '../../core/receive/facts.js';
 import type { TunnelFact } from '../../core/tunnel/types.js';
@@ -8,8 +10,6 @@ import { storeErrorText } from './store-error.js';
 import { tunnelLines } from './tunnel-lines.js';
 import { safeJson, visible } from '../sanitize.js';
 import type { Renderer } from './renderer.js';
-
-/** The plain-line and NDJSON consumers of the listener's and tunnel's facts (the live view is the third). */
 
 /** Where listen is reachable once bound, as the banner and the live view show it. */
 export interface ListenReady {

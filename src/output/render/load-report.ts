@@ -1,9 +1,9 @@
+/** A load run's progress line and summary. */
+
 import type { ChalkInstance } from 'chalk';
 import type { LoadSummary } from '../../core/trigger/load.js';
 import { painter } from '../palette.js';
 import { visible } from '../sanitize.js';
-
-/** A load run's progress line and summary. */
 
 const ms = (n: number) => (n >= 100 ? `${Math.round(n)}ms` : `${n.toFixed(1)}ms`);
 

@@ -1,3 +1,5 @@
+/** `idpass sandbox` output: one line per API call and per webhook attempt, and the same as NDJSON. */
+
 import type { ChalkInstance } from 'chalk';
 import { deliveryFacts } from '../../core/sandbox/dispatcher.js';
 import type { SandboxFact } from '../../core/sandbox/sandbox.js';
@@ -5,8 +7,6 @@ import { answerTone, painter } from '../palette.js';
 import { writeLine, type IO } from '../io.js';
 import { safeJson, visible } from '../sanitize.js';
 import type { Renderer } from './renderer.js';
-
-/** `idpass sandbox` output: one line per API call and per webhook attempt, and the same as NDJSON. */
 
 const time = () => new Date().toTimeString().slice(0, 8);
 const shortRef = (ref: string | null) => (ref ? ref.slice(0, 8) : '—');

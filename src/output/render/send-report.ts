@@ -1,10 +1,10 @@
+/** How trigger and `events resend` report each delivery: a line (plus details) or a JSON object. */
+
 import type { ChalkInstance } from 'chalk';
 import { IDENTITYPASS_TIMEOUT_MS } from '../../core/delivery/rules.js';
 import type { DeliveryResult } from '../../core/trigger/send.js';
 import type { TamperKind } from '../../core/trigger/tamper.js';
 import { visible } from '../sanitize.js';
-
-/** How trigger and `events resend` report each delivery: a line (plus details) or a JSON object. */
 
 const TAMPER_WORDS: Record<TamperKind, string> = {
   signature: 'a wrong signature',

@@ -1,9 +1,9 @@
+/** The delivery list's columns, and which fit a terminal of a given width. */
+
 import type { Delivery } from '../../core/delivery/types.js';
 import { identityTone, TONE_COLOURS } from '../../output/palette.js';
 import { clockTime } from '../../output/render/format.js';
 import { forwardFailed } from '../view-model.js';
-
-/** The delivery list's columns, and which fit a terminal of a given width. */
 
 /** Pads or cuts text to exactly `width` characters, marking a cut with an ellipsis. */
 export function fit(text: string, width: number): string {

@@ -1,6 +1,10 @@
-// Import cycles in src/, type-only imports included: eslint's import-x/no-cycle skips `import type`,
-// and a type-only cycle still ties two modules together for a reader. Exits 1 and names each cycle.
-import { readdirSync, readFileSync } from 'node:fs';
+// The house rules eslint cannot state, run by `npm run lint`; exits 1 and names each breach:
+// - no import cycle in src/, type-only and dynamic imports included (eslint's import-x/no-cycle
+//   skips `import type`, yet a type-only cycle still ties two modules together for a reader);
+// - a command's run function (`export async function run…` in src/commands) stays within 40 lines,
+//   as gh keeps its xRun functions short: the work is in core and in the steps it calls;
+// - no file loose in src/core: every file belongs to a capability folder.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..', 'src');
@@ -61,6 +65,25 @@ function visit(node) {
 }
 for (const file of files) if (!state.has(file)) visit(file);
 
-for (const cycle of cycles) console.error(`import cycle: ${cycle.map((f) => relative(root, f)).join(' ⇄ ')}`);
-if (cycles.length) process.exitCode = 1;
-else console.log(`no import cycles among ${files.length} files in src/ (type-only imports included)`);
+const problems = cycles.map((cycle) => `import cycle: ${cycle.map((f) => relative(root, f)).join(' ⇄ ')}`);
+
+const RUN_LIMIT = 40;
+for (const file of files.filter((f) => relative(root, f).startsWith('commands/'))) {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  lines.forEach((line, at) => {
+    const name = /^export async function (run\w*)\(/.exec(line)?.[1];
+    if (!name) return;
+    const end = lines.findIndex((l, i) => i > at && l === '}');
+    const body = lines.slice(at, end + 1).filter((l) => l.trim() !== '' && !/^\s*(\/\/|\/?\*)/.test(l));
+    if (body.length > RUN_LIMIT) problems.push(`${relative(root, file)}: ${name} has ${body.length} lines (at most ${RUN_LIMIT})`);
+  });
+}
+
+const coreDir = join(root, 'core');
+for (const name of readdirSync(coreDir)) {
+  if (!statSync(join(coreDir, name)).isDirectory()) problems.push(`core/${name} is loose in src/core: put it in a capability folder`);
+}
+
+for (const problem of problems) console.error(problem);
+if (problems.length) process.exitCode = 1;
+else console.log(`house rules hold for ${files.length} files in src/ (no import cycle, short run functions, nothing loose in core/)`);
