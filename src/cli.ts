@@ -76,7 +76,8 @@ function configure(command: Command, io: IO): void {
     .showHelpAfterError(`(${fullName(command)} --help shows the usage)`);
 }
 
-export async function buildProgram(ctx: CommandContext, argv: string[] = []): Promise<Command> {
+/** The program; only the command `argv` names is loaded, unless `all` (the docs generator wants every one). */
+export async function buildProgram(ctx: CommandContext, argv: string[] = [], { all = false } = {}): Promise<Command> {
   const program = new Command('idpass')
     .description(
       'Test Identitypass (Prembly) identity-verification webhooks: receive real deliveries locally, send signed samples anywhere.',
@@ -90,7 +91,7 @@ export async function buildProgram(ctx: CommandContext, argv: string[] = []): Pr
     .configureHelp({ subcommandTerm: (command) => COMMANDS.find((c) => c.name === command.name())?.term ?? command.name() });
   const wanted = commandNamed(argv);
   for (const entry of COMMANDS) {
-    const command = entry.name === wanted ? (await entry.load())(ctx) : new Command(entry.name);
+    const command = all || entry.name === wanted ? (await entry.load())(ctx) : new Command(entry.name);
     program.addCommand(command.summary(entry.summary));
   }
   // every level, subcommands included, reports through the same streams and never exits

@@ -12,14 +12,23 @@ import { freePort } from '../helpers/receiver.js';
 import { testScope } from '../helpers/scope.js';
 
 /**
- * README.md runs as written: every block marked `<!-- runnable: … -->` is executed here, verbatim, with
- * the built bin (through `npx`, as the README says) against real apps on loopback. The README's
+ * README.md and docs/ run as written: every block marked `<!-- runnable: … -->` in them is executed
+ * here, verbatim, with the built bin (through `npx`, as the README says) against real apps on
+ * loopback. The examples'
  * examples use ports 3000 and 4567, so this file's tests run one after another and no other test
  * file binds those ports.
  */
 const scope = testScope();
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+/** The README, then every page under docs/, as one text: the examples are found wherever they live. */
+function docsPages(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((entry) =>
+      entry.isDirectory() ? docsPages(join(dir, entry.name)) : entry.name.endsWith('.md') ? [join(dir, entry.name)] : [],
+    );
+}
+const README = [join(ROOT, 'README.md'), ...docsPages(join(ROOT, 'docs'))].map((file) => readFileSync(file, 'utf8')).join('\n');
 const BUILTIN_KEYS = {
   IDPASS_PUBLIC_KEY: 'test_pk_idpass0sandbox0key0not0for0production',
   IDPASS_LIVE_PUBLIC_KEY: 'live_pk_idpass0stand0in0live0key0not0real',
@@ -32,7 +41,7 @@ interface Runnable {
   code: string;
 }
 
-/** Every fenced block that follows a `<!-- runnable: … -->` marker, in README order. */
+/** Every fenced block that follows a `<!-- runnable: … -->` marker, in the README and docs/, in order. */
 function runnableBlocks(): Runnable[] {
   return [...README.matchAll(/<!-- runnable: (.*?) -->\n```(\w+)\n([\s\S]*?)```/g)].map((m) => ({
     needs: m[1]!,
@@ -181,7 +190,7 @@ function actionsStep(yaml: string): { script: string; env: Record<string, string
   return { script, env };
 }
 
-describe('README.md, run as written', () => {
+describe('README.md and docs/, run as written', () => {
   it('marks every block it expects to run, and each marked block is one the tests below run', () => {
     expect(
       runnableBlocks()

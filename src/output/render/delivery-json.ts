@@ -1,5 +1,5 @@
 import type { Delivery, ForwardResult } from '../../core/delivery/types.js';
-import { displayCopy, redactText } from '../../core/delivery/redact.js';
+import { displayCopy, redactText } from '../redact.js';
 import { safeJson } from '../sanitize.js';
 import { forwardWarning } from './verdict.js';
 

@@ -4,7 +4,7 @@
  */
 
 import type { Delivery } from '../../core/delivery/types.js';
-import { displayCopy, redactText } from '../../core/delivery/redact.js';
+import { displayCopy, redactText } from '../redact.js';
 import { visible } from '../sanitize.js';
 import { IDENTITYPASS_SIGNATURE_HEADER, PREMBLY_SIGNATURE_HEADER } from '../../core/signing/schemes.js';
 import { identityTone, type Tone } from '../palette.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_NAMES, PRODUCTS } from '../../../src/core/delivery/catalog.js';
-import { displayCopy, isSensitiveKey, redact, redactText } from '../../../src/core/delivery/redact.js';
+import { displayCopy, isSensitiveKey, redact, redactText } from '../../../src/output/redact.js';
 import { loadFixture } from '../../../src/core/trigger/fixtures.js';
 
 const PNG = 'iVBORw0KGgo' + 'A'.repeat(400);
