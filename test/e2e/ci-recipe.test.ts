@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, runCli } from '../helpers/cli.js';
+import { BIN } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/run-command.js';
 import { tempHome } from '../helpers/listen.js';
 import { freePort } from '../helpers/receiver.js';
 import { testScope } from '../helpers/scope.js';
@@ -14,7 +15,14 @@ const scope = testScope();
 describe('a CI recipe that cannot race', () => {
   it('trigger --wait-for-listener waits for a receiver that starts late, then sends', async () => {
     const port = await freePort();
-    const trigger = runCli(['trigger', 'verification.completed', '--to', `http://127.0.0.1:${port}/webhook`, '--wait-for-listener', '10s']);
+    const trigger = runInProcess([
+      'trigger',
+      'verification.completed',
+      '--to',
+      `http://127.0.0.1:${port}/webhook`,
+      '--wait-for-listener',
+      '10s',
+    ]);
     await new Promise((resolve) => setTimeout(resolve, 700));
     const got: string[] = [];
     const server = http.createServer((req, res) => {
@@ -32,7 +40,7 @@ describe('a CI recipe that cannot race', () => {
 
   it('gives up with exit 3 when nothing ever listens', async () => {
     const port = await freePort();
-    const res = await runCli(['trigger', 'verification.completed', '--to', `:${port}/webhook`, '--wait-for-listener', '400ms']);
+    const res = await runInProcess(['trigger', 'verification.completed', '--to', `:${port}/webhook`, '--wait-for-listener', '400ms']);
     expect(res.code).toBe(3);
     expect(res.stderr).toMatch(/nothing accepted connections/);
   });
@@ -50,7 +58,7 @@ describe('a CI recipe that cannot race', () => {
     const ready = JSON.parse(readFileSync(file, 'utf8')) as { url: string; port: number; pid: number };
     expect(ready.url).toBe(`http://127.0.0.1:${ready.port}`);
     expect(ready.pid).toBe(child.pid);
-    const sent = await runCli(['trigger', 'verification.completed', '--to', `${ready.url}/webhook`]);
+    const sent = await runInProcess(['trigger', 'verification.completed', '--to', `${ready.url}/webhook`]);
     expect(sent.code).toBe(0);
     child.kill('SIGINT');
     expect(await closed).toBe(0);

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, jsonLines, runCli } from '../helpers/cli.js';
+import { BIN, jsonLines } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/run-command.js';
 import { Terminal } from '../helpers/tmux.js';
 import { startHandler, type Handler, type HandlerKind } from '../helpers/handlers.js';
 import { freePort } from '../helpers/receiver.js';
@@ -35,7 +36,7 @@ interface CheckLine {
 }
 
 async function doctorJson(url: string, args: string[] = []) {
-  const res = await runCli(['doctor', url, '--json', '--samples', '5', ...args], { timeoutMs: 60_000 });
+  const res = await runInProcess(['doctor', url, '--json', '--samples', '5', ...args], { timeoutMs: 60_000 });
   const lines = jsonLines(res.stdout);
   const summary = lines.at(-1)?.summary as { passed: number; failed: number; warnings: number; ok: boolean } | undefined;
   const checks = lines.slice(0, -1) as unknown as CheckLine[];
@@ -151,7 +152,14 @@ describe('idpass doctor', () => {
     const h = await handler('static-only');
     const dir = mkdtempSync(join(tmpdir(), 'idpass-doctor-'));
     const file = join(dir, 'doctor.xml');
-    const res = await runCli(['doctor', h.url, '--only', 'genuine.verification.completed,schemes,forgery.wrong-key', '--junit', file]);
+    const res = await runInProcess([
+      'doctor',
+      h.url,
+      '--only',
+      'genuine.verification.completed,schemes,forgery.wrong-key',
+      '--junit',
+      file,
+    ]);
     expect(res.code).toBe(1);
     expect(res.stdout).toMatch(/✘ genuine\.verification\.completed {2}401 in/);
     expect(res.stdout).toMatch(/ {6}fix {6}it refused a correctly signed delivery/);
@@ -171,15 +179,15 @@ describe('idpass doctor', () => {
     expect(xml).toMatch(/<\/testsuite>\n<\/testsuites>\n$/);
     // a correct handler with the legacy schemes refused: 0, and still 0 under --strict
     const good = await handler('correct');
-    expect((await runCli(['doctor', good.url, '--only', 'schemes,forgery', '--strict'])).code).toBe(0);
+    expect((await runInProcess(['doctor', good.url, '--only', 'schemes,forgery', '--strict'])).code).toBe(0);
     // warnings alone pass, and fail under --strict
-    expect((await runCli(['doctor', h.url, '--only', 'schemes'])).code).toBe(0);
-    expect((await runCli(['doctor', h.url, '--only', 'schemes', '--strict'])).code).toBe(1);
+    expect((await runInProcess(['doctor', h.url, '--only', 'schemes'])).code).toBe(0);
+    expect((await runInProcess(['doctor', h.url, '--only', 'schemes', '--strict'])).code).toBe(1);
     // the report never follows a link planted at its path
     const target = join(dir, 'elsewhere.txt');
     writeFileSync(target, 'untouched');
     symlinkSync(target, join(dir, 'planted.xml'));
-    const planted = await runCli(['doctor', h.url, '--only', 'schemes', '--junit', join(dir, 'planted.xml')]);
+    const planted = await runInProcess(['doctor', h.url, '--only', 'schemes', '--junit', join(dir, 'planted.xml')]);
     expect(planted.code).toBe(2);
     expect(planted.stderr).toMatch(/symbolic link/);
     expect(readFileSync(target, 'utf8')).toBe('untouched');
@@ -187,17 +195,17 @@ describe('idpass doctor', () => {
 
   it('exit 3 when nothing listens, 2 for an unknown check with the closest names, --list names every check', async () => {
     const port = await freePort();
-    const refused = await runCli(['doctor', `:${port}/hook`]);
+    const refused = await runInProcess(['doctor', `:${port}/hook`]);
     expect(refused.code).toBe(3);
     expect(refused.stderr).toMatch(/cannot reach the handler: .*connection refused/);
-    const unknown = await runCli(['doctor', `:${port}/hook`, '--only', 'forgery.wrongkey']);
+    const unknown = await runInProcess(['doctor', `:${port}/hook`, '--only', 'forgery.wrongkey']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/"forgery\.wrongkey" names no check; did you mean forgery\.wrong-key/);
-    const list = await runCli(['doctor', '--list']);
+    const list = await runInProcess(['doctor', '--list']);
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(/^genuine\.verification\.completed +accepts a genuine verification\.completed$/m);
     expect(list.stdout).toMatch(/^forgery\.missing-token +refuses a delivery with no token header \(advisory\)$/m);
-    const none = await runCli(['doctor']);
+    const none = await runInProcess(['doctor']);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/which handler\?/);
   });
@@ -210,7 +218,7 @@ describe('idpass doctor', () => {
       'genuine.workflow.process.failed',
       'genuine.workflow.process.manual_review',
     ]);
-    const refused = await runCli(['doctor', h.url, '--events', 'verification.failed']);
+    const refused = await runInProcess(['doctor', h.url, '--events', 'verification.failed']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/names only kinds Prembly does not POST/);
   });
@@ -254,9 +262,23 @@ describe('idpass doctor', () => {
     const port = (server.address() as AddressInfo).port;
     try {
       const dir = mkdtempSync(join(tmpdir(), 'idpass-doctor-hostile-'));
-      const boom = await runCli(['doctor', `:${port}/boom`, '--only', 'genuine.verification.completed', '--junit', join(dir, 'r.xml')]);
-      const boomJson = await runCli(['doctor', `:${port}/boom`, '--only', 'genuine.verification.completed', '--json']);
-      const state = await runCli(['doctor', `:${port}/ok`, '--only', 'duplicates.same-token', '--state-url', `:${port}/state/{reference}`]);
+      const boom = await runInProcess([
+        'doctor',
+        `:${port}/boom`,
+        '--only',
+        'genuine.verification.completed',
+        '--junit',
+        join(dir, 'r.xml'),
+      ]);
+      const boomJson = await runInProcess(['doctor', `:${port}/boom`, '--only', 'genuine.verification.completed', '--json']);
+      const state = await runInProcess([
+        'doctor',
+        `:${port}/ok`,
+        '--only',
+        'duplicates.same-token',
+        '--state-url',
+        `:${port}/state/{reference}`,
+      ]);
       for (const text of [boom.stdout, boom.stderr, boomJson.stdout, state.stdout, readFileSync(join(dir, 'r.xml'), 'utf8')]) {
         expect(text).not.toMatch(/[\u001b\u0007\u202e]/);
         expect(text.length).toBeLessThan(5_000);

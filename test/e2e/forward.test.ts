@@ -5,7 +5,8 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { jsonLines, runCli } from '../helpers/cli.js';
+import { jsonLines } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/run-command.js';
 import { tempHome } from '../helpers/listen.js';
 import { freePort } from '../helpers/receiver.js';
 import { testScope } from '../helpers/scope.js';
@@ -18,9 +19,9 @@ describe('forwarding to several targets', () => {
     const main = await scope.receiver(() => ({ status: 200, body: '{"app":"main"}' }));
     const wf = await scope.receiver(() => ({ status: 202, body: '{"app":"workflows"}' }));
     const l = await scope.listen(['-f', main.url, '-f', `workflow.*=${wf.url}`, '-H', 'x-team: kyc']);
-    const direct = await runCli(['trigger', 'verification.completed', '--to', `${l.url}/webhook`, '--json']);
+    const direct = await runInProcess(['trigger', 'verification.completed', '--to', `${l.url}/webhook`, '--json']);
     expect(direct.code).toBe(0);
-    const run = await runCli(['trigger', 'workflow.process.completed', '--to', `${l.url}/webhook`, '--json']);
+    const run = await runInProcess(['trigger', 'workflow.process.completed', '--to', `${l.url}/webhook`, '--json']);
     expect(run.code).toBe(0);
     const [sentRun] = jsonLines(run.stdout);
     expect(sentRun).toMatchObject({ status: 200 }); // main's answer, not the workflow app's 202
@@ -39,14 +40,16 @@ describe('forwarding to several targets', () => {
     expect(wf.received[0]!.headers['x-prembly-signature']).toBe(main.received[1]!.headers['x-prembly-signature']);
     // every target's answer in the NDJSON line and in the store
     expect((deliveries as { forwards?: { status: number }[] }).forwards?.map((f) => f.status)).toEqual([200, 202]);
-    const list = await runCli(['events', 'show', String((deliveries as { id: string }).id), '--json'], { env: { IDPASS_HOME: l.home } });
+    const list = await runInProcess(['events', 'show', String((deliveries as { id: string }).id), '--json'], {
+      env: { IDPASS_HOME: l.home },
+    });
     const shown = JSON.parse(list.stdout) as { forwards: { status: number }[]; forwardTargets: string[] };
     expect(shown.forwards.map((f) => f.status)).toEqual([200, 202]);
     expect(shown.forwardTargets).toHaveLength(2);
-    const show = await runCli(['events', 'show', String((deliveries as { id: string }).id)], { env: { IDPASS_HOME: l.home } });
+    const show = await runInProcess(['events', 'show', String((deliveries as { id: string }).id)], { env: { IDPASS_HOME: l.home } });
     expect(show.stdout).toMatch(/App replies \(2 targets; the sender got the first\)/);
     // resend goes to every target again
-    const resent = await runCli(['events', 'resend', String((deliveries as { id: string }).id), '--expect-status', '2xx'], {
+    const resent = await runInProcess(['events', 'resend', String((deliveries as { id: string }).id), '--expect-status', '2xx'], {
       env: { IDPASS_HOME: l.home },
     });
     expect(resent.code).toBe(0);
@@ -58,7 +61,7 @@ describe('forwarding to several targets', () => {
     const closed = await freePort();
     const up = await scope.receiver();
     const l = await scope.listen(['-f', `http://127.0.0.1:${closed}/gone`, '-f', up.url]);
-    const res = await runCli(['trigger', 'verification.completed', '--to', `${l.url}/webhook`, '--json']);
+    const res = await runInProcess(['trigger', 'verification.completed', '--to', `${l.url}/webhook`, '--json']);
     expect(res.code).toBe(1);
     expect(jsonLines(res.stdout)[0]).toMatchObject({ status: 502 });
     expect(up.received).toHaveLength(1);
@@ -72,7 +75,7 @@ describe('forwarding to several targets', () => {
   it('a forwarded header may not replace the signature or token unless asked', async () => {
     const app = await scope.receiver();
     const home = tempHome();
-    const refused = await runCli(
+    const refused = await runInProcess(
       ['listen', '--no-tunnel', '--port', '0', '-f', app.url, '-H', 'x-prembly-signature: forged', '--timeout', '1s'],
       {
         env: { IDPASS_HOME: home },
@@ -81,7 +84,7 @@ describe('forwarding to several targets', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/--forward-header x-prembly-signature would replace the x-prembly-signature Prembly sent/);
     const l = await scope.listen(['-f', app.url, '-H', 'x-prembly-signature: forged', '--allow-signature-override']);
-    await runCli(['trigger', 'verification.completed', '--to', `${l.url}/webhook`]);
+    await runInProcess(['trigger', 'verification.completed', '--to', `${l.url}/webhook`]);
     expect(app.received[0]!.headers['x-prembly-signature']).toBe('forged');
   }, 30_000);
 
@@ -122,7 +125,7 @@ describe('forwarding to several targets', () => {
     const target = `https://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
 
     const strict = await scope.listen(['-f', target]);
-    const refused = await runCli(['trigger', 'verification.completed', '--to', `${strict.url}/webhook`, '--json']);
+    const refused = await runInProcess(['trigger', 'verification.completed', '--to', `${strict.url}/webhook`, '--json']);
     expect(jsonLines(refused.stdout)[0]).toMatchObject({ status: 502 });
     expect(hits).toBe(0);
 
@@ -131,7 +134,7 @@ describe('forwarding to several targets', () => {
     expect(insecure.stderr()).toMatch(
       /note: --forward-timeout none: idpass waits for your app as long as it takes; Prembly gives up after 10s/,
     );
-    const ok = await runCli(['trigger', 'verification.completed', '--to', `${insecure.url}/webhook`, '--json']);
+    const ok = await runInProcess(['trigger', 'verification.completed', '--to', `${insecure.url}/webhook`, '--json']);
     expect(ok.code).toBe(0);
     expect(hits).toBe(1);
   }, 30_000);

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { BIN, jsonLines, runCli } from '../helpers/cli.js';
+import { BIN, jsonLines } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/run-command.js';
 import { tempHome } from '../helpers/listen.js';
 import { postRaw } from '../helpers/receiver.js';
 import { testScope } from '../helpers/scope.js';
@@ -61,7 +62,7 @@ describe('hostile and unusual bodies (built binary)', () => {
     expect(d).toMatchObject({ event: 'verification.completed', stored: true, signature: { valid: true } });
     expect(JSON.stringify(d!.body)).toMatch(/nested \d+ levels, not shown/);
     expect(await l.exited).toBe(0);
-    const shown = await runCli(['events', 'show', String(d!.id)], { env: { IDPASS_HOME: l.home, IDPASS_PUBLIC_KEY: KEY } });
+    const shown = await runInProcess(['events', 'show', String(d!.id)], { env: { IDPASS_HOME: l.home, IDPASS_PUBLIC_KEY: KEY } });
     expect(shown.code).toBe(0);
     expect(shown.stdout).toMatch(/not shown/);
   }, 30_000);
@@ -103,7 +104,7 @@ describe('hostile and unusual bodies (built binary)', () => {
     const [d] = await l.waitForDeliveries(1);
     expect(l.stdout()).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
     expect(d!.product).toBe(`BVN${HOSTILE}`); // the JSON value itself is kept exactly
-    const shown = await runCli(['events', 'show', String(d!.id)], { env: { IDPASS_HOME: l.home, IDPASS_PUBLIC_KEY: KEY } });
+    const shown = await runInProcess(['events', 'show', String(d!.id)], { env: { IDPASS_HOME: l.home, IDPASS_PUBLIC_KEY: KEY } });
     expect(shown.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
     expect(shown.stdout).toContain('␛');
   }, 30_000);
@@ -117,10 +118,10 @@ describe('hostile and unusual bodies (built binary)', () => {
     expect(String(d!.bodyText)).not.toMatch(/22200000001|08000000001|ada@example\.com/);
     expect(l.stdout()).not.toMatch(/22200000001/);
     const env = { IDPASS_HOME: l.home, IDPASS_PUBLIC_KEY: KEY };
-    const shown = await runCli(['events', 'show', String(d!.id)], { env });
+    const shown = await runInProcess(['events', 'show', String(d!.id)], { env });
     expect(shown.stdout).not.toMatch(/22200000001|08000000001|ada@example\.com/);
-    const revealed = await runCli(['events', 'show', String(d!.id), '--show-pii'], { env });
+    const revealed = await runInProcess(['events', 'show', String(d!.id), '--show-pii'], { env });
     expect(revealed.stdout).toContain('22200000001');
-    expect(jsonLines((await runCli(['events', 'list', '--json'], { env })).stdout)).toHaveLength(1);
+    expect(jsonLines((await runInProcess(['events', 'list', '--json'], { env })).stdout)).toHaveLength(1);
   });
 });

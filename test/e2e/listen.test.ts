@@ -4,7 +4,7 @@ import net from 'node:net';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/run-command.js';
 import { startListen, tempHome, type RunningListen } from '../helpers/listen.js';
 import { freePort, postRaw } from '../helpers/receiver.js';
 import { testScope } from '../helpers/scope.js';
@@ -35,7 +35,7 @@ describe('idpass listen (built binary, real processes on loopback)', () => {
   it('trigger → listen --forward-to → app: byte-identical bodies, headers kept, every delivery explained and stored', async () => {
     const app = await receiver();
     const l = await listen(['--forward-to', app.url, '--live-public-key', LIVE]);
-    const res = await runCli([
+    const res = await runInProcess([
       'trigger',
       'verification.completed',
       '--pending-first',
@@ -326,10 +326,10 @@ describe('idpass listen (built binary, real processes on loopback)', () => {
 
   it('CI mode: exits 0 once --count matching deliveries arrived', async () => {
     const l = await listen(['--wait-for', 'verification.completed', '--count', '2', '--timeout', '20s']);
-    await runCli(['trigger', 'verification.failed', '--to', l.url]);
-    await runCli(['trigger', 'verification.completed', '--to', l.url]);
+    await runInProcess(['trigger', 'verification.failed', '--to', l.url]);
+    await runInProcess(['trigger', 'verification.completed', '--to', l.url]);
     expect(l.child.exitCode).toBeNull();
-    await runCli(['trigger', 'verification.completed', '--to', l.url]);
+    await runInProcess(['trigger', 'verification.completed', '--to', l.url]);
     expect(await l.exited).toBe(0);
     expect(l.stderr()).toContain('2 of 2 matching deliveries arrived');
   });
@@ -369,7 +369,7 @@ describe('idpass listen (built binary, real processes on loopback)', () => {
 
   it('prints the bound URL in plain mode too, also with --port 0', async () => {
     const home = tempHome();
-    const res = await runCli(['listen', '--port', '0', '--timeout', '300ms'], { env: { IDPASS_HOME: home } });
+    const res = await runInProcess(['listen', '--port', '0', '--timeout', '300ms'], { env: { IDPASS_HOME: home } });
     expect(res.code).toBe(0);
     expect(res.stderr).toMatch(/local\s+http:\/\/127\.0\.0\.1:\d{2,5}/);
     expect(res.stderr).not.toMatch(/127\.0\.0\.1:0\b/);
@@ -381,7 +381,7 @@ describe('idpass listen (built binary, real processes on loopback)', () => {
       await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
       scope.defer(() => new Promise((r) => blocker.close(r)));
       const port = (blocker.address() as net.AddressInfo).port;
-      const res = await runCli(['listen', '--port', String(port)], { env: { IDPASS_HOME: tempHome() } });
+      const res = await runInProcess(['listen', '--port', String(port)], { env: { IDPASS_HOME: tempHome() } });
       expect(res.code).toBe(2);
       expect(res.stderr).toContain(`port ${port} on 127.0.0.1 is in use`);
       expect(res.stderr).toContain('--port 0');
@@ -391,7 +391,7 @@ describe('idpass listen (built binary, real processes on loopback)', () => {
       [['--port', 'abc'], /not a port/],
       [['--host', '203.0.113.77'], /no such local address/],
     ])('%j', async (args, message) => {
-      const res = await runCli(['listen', '--port', '0', ...args], { env: { IDPASS_HOME: tempHome() } });
+      const res = await runInProcess(['listen', '--port', '0', ...args], { env: { IDPASS_HOME: tempHome() } });
       expect(res.code).toBe(2);
       expect(res.stderr).toMatch(message);
     });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BIN, runCli } from '../helpers/cli.js';
+import { BIN } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/run-command.js';
 import { tempHome } from '../helpers/listen.js';
 import { freePort } from '../helpers/receiver.js';
 import { testScope } from '../helpers/scope.js';
@@ -37,7 +38,7 @@ describe('the live view in a real terminal (tmux)', () => {
     const { term, app, url } = await startLiveView();
     expect(term.screen()).toContain(`npx idpass trigger verification.completed --to ${url}`);
 
-    const sent = await runCli(['trigger', 'verification.completed', '--pending-first', '--delay', '50ms', '--to', url]);
+    const sent = await runInProcess(['trigger', 'verification.completed', '--pending-first', '--delay', '50ms', '--to', url]);
     expect(sent.code).toBe(0);
     // rows appear on arrival; wait until the app's answer to the second one is in too
     const screen = await term.waitFor(
@@ -74,7 +75,7 @@ describe('the live view in a real terminal (tmux)', () => {
 
   it('keeps rows on one line when the terminal narrows, and ctrl-c quits cleanly', async () => {
     const { term, url } = await startLiveView([], 120);
-    await runCli(['trigger', 'verification.failed', '--product', 'voters-card', '--to', url]);
+    await runInProcess(['trigger', 'verification.failed', '--product', 'voters-card', '--to', url]);
     await term.waitFor((s) => s.includes('deliveries 1'), 'one delivery');
     term.resize(60);
     const narrow = await term.waitFor(
@@ -102,7 +103,7 @@ describe('the live view in a real terminal (tmux)', () => {
     'at %i columns shows %s and nothing wider than the terminal',
     async (width, row, absent) => {
       const { term, url } = await startLiveView([], width);
-      await runCli(['trigger', 'verification.failed', '--product', 'voters-card', '--to', url]);
+      await runInProcess(['trigger', 'verification.failed', '--product', 'voters-card', '--to', url]);
       const screen = await term.waitFor((s) => row.test(s), `the row at ${width} columns`);
       for (const line of screen.split('\n')) expect(line.length).toBeLessThanOrEqual(width);
       const titles = screen.split('\n').find((l) => /^\s+(time\s+)?event\s+result/.test(l)) ?? '';

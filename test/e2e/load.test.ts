@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { LoadSummary } from '../../src/core/trigger/load.js';
-import { BIN, jsonLines, runCli } from '../helpers/cli.js';
+import { BIN, jsonLines } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/run-command.js';
 import { Terminal } from '../helpers/tmux.js';
 import { freePort } from '../helpers/receiver.js';
 import { testScope } from '../helpers/scope.js';
@@ -18,9 +19,12 @@ type Summary = LoadSummary;
 describe('trigger --count', () => {
   it('2000 deliveries, 50 at a time: 2000 distinct tokens and references, every signature valid, the summary agrees', async () => {
     const app = await scope.receiver();
-    const res = await runCli(['trigger', 'verification.completed', '--count', '2000', '--concurrency', '50', '--to', app.url, '--json'], {
-      timeoutMs: 60_000,
-    });
+    const res = await runInProcess(
+      ['trigger', 'verification.completed', '--count', '2000', '--concurrency', '50', '--to', app.url, '--json'],
+      {
+        timeoutMs: 60_000,
+      },
+    );
     expect(res.code).toBe(0);
     const summary = (jsonLines(res.stdout).at(-1) as { summary: Summary }).summary;
     expect(summary).toMatchObject({ units: 2000, sent: 2000, expected: 2000, unexpected: 0, byStatus: { 200: 2000 }, errors: {} });
@@ -38,7 +42,7 @@ describe('trigger --count', () => {
   it('mixes kinds and products, sends pending → final pairs, and counts what was not answered as expected (exit 1)', async () => {
     let n = 0;
     const app = await scope.receiver(() => ({ status: ++n % 10 === 0 ? 500 : 200, body: '{}' }));
-    const res = await runCli(
+    const res = await runInProcess(
       [
         'trigger',
         '--events',
@@ -66,7 +70,7 @@ describe('trigger --count', () => {
     expect(products.size).toBe(3);
 
     const pairs = await scope.receiver();
-    const paired = await runCli([
+    const paired = await runInProcess([
       'trigger',
       'verification.completed',
       '--pending-first',
@@ -88,17 +92,17 @@ describe('trigger --count', () => {
   it('--rate paces the deliveries; nothing listening is exit 3; load flags without --count are refused', async () => {
     const app = await scope.receiver();
     const started = Date.now();
-    const paced = await runCli(['trigger', 'verification.completed', '--count', '10', '--rate', '20/s', '--to', app.url]);
+    const paced = await runInProcess(['trigger', 'verification.completed', '--count', '10', '--rate', '20/s', '--to', app.url]);
     expect(paced.code).toBe(0);
     expect(Date.now() - started).toBeGreaterThanOrEqual(450); // the tenth may start 450 ms after the first
     const port = await freePort();
-    const refused = await runCli(['trigger', 'verification.completed', '--count', '5', '--to', `:${port}/hook`]);
+    const refused = await runInProcess(['trigger', 'verification.completed', '--count', '5', '--to', `:${port}/hook`]);
     expect(refused.code).toBe(3);
     expect(refused.stdout).toMatch(/no answer: refused ×5/);
-    const alone = await runCli(['trigger', 'verification.completed', '--concurrency', '5', '--to', app.url]);
+    const alone = await runInProcess(['trigger', 'verification.completed', '--concurrency', '5', '--to', app.url]);
     expect(alone.code).toBe(2);
     expect(alone.stderr).toMatch(/--concurrency is for load runs/);
-    const mix = await runCli(['trigger', 'verification.completed', '--product', 'bvn,nin', '--to', app.url]);
+    const mix = await runInProcess(['trigger', 'verification.completed', '--product', 'bvn,nin', '--to', app.url]);
     expect(mix.code).toBe(2);
   }, 30_000);
 

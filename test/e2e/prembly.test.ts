@@ -2,7 +2,8 @@ import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { jsonLines, runCli } from '../helpers/cli.js';
+import { jsonLines } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/run-command.js';
 import { postRaw, type Received } from '../helpers/receiver.js';
 import { LIVE_SIGNED_KINDS } from '../helpers/prembly-doc.js';
 import { testScope } from '../helpers/scope.js';
@@ -27,11 +28,11 @@ function keyChecking(kindOf: (req: Received) => string) {
   };
 }
 
-const trigger = (args: string[]) => runCli(['trigger', ...args, '--public-key', SANDBOX, '--live-public-key', LIVE, '--json']);
+const trigger = (args: string[]) => runInProcess(['trigger', ...args, '--public-key', SANDBOX, '--live-public-key', LIVE, '--json']);
 
 describe('Prembly’s event catalog, sent and received (built binary)', () => {
   it('signs every kind with the key Prembly uses for it, as an independent receiver checks', async () => {
-    const list = jsonLines((await runCli(['trigger', '--list', '--json'])).stdout).map((l) => String(l.event));
+    const list = jsonLines((await runInProcess(['trigger', '--list', '--json'])).stdout).map((l) => String(l.event));
     expect(list).toHaveLength(15);
     let current = '';
     const r = await scope.receiver(keyChecking(() => current));
@@ -151,7 +152,7 @@ describe('Prembly’s event catalog, sent and received (built binary)', () => {
     expect(jsonLines(followed.stdout)[0]).toMatchObject({ status: 200, redirects: [`${base}/new`] });
     expect(seen).toEqual(['POST /old', 'POST /new']);
 
-    const workflow = await runCli(['trigger', 'workflow.process.completed', '--to', `${base}/old`]);
+    const workflow = await runInProcess(['trigger', 'workflow.process.completed', '--to', `${base}/old`]);
     expect(workflow.code).toBe(1);
     expect(workflow.stdout).toMatch(/308 expected 2xx/);
     expect(workflow.stdout).toMatch(/does not follow redirects for workflow runs/);
@@ -159,7 +160,7 @@ describe('Prembly’s event catalog, sent and received (built binary)', () => {
 
   it('says truthfully what Prembly does not send', async () => {
     const r = await scope.receiver();
-    const res = await runCli(['trigger', 'verification.failed', '--to', r.url]);
+    const res = await runInProcess(['trigger', 'verification.failed', '--to', r.url]);
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(/not sent by Prembly as a webhook for direct API calls/);
   });

@@ -5,7 +5,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { tempHome } from '../helpers/listen.js';
 import { freePort } from '../helpers/receiver.js';
@@ -14,9 +14,8 @@ import { testScope } from '../helpers/scope.js';
 /**
  * README.md and docs/ run as written: every block marked `<!-- runnable: … -->` in them is executed
  * here, verbatim, with the built bin (through `npx`, as the README says) against real apps on
- * loopback. The examples'
- * examples use ports 3000 and 4567, so this file's tests run one after another and no other test
- * file binds those ports.
+ * loopback. The examples name ports 3000 (the app), 4567 (listen) and 4568 (the sandbox); each run
+ * swaps in ports the OS picked (PORTS), so a developer's own app on 3000 is never taken for the test's.
  */
 const scope = testScope();
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -29,6 +28,26 @@ function docsPages(dir: string): string[] {
     );
 }
 const README = [join(ROOT, 'README.md'), ...docsPages(join(ROOT, 'docs'))].map((file) => readFileSync(file, 'utf8')).join('\n');
+/** The ports the examples name, as ports the OS picked for this run. */
+const PORTS = { app: 0, listen: 0, sandbox: 0 };
+
+/** An example's text with its ports swapped for this run's. */
+function onOurPorts(text: string): string {
+  return text
+    .replace(/\b3000\b/g, String(PORTS.app))
+    .replace(/\b4567\b/g, String(PORTS.listen))
+    .replace(/\b4568\b/g, String(PORTS.sandbox));
+}
+
+/** What the examples' defaults read, pointed at this run's ports. */
+function portEnv(): Record<string, string> {
+  return {
+    IDPASS_PORT: String(PORTS.listen),
+    IDPASS_TRIGGER_URL: `http://127.0.0.1:${PORTS.listen}/webhook`,
+    IDPASS_SANDBOX_PORT: String(PORTS.sandbox),
+  };
+}
+
 const BUILTIN_KEYS = {
   IDPASS_PUBLIC_KEY: 'test_pk_idpass0sandbox0key0not0for0production',
   IDPASS_LIVE_PUBLIC_KEY: 'live_pk_idpass0stand0in0live0key0not0real',
@@ -82,9 +101,9 @@ interface ShellRun {
  * in the background (an `npm start &`, a `listen &`), as a CI runner does at the end of a step.
  */
 function runShell(script: string, options: { cwd: string; env?: Record<string, string>; timeoutMs?: number }): Promise<ShellRun> {
-  const child = spawn('bash', ['-e', '-c', script], {
+  const child = spawn('bash', ['-e', '-c', onOurPorts(script)], {
     cwd: options.cwd,
-    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    env: { ...process.env, NO_COLOR: '1', ...portEnv(), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -140,7 +159,7 @@ function userProject(app?: string): string {
     join(dir, 'package.json'),
     JSON.stringify({ name: 'my-app', private: true, type: 'module', scripts: { start: 'node app.js' } }),
   );
-  writeFileSync(join(dir, 'app.js'), app ?? `${middleware}\napp.listen(3000, '127.0.0.1');\n`);
+  writeFileSync(join(dir, 'app.js'), onOurPorts(app ?? `${middleware}\napp.listen(3000, '127.0.0.1');\n`));
   mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true });
   symlinkSync(ROOT, join(dir, 'node_modules', 'idpass'));
   symlinkSync(join(ROOT, 'node_modules', 'express'), join(dir, 'node_modules', 'express'));
@@ -159,7 +178,7 @@ async function startMiddlewareApp(env: Record<string, string>): Promise<{ output
     child.kill('SIGKILL');
     return new Promise((resolve) => (child.exitCode === null ? child.on('close', resolve) : resolve(undefined)));
   });
-  await portAnswers(3000);
+  await portAnswers(PORTS.app);
   return { output: () => output };
 }
 
@@ -191,6 +210,12 @@ function actionsStep(yaml: string): { script: string; env: Record<string, string
 }
 
 describe('README.md and docs/, run as written', () => {
+  beforeAll(async () => {
+    PORTS.app = await freePort();
+    PORTS.listen = await freePort();
+    PORTS.sandbox = await freePort();
+  });
+
   it('marks every block it expects to run, and each marked block is one the tests below run', () => {
     expect(
       runnableBlocks()
@@ -214,7 +239,7 @@ describe('README.md and docs/, run as written', () => {
     const home = tempHome();
     const listen = spawn('bash', ['-c', first!.replace('npm install && ', '')], {
       cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1', IDPASS_HOME: home, IDPASS_TUNNEL_HOST: `http://127.0.0.1:${closed}` },
+      env: { ...process.env, NO_COLOR: '1', ...portEnv(), IDPASS_HOME: home, IDPASS_TUNNEL_HOST: `http://127.0.0.1:${closed}` },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
@@ -229,7 +254,7 @@ describe('README.md and docs/, run as written', () => {
         // already stopped
       }
     });
-    await portAnswers(4567);
+    await portAnswers(PORTS.listen);
     const sent = await runShell(second, { cwd: ROOT });
     expect(sent).toMatchObject({ code: 0 });
     const deadline = Date.now() + 10_000;
@@ -240,7 +265,7 @@ describe('README.md and docs/, run as written', () => {
     // Ctrl-C, as a terminal sends it: to the whole foreground group (npx and the listen under it)
     process.kill(-listen.pid!, 'SIGINT');
     await closedNow;
-    expect(output).toMatch(/local +http:\/\/127\.0\.0\.1:4567/);
+    expect(output).toMatch(new RegExp(`local +http://127\\.0\\.0\\.1:${PORTS.listen}`));
     expect(output).toMatch(/tunnel unavailable: cannot reach the tunnel server/);
     expect(output).toMatch(/VERIFIED/);
     expect(output).toMatch(/stopped after 1 deliver/);
@@ -277,7 +302,7 @@ describe('README.md and docs/, run as written', () => {
     });
     await new Promise<void>((resolve, reject) => {
       app.once('error', reject);
-      app.listen(3000, '127.0.0.1', resolve);
+      app.listen(PORTS.app, '127.0.0.1', resolve);
     });
     scope.defer(() => new Promise((resolve) => app.close(resolve)));
     const run = await runShell(block, { cwd: ROOT, timeoutMs: 100_000 });
@@ -322,7 +347,7 @@ describe('README.md and docs/, run as written', () => {
   it('the "in your tests" example, against the middleware example listening on 127.0.0.1:3000', async () => {
     const app = await startMiddlewareApp(BUILTIN_KEYS);
     const { code } = runnable(MARKERS.inTests);
-    const run = spawn(process.execPath, ['--input-type=module', '-e', code], {
+    const run = spawn(process.execPath, ['--input-type=module', '-e', onOurPorts(code)], {
       cwd: ROOT,
       env: { ...process.env, ...BUILTIN_KEYS },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -355,7 +380,7 @@ describe('README.md and docs/, run as written', () => {
     const blocks = [runnable(MARKERS.importLine), runnable(MARKERS.middleware)];
     expect(blocks).toHaveLength(2);
     for (const { code } of blocks) {
-      const run = spawn(process.execPath, ['--input-type=module', '-e', code], {
+      const run = spawn(process.execPath, ['--input-type=module', '-e', onOurPorts(code)], {
         cwd: ROOT,
         env: { ...process.env, IDPASS_PUBLIC_KEY: 'test_pk_readme0example0key0abcd' },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/run-command.js';
 import { tempHome } from '../helpers/listen.js';
 import { postRaw } from '../helpers/receiver.js';
 import { testScope } from '../helpers/scope.js';
@@ -20,13 +20,13 @@ describe('nothing unsafe shown or stored', () => {
     const everything = l.stdout() + l.stderr() + JSON.stringify(readStoreLines(l.home));
     expect(everything).not.toContain('s3cret-pass');
     expect(everything).toContain('***:***@127.0.0.1');
-    const trigger = await runCli(['trigger', 'verification.completed', '--to', withCreds]);
+    const trigger = await runInProcess(['trigger', 'verification.completed', '--to', withCreds]);
     expect(trigger.code).toBe(0);
     expect(trigger.stdout + trigger.stderr).not.toContain('s3cret-pass');
   });
 
   it('refuses an empty --host instead of binding every interface', async () => {
-    const res = await runCli(['listen', '--host', '', '--port', '0', '--no-tunnel'], { env: { IDPASS_HOME: tempHome() } });
+    const res = await runInProcess(['listen', '--host', '', '--port', '0', '--no-tunnel'], { env: { IDPASS_HOME: tempHome() } });
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/needs an address, like 127\.0\.0\.1/);
   });

@@ -3,7 +3,7 @@ import { networkInterfaces } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { MAGIC_NUMBERS } from '../../src/core/sandbox/identities.js';
 import { createSandbox, type Sandbox } from '../../src/core/sandbox/sandbox.js';
-import { runCli } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/run-command.js';
 import { testScope } from '../helpers/scope.js';
 
 /** The sandbox's API as an integration sees it: createSandbox() on loopback, called over HTTP. */
@@ -136,12 +136,12 @@ describe('the sandbox API', () => {
   });
 
   it('the CLI: --numbers lists every magic number, a taken port is a usage error', async () => {
-    const numbers = await runCli(['sandbox', '--numbers']);
+    const numbers = await runInProcess(['sandbox', '--numbers']);
     expect(numbers.stdout).toMatch(/^00000000002 {2}02 {2}the registry is down/m);
     expect(numbers.stdout.trim().split('\n')).toHaveLength(MAGIC_NUMBERS.length + 1);
     const { sandbox, url } = await sandboxWithReceiver();
     const port = new URL(url).port;
-    const taken = await runCli(['sandbox', '--port', port]);
+    const taken = await runInProcess(['sandbox', '--port', port]);
     expect(taken.code).toBe(2);
     expect(taken.stderr).toMatch(/--port 0 picks a free one/);
     void sandbox;

@@ -4,7 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonLines, runCli } from '../helpers/cli.js';
+import { jsonLines } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/run-command.js';
 import { tempHome } from '../helpers/listen.js';
 import { postRaw } from '../helpers/receiver.js';
 import { testScope } from '../helpers/scope.js';
@@ -29,13 +30,13 @@ describe('the store under faults (built binary)', () => {
     const l = await scope.listen(['--public-key', KEY]);
     await post(l.url, 'before');
     await l.waitForDeliveries(1);
-    const cleared = await runCli(['events', 'clear', '--yes'], { env: { IDPASS_HOME: l.home } });
+    const cleared = await runInProcess(['events', 'clear', '--yes'], { env: { IDPASS_HOME: l.home } });
     expect(cleared.code).toBe(0);
     await post(l.url, 'after-1');
     await post(l.url, 'after-2');
     await l.waitForDeliveries(3);
     expect(storedDeliveries(l.home).map((d) => d.reference)).toEqual(['after-1', 'after-2']);
-    const listed = jsonLines((await runCli(['events', 'list', '--json'], { env: { IDPASS_HOME: l.home } })).stdout);
+    const listed = jsonLines((await runInProcess(['events', 'list', '--json'], { env: { IDPASS_HOME: l.home } })).stdout);
     expect(listed.map((d) => d.reference)).toEqual(['after-2', 'after-1']);
   });
 

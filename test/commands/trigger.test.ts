@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { jsonLines, runCli } from '../helpers/cli.js';
+import { jsonLines, runCli as runBin } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/run-command.js';
 import { freePort, type Received } from '../helpers/receiver.js';
 import { testScope } from '../helpers/scope.js';
 
@@ -30,10 +31,10 @@ function strictAnswer() {
   };
 }
 
-describe('idpass trigger (built binary, real loopback receiver)', () => {
+describe('idpass trigger (in process, real loopback receiver)', () => {
   it('delivers a correctly signed verification.completed and exits 0', async () => {
     const r = await receiver();
-    const res = await runCli(['trigger', 'verification.completed', '--to', r.url, ...SIGNED, '--json']);
+    const res = await runInProcess(['trigger', 'verification.completed', '--to', r.url, ...SIGNED, '--json']);
     expect(res.code).toBe(0);
     expect(r.received).toHaveLength(1);
     const got = r.received[0]!;
@@ -51,10 +52,15 @@ describe('idpass trigger (built binary, real loopback receiver)', () => {
 
   it('signs with the static schemes: the base64 public key in the right header', async () => {
     const r = await receiver();
-    expect((await runCli(['trigger', 'verification.failed', '--to', r.url, '--public-key', KEY, '--scheme', 'identitypass'])).code).toBe(0);
     expect(
-      (await runCli(['trigger', 'verification.failed', '--to', r.url, '--scheme', 'prembly-legacy'], { env: { IDPASS_PUBLIC_KEY: KEY } }))
-        .code,
+      (await runInProcess(['trigger', 'verification.failed', '--to', r.url, '--public-key', KEY, '--scheme', 'identitypass'])).code,
+    ).toBe(0);
+    expect(
+      (
+        await runInProcess(['trigger', 'verification.failed', '--to', r.url, '--scheme', 'prembly-legacy'], {
+          env: { IDPASS_PUBLIC_KEY: KEY },
+        })
+      ).code,
     ).toBe(0);
     const [original, legacy] = r.received;
     expect(original!.headers['x-identitypass-signature']).toBe(Buffer.from(KEY).toString('base64'));
@@ -65,7 +71,7 @@ describe('idpass trigger (built binary, real loopback receiver)', () => {
 
   it('takes the target, keys and scheme from the environment', async () => {
     const r = await receiver();
-    const res = await runCli(['trigger', 'watchlist.identity_flagged'], {
+    const res = await runInProcess(['trigger', 'watchlist.identity_flagged'], {
       env: { IDPASS_TRIGGER_URL: r.url, IDPASS_PUBLIC_KEY: KEY, IDPASS_LIVE_PUBLIC_KEY: LIVE, IDPASS_SCHEME: 'prembly-hmac' },
     });
     expect(res.code).toBe(0);
@@ -76,7 +82,7 @@ describe('idpass trigger (built binary, real loopback receiver)', () => {
 
   it('sends a labelled pending, then the final as a retry-flagged delivery with one reference, signed with the live key', async () => {
     const r = await receiver();
-    const res = await runCli([
+    const res = await runInProcess([
       'trigger',
       'verification.completed',
       '--pending-first',
@@ -114,7 +120,7 @@ describe('idpass trigger (built binary, real loopback receiver)', () => {
 
   it('applies --set and --unset, and sends --data as the file holds it', async () => {
     const r = await receiver();
-    const set = await runCli([
+    const set = await runInProcess([
       'trigger',
       'verification.completed',
       '--to',
@@ -136,20 +142,20 @@ describe('idpass trigger (built binary, real loopback receiver)', () => {
     const file = join(dir, 'body.json');
     const raw = '{\n  "status": true,\n  "verification": {"status": "VERIFIED", "reference": "file-ref"}\n}\n';
     writeFileSync(file, raw);
-    const data = await runCli(['trigger', 'verification.completed', '--to', r.url, '--data', file, ...SIGNED, '--json']);
+    const data = await runInProcess(['trigger', 'verification.completed', '--to', r.url, '--data', file, ...SIGNED, '--json']);
     expect(data.code).toBe(0);
     expect(r.received[1]!.body.toString('utf8')).toBe(raw);
     expect(r.received[1]!.headers['x-prembly-signature']).toBe(hmacOf(Buffer.from(raw)));
     expect(jsonLines(data.stdout)[0]!.reference).toBe('file-ref');
 
-    const stdin = await runCli(['trigger', 'verification.completed', '--to', r.url, '--data', '-'], { input: raw });
+    const stdin = await runInProcess(['trigger', 'verification.completed', '--to', r.url, '--data', '-'], { input: raw });
     expect(stdin.code).toBe(0);
     expect(r.received[2]!.body.toString('utf8')).toBe(raw);
   });
 
   it('exits 1 on 201 with the reason Identitypass would give', async () => {
     const r = await receiver(() => ({ status: 201, body: '{"created":true}' }));
-    const res = await runCli(['trigger', 'verification.completed', '--to', r.url]);
+    const res = await runInProcess(['trigger', 'verification.completed', '--to', r.url]);
     expect(res.code).toBe(1);
     expect(res.stdout).toContain('201 expected 200');
     expect(res.stdout).toContain('{"created":true}');
@@ -158,13 +164,13 @@ describe('idpass trigger (built binary, real loopback receiver)', () => {
 
   it('accepts a 201 when told to, and from workflow receivers by default', async () => {
     const r = await receiver(() => ({ status: 201 }));
-    expect((await runCli(['trigger', 'verification.completed', '--to', r.url, '--expect-status', '2xx'])).code).toBe(0);
-    expect((await runCli(['trigger', 'workflow.process.manual_review', '--to', r.url])).code).toBe(0);
+    expect((await runInProcess(['trigger', 'verification.completed', '--to', r.url, '--expect-status', '2xx'])).code).toBe(0);
+    expect((await runInProcess(['trigger', 'workflow.process.manual_review', '--to', r.url])).code).toBe(0);
   });
 
   it('exits 1 on 500 and shows the first bytes of the reply', async () => {
     const r = await receiver(() => ({ status: 500, body: '{"error":"database is down"}' + 'x'.repeat(2000) }));
-    const res = await runCli(['trigger', 'verification.completed', '--to', r.url]);
+    const res = await runInProcess(['trigger', 'verification.completed', '--to', r.url]);
     expect(res.code).toBe(1);
     expect(res.stdout).toContain('500 expected 200');
     expect(res.stdout).toContain('reply: {"error":"database is down"}xxx');
@@ -175,18 +181,18 @@ describe('idpass trigger (built binary, real loopback receiver)', () => {
   it('exits 3 with the URL and the cause when nothing listens', async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}/webhook`;
-    const res = await runCli(['trigger', 'verification.completed', '--to', url]);
+    const res = await runInProcess(['trigger', 'verification.completed', '--to', url]);
     expect(res.code).toBe(3);
     expect(res.stdout).toContain(url);
     expect(res.stdout).toContain('connection refused');
-    const json = await runCli(['trigger', 'verification.completed', '--to', url, '--json']);
+    const json = await runInProcess(['trigger', 'verification.completed', '--to', url, '--json']);
     expect(json.code).toBe(3);
     expect(jsonLines(json.stdout)[0]).toMatchObject({ ok: false, status: null, errorKind: 'refused' });
   });
 
   it('does not send the final delivery when the receiver cannot be reached', async () => {
     const port = await freePort();
-    const res = await runCli([
+    const res = await runInProcess([
       'trigger',
       'verification.completed',
       '--pending-first',
@@ -203,7 +209,7 @@ describe('idpass trigger (built binary, real loopback receiver)', () => {
 
   it('exits 1 when the receiver is slower than --timeout', async () => {
     const r = await receiver(() => ({ status: 200, delayMs: 3000 }));
-    const res = await runCli(['trigger', 'verification.completed', '--to', r.url, '--timeout', '300ms', '--json']);
+    const res = await runInProcess(['trigger', 'verification.completed', '--to', r.url, '--timeout', '300ms', '--json']);
     expect(res.code).toBe(1);
     expect(jsonLines(res.stdout)[0]).toMatchObject({ ok: false, status: null, errorKind: 'timeout' });
     expect(r.received).toHaveLength(1);
@@ -212,7 +218,7 @@ describe('idpass trigger (built binary, real loopback receiver)', () => {
   describe('--tamper', () => {
     it.each(['signature', 'body', 'missing-signature', 'replay'])('%s: exits 0 when a strict receiver refuses it', async (kind) => {
       const r = await receiver(strictAnswer());
-      const res = await runCli(['trigger', 'verification.completed', '--tamper', kind, '--to', r.url, ...SIGNED, '--json']);
+      const res = await runInProcess(['trigger', 'verification.completed', '--tamper', kind, '--to', r.url, ...SIGNED, '--json']);
       expect(res.code).toBe(0);
       const lines = jsonLines(res.stdout);
       expect(lines.at(-1)!.status).toBeGreaterThanOrEqual(400);
@@ -228,14 +234,14 @@ describe('idpass trigger (built binary, real loopback receiver)', () => {
 
     it.each(['signature', 'missing-signature'])('%s: exits 1 with a hint when a naive receiver accepts it', async (kind) => {
       const r = await receiver(() => ({ status: 200 }));
-      const res = await runCli(['trigger', 'verification.completed', '--tamper', kind, '--to', r.url]);
+      const res = await runInProcess(['trigger', 'verification.completed', '--tamper', kind, '--to', r.url]);
       expect(res.code).toBe(1);
       expect(res.stdout).toMatch(/must answer 401/);
     });
 
     it('replay: passes against an idempotent receiver (200 twice), as Prembly asks', async () => {
       const r = await receiver(() => ({ status: 200 }));
-      const res = await runCli(['trigger', 'verification.completed', '--tamper', 'replay', '--to', r.url, '--json']);
+      const res = await runInProcess(['trigger', 'verification.completed', '--tamper', 'replay', '--to', r.url, '--json']);
       expect(res.code).toBe(0);
       expect(jsonLines(res.stdout).map((l) => [l.status, l.ok, l.warning ?? null])).toEqual([
         [200, true, null],
@@ -245,7 +251,7 @@ describe('idpass trigger (built binary, real loopback receiver)', () => {
 
     it('replay: passes with a warning naming the consequence against a receiver that answers 409', async () => {
       const r = await receiver(strictAnswer());
-      const res = await runCli(['trigger', 'verification.completed', '--tamper', 'replay', '--to', r.url, '--public-key', KEY]);
+      const res = await runInProcess(['trigger', 'verification.completed', '--tamper', 'replay', '--to', r.url, '--public-key', KEY]);
       expect(res.code).toBe(0);
       expect(res.stdout).toMatch(/^! verification\.completed .*409/m);
       expect(res.stdout).toMatch(/idempotent.*failed delivery.*SDK sessions are retried/);
@@ -253,13 +259,13 @@ describe('idpass trigger (built binary, real loopback receiver)', () => {
 
     it('replay: fails when the repeat breaks the handler (500)', async () => {
       const r = await receiver((_req, i) => ({ status: i === 0 ? 200 : 500 }));
-      const res = await runCli(['trigger', 'verification.completed', '--tamper', 'replay', '--to', r.url]);
+      const res = await runInProcess(['trigger', 'verification.completed', '--tamper', 'replay', '--to', r.url]);
       expect(res.code).toBe(1);
     });
 
     it('honours --expect-status for the tampered delivery', async () => {
       const r = await receiver(strictAnswer());
-      const res = await runCli([
+      const res = await runInProcess([
         'trigger',
         'verification.completed',
         '--tamper',
@@ -281,7 +287,7 @@ describe('idpass trigger (built binary, real loopback receiver)', () => {
       [['trigger', 'verification.completed', '--tamper', 'body', '--scheme', 'identitypass'], /needs --scheme prembly-hmac/],
       [['tigger'], /unknown command 'tigger'/],
     ])('%j', async (args, message) => {
-      const res = await runCli(args);
+      const res = await runInProcess(args);
       expect(res.code).toBe(2);
       expect(res.stderr).toMatch(message);
       expect(res.stderr).not.toMatch(/\n\s+at /);
@@ -290,9 +296,9 @@ describe('idpass trigger (built binary, real loopback receiver)', () => {
 
   it('--version and --help answer with exit 0', async () => {
     const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8'));
-    const version = await runCli(['--version']);
+    const version = await runBin(['--version']);
     expect(version).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
-    const help = await runCli(['trigger', '--help']);
+    const help = await runBin(['trigger', '--help']);
     expect(help.code).toBe(0);
     for (const flag of [
       '--to',
@@ -320,7 +326,7 @@ describe('idpass trigger (built binary, real loopback receiver)', () => {
     const hook = fileURLToPath(new URL('../helpers/trace-imports.mjs', import.meta.url));
     for (const args of [['--help'], ['--version'], ['trigger', 'verification.completed', '--to', r.url]]) {
       const file = join(dir, `${args[0]}.txt`);
-      const res = await runCli(args, { nodeArgs: ['--import', hook], env: { IDPASS_TRACE_FILE: file } });
+      const res = await runBin(args, { nodeArgs: ['--import', hook], env: { IDPASS_TRACE_FILE: file } });
       expect(res.code).toBe(0);
       const loaded = readFileSync(file, 'utf8');
       expect(loaded).toContain('/dist/cli.js');
