@@ -23,6 +23,7 @@ describe('a CI recipe that cannot race', () => {
       '--wait-for-listener',
       '10s',
     ]);
+    // the scenario itself: the receiver starts late, after trigger began waiting for it
     await new Promise((resolve) => setTimeout(resolve, 700));
     const got: string[] = [];
     const server = http.createServer((req, res) => {

@@ -48,6 +48,7 @@ describe('the sandbox API', () => {
     }
     // 00 ×3 (two doc values and slow) send the match; 02 and 03 send the result later; 01 and 07 send nothing
     await settle(sandbox, 5);
+    // an absence: a webhook that should not be sent gets time to show itself
     await new Promise((resolve) => setTimeout(resolve, 150));
     const events = sandbox.dispatcher.list().map((d) => d.event);
     expect(events.sort()).toEqual([

@@ -215,6 +215,7 @@ describe('idpass sandbox: the whole flow offline', () => {
         ((await sandbox.admin('/deliveries')) as Listed[]).find((d) => d.event === 'verification.completed' && d.state === 'failed'),
       'the direct result settled',
     );
+    // an absence: give a wrong retry time to show itself (a timer firing late only makes this pass later)
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(direct.attempts).toHaveLength(1);
     expect(failing.answers).toEqual([500]);
