@@ -55,7 +55,12 @@ describe('idpass doctor', () => {
     expect(res.code).toBe(0);
     expect(res.summary).toMatchObject({ failed: 0, warnings: 0, ok: true });
     // every kind Prembly sends, the legacy schemes, five forgeries and the rest
-    expect(res.checks.filter((c) => c.id.startsWith('genuine.')).map((c) => c.id.slice('genuine.'.length)).sort()).toEqual([...POSTED_KINDS].sort());
+    expect(
+      res.checks
+        .filter((c) => c.id.startsWith('genuine.'))
+        .map((c) => c.id.slice('genuine.'.length))
+        .sort(),
+    ).toEqual([...POSTED_KINDS].sort());
     expect(res.checks.map((c) => c.id)).toEqual(
       expect.arrayContaining([
         'schemes.identitypass',

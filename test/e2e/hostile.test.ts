@@ -45,7 +45,7 @@ async function plainListen(send: (url: string) => Promise<unknown>): Promise<{ s
   });
   await send(url);
   // the sender has its answer; its line follows on listen's next tick: wait for it, not for a fixed time
-  for (const deadline = Date.now() + 10_000; !stdout.includes('\n') && Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 10_000; !stdout.includes('\n') && Date.now() < deadline;) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   child.kill('SIGINT');
