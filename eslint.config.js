@@ -84,6 +84,21 @@ export default tseslint.config(
     },
   },
   {
+    // colour has one home: renderers say a tone (output/palette.ts), never a chalk colour
+    files: ['src/**/*.ts'],
+    ignores: ['src/output/palette.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "MemberExpression[property.name=/^(red|green|yellow|cyan|magenta|dim|bold|gray|blue|white)$/]:not([object.callee.name='tones']):not([object.name='paint'])",
+          message: 'say a tone through tones(chalk) from output/palette.ts instead of a colour',
+        },
+      ],
+    },
+  },
+  {
     // tests look for terminal escape sequences on purpose
     files: ['test/**/*.{ts,tsx}'],
     rules: { 'no-control-regex': 'off' },

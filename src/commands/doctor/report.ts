@@ -15,6 +15,7 @@ import { safeJson } from '../../output/sanitize.js';
 import { describeKeys } from '../program/keys.js';
 import { waitForListener } from '../steps/wait-for-listener.js';
 import type { DoctorOptions } from './options.js';
+import { tones } from '../../output/palette.js';
 
 type RunOptions = Omit<DoctorOptions, 'events' | 'url'> & { url: URL; events?: string[] };
 
@@ -44,7 +45,7 @@ export async function runChecksAndReport(options: RunOptions, planned: { id: str
   const { out, err, progress } = await terminal(io, options);
   const clearProgress = () => progress && io.stderr.write('\r\x1b[2K');
   const within = `${total} check${total === 1 ? '' : 's'}, answers within ${formatDuration(options.timeout)}`;
-  io.stderr.write(err.dim(`idpass doctor → ${maskUrl(options.url)} (${describeKeys(options)}; ${within})`) + '\n');
+  io.stderr.write(tones(err).dim(`idpass doctor → ${maskUrl(options.url)} (${describeKeys(options)}; ${within})`) + '\n');
   await waitForListener(io, err, options.url, options.waitForListener);
 
   const started = performance.now();
@@ -57,7 +58,7 @@ export async function runChecksAndReport(options: RunOptions, planned: { id: str
       only: options.only?.flat(),
       skip: options.skip?.flat(),
       signal: io.signal,
-      onStart: (id, index) => progress && io.stderr.write(`\r\x1b[2K${err.dim(`checking ${index + 1}/${total} ${id}…`)}`),
+      onStart: (id, index) => progress && io.stderr.write(`\r\x1b[2K${tones(err).dim(`checking ${index + 1}/${total} ${id}…`)}`),
     });
     for await (const result of checks) {
       results.push(result);
@@ -70,7 +71,7 @@ export async function runChecksAndReport(options: RunOptions, planned: { id: str
   }
   clearProgress();
   if (io.signal.aborted) {
-    io.stderr.write(err.yellow(`interrupted: ${total - results.length} of ${total} checks not run`) + '\n');
+    io.stderr.write(tones(err).warn(`interrupted: ${total - results.length} of ${total} checks not run`) + '\n');
     return ExitCode.interrupted;
   }
   const summary = summarise(results, options.url, performance.now() - started, Boolean(options.strict));

@@ -22,6 +22,7 @@ import { onInterrupt } from '../steps/stop.js';
 import { addForwardOptions } from './forward-options.js';
 import { checkListenOptions, sessionOptions, type ListenOptions } from './options.js';
 import { listenRenderer } from './renderers.js';
+import { tones } from '../../output/palette.js';
 
 const patterns = (flag: string) => (text: string) => parseEventPatterns(text, flag);
 
@@ -102,12 +103,15 @@ export async function runListen(options: ListenOptions, io: IO): Promise<number>
   stopWatching();
   await renderer.close();
   sayOutcome(outcome, io, term);
-  writeLine(io.stderr, term.err.dim(`stopping: closing the ${session.tunnelOn ? 'tunnel and the ' : ''}listener, flushing the store…`));
+  writeLine(
+    io.stderr,
+    tones(term.err).dim(`stopping: closing the ${session.tunnelOn ? 'tunnel and the ' : ''}listener, flushing the store…`),
+  );
   session.on('fact', (fact) => fact.type === 'draining' && sayDraining(fact, io, term));
   await session.close();
   await removeReadyFile();
   const count = session.listener.count;
-  writeLine(io.stderr, term.err.dim(`stopped after ${count} ${count === 1 ? 'delivery' : 'deliveries'}`));
+  writeLine(io.stderr, tones(term.err).dim(`stopped after ${count} ${count === 1 ? 'delivery' : 'deliveries'}`));
   return exitCode(outcome);
 }
 
@@ -133,7 +137,7 @@ function sayDraining(fact: { inFlight: number; graceMs: number }, io: IO, term: 
   const what = `${fact.inFlight} ${fact.inFlight === 1 ? 'delivery' : 'deliveries'} in flight`;
   writeLine(
     io.stderr,
-    term.err.dim(`waiting up to ${formatDuration(fact.graceMs)} for ${what} (the app's answers; --forward-timeout plus 1s)`),
+    tones(term.err).dim(`waiting up to ${formatDuration(fact.graceMs)} for ${what} (the app's answers; --forward-timeout plus 1s)`),
   );
 }
 
@@ -141,12 +145,12 @@ function sayOutcome(outcome: ListenOutcome, io: IO, term: Terminal): void {
   if (outcome.reason === 'timed-out') {
     writeLine(
       io.stderr,
-      term.err.red(
+      tones(term.err).bad(
         `timed out after ${formatDuration(outcome.timeoutMs)}: ${outcome.matched} of ${outcome.wanted} matching deliveries arrived`,
       ),
     );
   } else if (outcome.reason === 'met') {
-    writeLine(io.stderr, term.err.green(`${outcome.matched} of ${outcome.wanted} matching deliveries arrived`));
+    writeLine(io.stderr, tones(term.err).good(`${outcome.matched} of ${outcome.wanted} matching deliveries arrived`));
   }
 }
 

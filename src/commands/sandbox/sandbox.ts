@@ -13,6 +13,7 @@ import { addSharedOptions, argParser, type CommandContext, type RunCommand } fro
 import { announceReady } from '../steps/ready-file.js';
 import { interrupted } from '../steps/stop.js';
 import type { SandboxOptions } from './options.js';
+import { tones } from '../../output/palette.js';
 
 export function createSandboxCommand(ctx: CommandContext, run: RunCommand<SandboxOptions> = runSandbox): Command {
   const command = new Command('sandbox')
@@ -87,8 +88,8 @@ export async function runSandbox(options: SandboxOptions, io: IO): Promise<numbe
     pendingDelayMs: options.pendingDelay,
     timeScale: options.timeScale,
   }).forEach(talk);
-  const stopReading = io.stdin.isTTY ? await readTerminalCommands(sandbox, io, term.out.dim.bind(term.out)) : () => undefined;
-  talk(term.out.dim('Ctrl-C to stop.'));
+  const stopReading = io.stdin.isTTY ? await readTerminalCommands(sandbox, io, tones(term.out).dim) : () => undefined;
+  talk(tones(term.out).dim('Ctrl-C to stop.'));
   await interrupted(io.signal);
   stopReading();
   const cancelled = await sandbox.close();

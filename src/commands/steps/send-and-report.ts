@@ -7,6 +7,7 @@ import { waitForListener } from './wait-for-listener.js';
 import { formatDuration } from '../../output/render/format.js';
 import { resultJson, resultLines, sendSummary } from '../../output/render/send-report.js';
 import { safeJson } from '../../output/sanitize.js';
+import { tones } from '../../output/palette.js';
 
 /** Sends planned deliveries one by one and reports each as trigger does; returns the exit code. */
 export interface SendReportOptions {
@@ -27,7 +28,7 @@ export async function sendAndReport(
 ): Promise<number> {
   const { sendPlanned } = await import('../../core/trigger/send.js');
   const { out, err } = await terminal(io, { color });
-  io.stderr.write(err.dim(intro) + '\n');
+  io.stderr.write(tones(err).dim(intro) + '\n');
   await waitForListener(io, err, to, waitForListenerMs);
 
   const results: DeliveryResult[] = [];
@@ -38,12 +39,12 @@ export async function sendAndReport(
     else for (const line of resultLines(result, out)) writeLine(io.stdout, line);
     const next = planned[++index];
     if (next && next.delayBeforeMs > 0 && !io.signal.aborted) {
-      io.stderr.write(err.dim(`waiting ${formatDuration(next.delayBeforeMs)} before the ${next.role} delivery…`) + '\n');
+      io.stderr.write(tones(err).dim(`waiting ${formatDuration(next.delayBeforeMs)} before the ${next.role} delivery…`) + '\n');
     }
   }
   if (io.signal.aborted) {
     const unsent = planned.slice(results.length).map((p) => `${p.event} (${p.role})`);
-    io.stderr.write(err.yellow(`interrupted${unsent.length ? `: not sent: ${unsent.join(', ')}` : ''}`) + '\n');
+    io.stderr.write(tones(err).warn(`interrupted${unsent.length ? `: not sent: ${unsent.join(', ')}` : ''}`) + '\n');
     return ExitCode.interrupted;
   }
 

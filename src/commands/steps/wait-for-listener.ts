@@ -2,6 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import { maskUrl } from '../../core/http/url.js';
 import type { IO } from '../../output/io.js';
 import { formatDuration } from '../../output/render/format.js';
+import { tones } from '../../output/palette.js';
 
 /**
  * `--wait-for-listener <duration>` (trigger, its load mode, doctor): retries a refused connection
@@ -11,8 +12,8 @@ import { formatDuration } from '../../output/render/format.js';
 export async function waitForListener(io: IO, err: ChalkInstance, url: URL, ms: number | undefined): Promise<void> {
   if (!ms) return;
   const { waitForTarget } = await import('../../core/http/wait.js');
-  io.stderr.write(err.dim(`waiting up to ${formatDuration(ms)} for ${maskUrl(url)} to accept connections…`) + '\n');
+  io.stderr.write(tones(err).dim(`waiting up to ${formatDuration(ms)} for ${maskUrl(url)} to accept connections…`) + '\n');
   if (!(await waitForTarget(url, ms, io.signal)) && !io.signal.aborted) {
-    io.stderr.write(err.yellow(`nothing accepted connections at ${maskUrl(url)} within ${formatDuration(ms)}`) + '\n');
+    io.stderr.write(tones(err).warn(`nothing accepted connections at ${maskUrl(url)} within ${formatDuration(ms)}`) + '\n');
   }
 }

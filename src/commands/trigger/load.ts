@@ -11,6 +11,7 @@ import { terminal } from '../../output/terminal.js';
 import { describeKeys } from '../program/keys.js';
 import { waitForListener } from '../steps/wait-for-listener.js';
 import type { TriggerCommandOptions } from './options.js';
+import { tones } from '../../output/palette.js';
 
 function eventsOf(options: TriggerCommandOptions): string[] {
   if (options.events && options.event)
@@ -34,9 +35,11 @@ export async function runTriggerLoad(options: TriggerCommandOptions, io: IO): Pr
   const term = await terminal(io, { color: options.color });
   const what = `${options.count ?? 'as many'} × ${events.length === 1 ? events[0] : `a mix of ${events.length} kinds`}${options.pendingFirst ? ' (pending → final pairs)' : ''}`;
   const pace = `${options.concurrency} at a time${options.rate ? `, at most ${options.rate}/s` : ''}`;
-  io.stderr.write(term.err.dim(`Sending ${what} to ${maskUrl(options.to)}, ${pace} (${options.scheme}, ${describeKeys(options)})`) + '\n');
+  io.stderr.write(
+    tones(term.err).dim(`Sending ${what} to ${maskUrl(options.to)}, ${pace} (${options.scheme}, ${describeKeys(options)})`) + '\n',
+  );
   await waitForListener(io, term.err, options.to, options.waitForListener);
-  const progress = await progressLine(io, term.progress ? term.err.dim.bind(term.err) : null, options.count);
+  const progress = await progressLine(io, term.progress ? tones(term.err).dim : null, options.count);
   const summary = await runLoad({
     url: options.to,
     plan,

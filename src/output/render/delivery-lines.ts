@@ -1,6 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import type { Delivery } from '../../core/delivery/types.js';
-import { identityTone, painter } from '../palette.js';
+import { identityTone, painter, tones } from '../palette.js';
 import { clockTime } from './format.js';
 import { visible } from '../sanitize.js';
 import { signatureHintText } from './signature-hint.js';
@@ -12,56 +12,56 @@ export function formatDeliveryLines(d: Delivery, c: ChalkInstance): string[] {
   const k = d.classification;
   const paint = painter(c);
   const parts = [
-    c.dim(clockTime(d.receivedAt)),
-    c.bold(k.event ?? (d.jsonError ? 'not JSON' : d.tooLarge ? 'too large' : 'unrecognised body')),
+    tones(c).dim(clockTime(d.receivedAt)),
+    tones(c).strong(k.event ?? (d.jsonError ? 'not JSON' : d.tooLarge ? 'too large' : 'unrecognised body')),
   ];
   if (k.identityStatus || k.responseCode) {
     parts.push(
-      `${paint[identityTone(k.identityStatus)](k.identityStatus ?? '—')}${k.responseCode ? ` ${visible(k.responseCode)} ${c.dim(k.responseMeaning ?? '')}` : ''}`.trim(),
+      `${paint[identityTone(k.identityStatus)](k.identityStatus ?? '—')}${k.responseCode ? ` ${visible(k.responseCode)} ${tones(c).dim(k.responseMeaning ?? '')}` : ''}`.trim(),
     );
   }
   if (k.product) parts.push(visible(k.product));
-  if (k.reference) parts.push(c.dim(`ref ${visible(k.reference)}`));
+  if (k.reference) parts.push(tones(c).dim(`ref ${visible(k.reference)}`));
   const v = d.verification;
   parts.push(
     v.valid
-      ? c.green(`sig ✔ ${v.scheme}${v.weak ? ' (weak)' : ''}${v.key ? ` ${v.key} key` : ''}`)
-      : c.red(`sig ✘ ${v.reason === 'missing-signature' ? 'missing' : (v.scheme ?? 'invalid')}`),
+      ? tones(c).good(`sig ✔ ${v.scheme}${v.weak ? ' (weak)' : ''}${v.key ? ` ${v.key} key` : ''}`)
+      : tones(c).bad(`sig ✘ ${v.reason === 'missing-signature' ? 'missing' : (v.scheme ?? 'invalid')}`),
   );
-  if (k.retry) parts.push(c.cyan('retry'));
-  if (d.duplicate) parts.push(c.magenta('duplicate token'));
+  if (k.retry) parts.push(tones(c).info('retry'));
+  if (d.duplicate) parts.push(tones(c).mark('duplicate token'));
   if (d.forward) {
     const f = d.forward;
     const label = f.answered ? `app ${f.status} ${f.ms}ms` : `app ${f.error?.kind === 'timeout' ? 'timeout' : 'unreachable'} → ${f.status}`;
-    parts.push(f.verdict !== 'delivered' ? c.yellow(`→ ${label}`) : c.green(`→ ${label}`));
+    parts.push(f.verdict !== 'delivered' ? tones(c).warn(`→ ${label}`) : tones(c).good(`→ ${label}`));
     for (const o of d.otherForwards) {
       const other = o.answered ? `${o.status} ${o.ms}ms` : `${o.error?.kind === 'timeout' ? 'timeout' : 'unreachable'}`;
-      parts.push((o.verdict !== 'delivered' ? c.yellow : c.dim)(`+ ${other} ${visible(o.url)}`));
+      parts.push((o.verdict !== 'delivered' ? tones(c).warn : tones(c).dim)(`+ ${other} ${visible(o.url)}`));
     }
   } else if (d.answerStatus !== null) {
-    parts.push(c.dim(`→ ${d.answerStatus}`));
+    parts.push(tones(c).dim(`→ ${d.answerStatus}`));
   }
-  parts.push(c.dim(`${visible(d.method)} ${visible(d.path)}`));
+  parts.push(tones(c).dim(`${visible(d.method)} ${visible(d.path)}`));
   const lines = [parts.join('  ')];
   const detail = (mark: string, text: string) => lines.push(`    ${mark} ${text}`);
-  if (!v.valid) detail(c.red('✘'), `signature: ${visible(v.message)}`);
-  if (d.signatureHint) detail(c.yellow('!'), signatureHintText(d.signatureHint));
-  if (d.schemeNote) detail(c.yellow('!'), d.schemeNote);
-  if (k.legacyShape) detail(c.dim('·'), `legacy shape: ${k.legacyShape}`);
+  if (!v.valid) detail(tones(c).bad('✘'), `signature: ${visible(v.message)}`);
+  if (d.signatureHint) detail(tones(c).warn('!'), signatureHintText(d.signatureHint));
+  if (d.schemeNote) detail(tones(c).warn('!'), d.schemeNote);
+  if (k.legacyShape) detail(tones(c).dim('·'), `legacy shape: ${k.legacyShape}`);
   if (k.event) {
     const notSent = findEvent(k.event)?.notSent;
-    if (notSent) detail(c.dim('·'), `${k.event} is ${notSent}`);
+    if (notSent) detail(tones(c).dim('·'), `${k.event} is ${notSent}`);
   }
-  if (d.duplicate) detail(c.magenta('!'), `token ${visible(v.token)} was seen before: a retry or a replay`);
-  if (d.jsonError) detail(c.red('✘'), `${visible(d.jsonError)}; answered 400`);
-  if (d.tooLarge) detail(c.red('✘'), `body of ${d.size} bytes is over --max-body; answered 413`);
-  for (const note of d.notes) detail(c.yellow('!'), visible(note));
-  if (d.forward?.error) detail(c.red('✘'), visible(d.forward.error.message));
+  if (d.duplicate) detail(tones(c).mark('!'), `token ${visible(v.token)} was seen before: a retry or a replay`);
+  if (d.jsonError) detail(tones(c).bad('✘'), `${visible(d.jsonError)}; answered 400`);
+  if (d.tooLarge) detail(tones(c).bad('✘'), `body of ${d.size} bytes is over --max-body; answered 413`);
+  for (const note of d.notes) detail(tones(c).warn('!'), visible(note));
+  if (d.forward?.error) detail(tones(c).bad('✘'), visible(d.forward.error.message));
   const warning = d.forward ? forwardWarning(d.forward, k.event) : null;
-  if (warning) detail(c.yellow('!'), warning);
+  if (warning) detail(tones(c).warn('!'), warning);
   if (warning && d.forward!.answered && d.forward!.preview)
-    detail(c.dim('↳'), `app reply: ${visible(d.forward!.preview.slice(0, 400).replace(/\s+/g, ' ').slice(0, 200))}`);
-  for (const o of d.otherForwards) if (o.error) detail(c.red('✘'), `${visible(o.url)}: ${visible(o.error.message)}`);
+    detail(tones(c).dim('↳'), `app reply: ${visible(d.forward!.preview.slice(0, 400).replace(/\s+/g, ' ').slice(0, 200))}`);
+  for (const o of d.otherForwards) if (o.error) detail(tones(c).bad('✘'), `${visible(o.url)}: ${visible(o.error.message)}`);
   return lines;
 }
 

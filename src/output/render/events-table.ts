@@ -2,7 +2,7 @@
 
 import type { ChalkInstance } from 'chalk';
 import type { DeliveryRecord } from '../../core/store/codec.js';
-import { answerTone, identityTone, painter } from '../palette.js';
+import { answerTone, identityTone, painter, tones } from '../palette.js';
 import { clockTime } from './format.js';
 import { visible } from '../sanitize.js';
 
@@ -22,7 +22,9 @@ export function recordSummary(r: DeliveryRecord) {
 }
 
 export function eventsTableHeader(c: ChalkInstance): string {
-  return c.dim(`${'ID'.padEnd(18)}  ${'TIME'.padEnd(19)}  ${'EVENT'.padEnd(30)}  ${'RESULT'.padEnd(12)}  ${'SIGNATURE'.padEnd(22)}  APP`);
+  return tones(c).dim(
+    `${'ID'.padEnd(18)}  ${'TIME'.padEnd(19)}  ${'EVENT'.padEnd(30)}  ${'RESULT'.padEnd(12)}  ${'SIGNATURE'.padEnd(22)}  APP`,
+  );
 }
 
 export function eventsTableRow(r: DeliveryRecord, c: ChalkInstance): string {
@@ -31,8 +33,8 @@ export function eventsTableRow(r: DeliveryRecord, c: ChalkInstance): string {
   const when = `${s.receivedAt.slice(0, 10)} ${clockTime(s.receivedAt)}`;
   const result = s.identityStatus ?? '—';
   const sig = s.signature.valid
-    ? c.green(`valid ${s.signature.scheme}`.padEnd(22))
-    : c.red(`${s.signature.reason ?? 'invalid'}`.padEnd(22));
-  const app = s.forwardStatus === null ? c.dim('—') : paint[answerTone(s.forwardStatus)](String(s.forwardStatus));
+    ? tones(c).good(`valid ${s.signature.scheme}`.padEnd(22))
+    : tones(c).bad(`${s.signature.reason ?? 'invalid'}`.padEnd(22));
+  const app = s.forwardStatus === null ? tones(c).dim('—') : paint[answerTone(s.forwardStatus)](String(s.forwardStatus));
   return `${visible(s.id).padEnd(18)}  ${when}  ${(visible(s.event) || 'unrecognised').padEnd(30)}  ${paint[identityTone(s.identityStatus)](result.padEnd(12))}  ${sig}  ${app}`;
 }

@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import { formatDuration } from './format.js';
 import { visible } from '../sanitize.js';
+import { tones } from '../palette.js';
 
 /** The lines `idpass listen` prints on stderr once bound, when it is not drawing the live view. */
 export interface BannerFacts {
@@ -25,21 +26,21 @@ export interface BannerFacts {
 
 export function bannerLines(c: ChalkInstance, f: BannerFacts): string[] {
   const rows: [string, string][] = [
-    ['local', `${f.url}  ${c.dim('(POST deliveries to any path)')}`],
+    ['local', `${f.url}  ${tones(c).dim('(POST deliveries to any path)')}`],
     [
       'forward',
       f.forwardTargets.length
-        ? `${f.forwardTargets.map(visible).join(', ')}  ${c.dim(`(timeout ${f.forwardTimeoutMs === null ? 'none' : formatDuration(f.forwardTimeoutMs)}${f.forwardTargets.length > 1 ? '; the sender gets the first one’s answer' : ''})`)}`
-        : c.dim('off (add --forward-to http://127.0.0.1:3000/webhook)'),
+        ? `${f.forwardTargets.map(visible).join(', ')}  ${tones(c).dim(`(timeout ${f.forwardTimeoutMs === null ? 'none' : formatDuration(f.forwardTimeoutMs)}${f.forwardTargets.length > 1 ? '; the sender gets the first one’s answer' : ''})`)}`
+        : tones(c).dim('off (add --forward-to http://127.0.0.1:3000/webhook)'),
     ],
-    ['verify', `${f.key}, scheme detected per delivery${f.expectedScheme ? c.dim(` (expecting ${f.expectedScheme})`) : ''}`],
-    ['store', f.storeFile ?? c.dim(f.storeOn ? 'unavailable' : 'off (--no-store)')],
-    ['tunnel', f.tunnelHost ? `connecting to ${f.tunnelHost}…` : c.dim('off (--no-tunnel): local only')],
+    ['verify', `${f.key}, scheme detected per delivery${f.expectedScheme ? tones(c).dim(` (expecting ${f.expectedScheme})`) : ''}`],
+    ['store', f.storeFile ?? tones(c).dim(f.storeOn ? 'unavailable' : 'off (--no-store)')],
+    ['tunnel', f.tunnelHost ? `connecting to ${f.tunnelHost}…` : tones(c).dim('off (--no-tunnel): local only')],
   ];
-  const lines = [c.bold('idpass listen'), ...rows.map(([label, value]) => `  ${label.padEnd(8)} ${value}`)];
-  if (f.exposed) lines.push(c.yellow(`warning: ${f.exposed}`));
-  for (const note of f.forwardNotes) lines.push(c.yellow(`note: ${note}`));
-  lines.push(`Send a test delivery: ${c.cyan(f.sendHint)}`);
-  lines.push(c.dim('Ctrl-C to stop.'));
+  const lines = [tones(c).strong('idpass listen'), ...rows.map(([label, value]) => `  ${label.padEnd(8)} ${value}`)];
+  if (f.exposed) lines.push(tones(c).warn(`warning: ${f.exposed}`));
+  for (const note of f.forwardNotes) lines.push(tones(c).warn(`note: ${note}`));
+  lines.push(`Send a test delivery: ${tones(c).info(f.sendHint)}`);
+  lines.push(tones(c).dim('Ctrl-C to stop.'));
   return lines;
 }

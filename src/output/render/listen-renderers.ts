@@ -10,6 +10,7 @@ import { storeErrorText } from './store-error.js';
 import { tunnelLines } from './tunnel-lines.js';
 import { safeJson, visible } from '../sanitize.js';
 import type { Renderer } from './renderer.js';
+import { tones } from '../palette.js';
 
 /** Where listen is reachable once bound, as the banner and the live view show it. */
 export interface ListenReady {
@@ -38,10 +39,10 @@ export function plainRenderer(io: IO, out: ChalkInstance, err: ChalkInstance): R
         if (!fact.delivery.ignored) for (const line of deliveryLinesOrFallback(fact.delivery, out)) stdout(line);
         break;
       case 'warning':
-        writeLine(io.stderr, err.yellow(`warning: ${visible(fact.message)}`));
+        writeLine(io.stderr, tones(err).warn(`warning: ${visible(fact.message)}`));
         break;
       case 'store-error':
-        writeLine(io.stderr, err.red(`error: ${storeErrorText(fact)}`));
+        writeLine(io.stderr, tones(err).bad(`error: ${storeErrorText(fact)}`));
         break;
       default:
         break;

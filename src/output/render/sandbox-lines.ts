@@ -3,7 +3,7 @@
 import type { ChalkInstance } from 'chalk';
 import { deliveryFacts } from '../../core/sandbox/dispatcher.js';
 import type { SandboxFact } from '../../core/sandbox/sandbox.js';
-import { answerTone, painter } from '../palette.js';
+import { answerTone, painter, tones } from '../palette.js';
 import { writeLine, type IO } from '../io.js';
 import { safeJson, visible } from '../sanitize.js';
 import type { Renderer } from './renderer.js';
@@ -68,7 +68,7 @@ export function sandboxBanner(c: ChalkInstance, b: SandboxBanner): string[] {
   const lines: string[] = [];
   if (b.exposed)
     lines.push(
-      c.yellow(
+      tones(c).warn(
         `warning: ${b.exposed.replace('this listener', 'the sandbox API')} (its /__idpass/ admin API still answers this machine only)`,
       ),
     );
@@ -79,7 +79,7 @@ export function sandboxBanner(c: ChalkInstance, b: SandboxBanner): string[] {
     `  webhooks → ${b.webhookUrl ? b.webhookUrl.href : 'nowhere yet (--webhook-url, or PUT /__idpass/webhook-url)'}  (${b.keys})`,
     `  00000000002: PENDING, then the result by webhook after ${b.pendingDelayMs / 1000}s${scale} · idpass sandbox --numbers lists every magic number`,
   ];
-  return [...lines, ...talk.map((line) => c.dim(line))];
+  return [...lines, ...talk.map((line) => tones(c).dim(line))];
 }
 
 /** What the sandbox says when it stops: the webhooks it never sent. */
@@ -88,5 +88,5 @@ export function sandboxStopped(c: ChalkInstance, cancelled: { event: string; id:
   const what = pending.length
     ? `: ${pending.length} scheduled webhook${pending.length === 1 ? '' : 's'} cancelled, never sent: ${pending.join(', ')}`
     : ': no webhook was waiting';
-  return c.dim(`stopped${what}`);
+  return tones(c).dim(`stopped${what}`);
 }

@@ -5,6 +5,7 @@ import { IDENTITYPASS_TIMEOUT_MS } from '../../core/delivery/rules.js';
 import type { DeliveryResult } from '../../core/trigger/send.js';
 import type { TamperKind } from '../../core/trigger/tamper.js';
 import { visible } from '../sanitize.js';
+import { tones } from '../palette.js';
 
 const TAMPER_WORDS: Record<TamperKind, string> = {
   signature: 'a wrong signature',
@@ -106,31 +107,31 @@ const ROLE_NOTES: Record<DeliveryResult['role'], string> = {
 export function resultLines(result: DeliveryResult, c: ChalkInstance): string[] {
   if (result.shown !== null) {
     return [
-      `${c.cyan('•')} ${c.bold(result.event)}${c.dim(' (pending, 1 of 2, the API’s answer: not POSTed)')}  ${c.dim(`ref ${result.reference ?? '—'}`)}`,
+      `${tones(c).info('•')} ${tones(c).strong(result.event)}${tones(c).dim(' (pending, 1 of 2, the API’s answer: not POSTed)')}  ${tones(c).dim(`ref ${result.reference ?? '—'}`)}`,
       `    ${visible(result.shown.slice(0, 4000))}`,
     ];
   }
-  const mark = result.ok ? (result.warning ? c.yellow('!') : c.green('✔')) : c.red('✘');
+  const mark = result.ok ? (result.warning ? tones(c).warn('!') : tones(c).good('✔')) : tones(c).bad('✘');
   const keyNote = result.key ? `${result.key} key` : '';
   const notes = [ROLE_NOTES[result.role], keyNote, result.tamper && result.tamper !== 'replay' ? `tamper: ${result.tamper}` : ''].filter(
     Boolean,
   );
-  const label = c.bold(result.event) + (notes.length ? c.dim(` (${notes.join(', ')})`) : '');
+  const label = tones(c).strong(result.event) + (notes.length ? tones(c).dim(` (${notes.join(', ')})`) : '');
   let status: string;
   if (result.status !== null) {
     const text = String(result.status);
-    status = result.ok ? c.green(text) : c.red(text) + c.dim(` expected ${result.expected}`);
+    status = result.ok ? tones(c).good(text) : tones(c).bad(text) + tones(c).dim(` expected ${result.expected}`);
   } else {
-    status = c.red(result.error?.kind === 'timeout' ? 'timeout' : 'no reply');
+    status = tones(c).bad(result.error?.kind === 'timeout' ? 'timeout' : 'no reply');
   }
   const ref = result.reference ? `ref ${result.reference}` : 'no reference';
-  const lines = [`${mark} ${label}  ${status}  ${c.dim(ref)}  → ${result.url}  ${c.dim(`${result.ms}ms`)}`];
-  if (result.note) lines.push(`    ${c.dim(`note: ${result.note}`)}`);
-  for (const hop of result.redirects) lines.push(`    ${c.dim(`↪ redirected to ${hop}`)}`);
-  if (result.error) lines.push(`    ${c.red(visible(result.error.message))}`);
-  if (result.reply !== null) lines.push(`    reply: ${result.reply === '' ? c.dim('(empty)') : visible(result.reply)}`);
+  const lines = [`${mark} ${label}  ${status}  ${tones(c).dim(ref)}  → ${result.url}  ${tones(c).dim(`${result.ms}ms`)}`];
+  if (result.note) lines.push(`    ${tones(c).dim(`note: ${result.note}`)}`);
+  for (const hop of result.redirects) lines.push(`    ${tones(c).dim(`↪ redirected to ${hop}`)}`);
+  if (result.error) lines.push(`    ${tones(c).bad(visible(result.error.message))}`);
+  if (result.reply !== null) lines.push(`    reply: ${result.reply === '' ? tones(c).dim('(empty)') : visible(result.reply)}`);
   const hint = hintFor(result);
-  if (hint) lines.push(`    ${c.yellow('hint:')} ${hint}`);
+  if (hint) lines.push(`    ${tones(c).warn('hint:')} ${hint}`);
   return lines;
 }
 

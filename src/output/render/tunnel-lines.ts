@@ -2,6 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import type { TunnelFact } from '../../core/tunnel/types.js';
 import { formatDuration, webhookUrl } from './format.js';
 import { visible } from '../sanitize.js';
+import { tones } from '../palette.js';
 
 /** Talk about the tunnel, for stderr. Returns no lines for facts not worth a line. */
 export function tunnelLines(fact: TunnelFact, c: ChalkInstance, state: { lastCause?: string }): string[] {
@@ -14,14 +15,14 @@ function tunnelText(fact: TunnelFact, c: ChalkInstance, state: { lastCause?: str
   switch (fact.type) {
     case 'tunnel-up': {
       const lines = [
-        `${c.green('tunnel up')}  ${c.bold(fact.url)}`,
+        `${tones(c).good('tunnel up')}  ${tones(c).strong(fact.url)}`,
         `Paste this webhook URL into the Identitypass dashboard (Settings → Merchant Profile → Webhook URL):`,
-        `  ${c.cyan(webhookUrl(fact.url))}`,
-        c.dim('It is public: anyone with the URL can post to it. Trust a delivery only when its signature is valid.'),
+        `  ${tones(c).info(webhookUrl(fact.url))}`,
+        tones(c).dim('It is public: anyone with the URL can post to it. Trust a delivery only when its signature is valid.'),
       ];
       if (fact.subdomainRequested && !fact.subdomainGranted) {
         lines.unshift(
-          c.yellow(
+          tones(c).warn(
             `warning: asked for the subdomain "${fact.subdomainRequested}" but the tunnel server gave ${fact.url} (taken by someone else?)`,
           ),
         );
@@ -34,21 +35,21 @@ function tunnelText(fact: TunnelFact, c: ChalkInstance, state: { lastCause?: str
       if (state.lastCause === fact.cause) return [];
       state.lastCause = fact.cause;
       return [
-        c.yellow(`tunnel unavailable: ${fact.cause}`),
-        c.dim('  the local listener keeps serving; retrying in the background (--no-tunnel turns the tunnel off)'),
+        tones(c).warn(`tunnel unavailable: ${fact.cause}`),
+        tones(c).dim('  the local listener keeps serving; retrying in the background (--no-tunnel turns the tunnel off)'),
       ];
     }
     case 'tunnel-down':
       state.lastCause = undefined;
-      return [c.red(`tunnel down: ${fact.cause}`), c.dim('  reconnecting; the local listener keeps serving')];
+      return [tones(c).bad(`tunnel down: ${fact.cause}`), tones(c).dim('  reconnecting; the local listener keeps serving')];
     case 'tunnel-restored':
       state.lastCause = undefined;
       return fact.urlChanged
         ? [
-            c.yellow(`tunnel restored after ${formatDuration(fact.downtimeMs)} at a NEW URL: ${fact.url}`),
-            `  update the Identitypass dashboard webhook URL to ${c.cyan(webhookUrl(fact.url))}`,
+            tones(c).warn(`tunnel restored after ${formatDuration(fact.downtimeMs)} at a NEW URL: ${fact.url}`),
+            `  update the Identitypass dashboard webhook URL to ${tones(c).info(webhookUrl(fact.url))}`,
           ]
-        : [c.green(`tunnel restored after ${formatDuration(fact.downtimeMs)}: ${fact.url}`)];
+        : [tones(c).good(`tunnel restored after ${formatDuration(fact.downtimeMs)}: ${fact.url}`)];
     default:
       return [];
   }
