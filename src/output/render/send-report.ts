@@ -79,14 +79,15 @@ export function resultJson(result: DeliveryResult) {
     ...(result.redirects.length ? { redirects: result.redirects } : {}),
     ...(result.note ? { note: result.note } : {}),
     ...(result.warning ? { warning: result.warning.code } : {}),
-    ...(result.shown !== null ? { shown: true, body: safeJson(result.shown) } : {}),
+    ...(result.shown !== null ? { shown: true, body: parsedOrText(result.shown) } : {}),
     ...(result.reply !== null ? { reply: result.reply } : {}),
     ...(result.error ? { error: result.error.message, errorKind: result.error.kind } : {}),
     ...(hint ? { hint } : {}),
   };
 }
 
-function safeJson(text: string): unknown {
+/** The text parsed as JSON when it parses, else the text itself. */
+function parsedOrText(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

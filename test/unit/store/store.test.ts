@@ -41,7 +41,7 @@ const storedDelivery = (id: string, extra: Partial<StoredDelivery> = {}): Stored
 describe('store', () => {
   const delivery = storedDelivery;
 
-  it('locates the state directory as SPEC.md says', () => {
+  it('locates the state directory as the spec says ($IDPASS_HOME, $XDG_STATE_HOME/idpass, ~/.local/state/idpass)', () => {
     expect(defaultStateDir({ IDPASS_HOME: '/x/y' })).toBe('/x/y');
     expect(defaultStateDir({ XDG_STATE_HOME: '/state' })).toBe('/state/idpass');
     expect(defaultStateDir({})).toMatch(/\.local\/state\/idpass$/);
