@@ -5,7 +5,7 @@
 
 import type { Delivery } from '../core/delivery/types.js';
 import type { ListenSessionFact } from '../core/receive/facts.js';
-import { storeErrorText } from '../output/render/store-error.js';
+import { storeErrorText, storeResumedText } from '../output/render/store-error.js';
 
 export type TunnelView =
   | { state: 'off' }
@@ -153,6 +153,8 @@ function applyFact(state: ViewState, fact: ListenSessionFact, rows: Delivery[]):
       };
     case 'store-error':
       return { ...state, message: { text: storeErrorText(fact), tone: 'error' } };
+    case 'store-resumed':
+      return { ...state, message: { text: storeResumedText(fact), tone: 'warn' } };
     case 'warning':
       return { ...state, message: { text: fact.message, tone: 'warn' } };
     default:

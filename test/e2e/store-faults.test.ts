@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -106,5 +106,37 @@ describe.runIf(canMount)('a full disk (64 KB tmpfs)', () => {
     expect(l.stderr().match(/error: /g)).toHaveLength(1);
     // every delivery reported as stored is whole in the file
     expect(storedDeliveries(tinyDisk!).map((d) => d.reference)).toEqual(expect.arrayContaining(stored));
+  });
+
+  it('a disk that frees up again: recording resumes by itself, and says how many were answered unrecorded', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'idpass-full-again-'));
+    if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir]).status !== 0) throw new Error('could not mount a tmpfs');
+    scope.defer(() => void spawnSync('umount', [dir]));
+    // ballast that leaves room for a few deliveries only; deleting it is "the disk freed up"
+    const ballast = join(dir, 'ballast');
+    writeFileSync(ballast, Buffer.alloc(40 * 1024));
+    const l = await scope.listen(['--public-key', KEY], { home: dir });
+    const pad = 'x'.repeat(6000);
+    const send = (i: number) => {
+      const text = JSON.stringify({ verification: { status: 'VERIFIED', reference: `again-${i}` }, billing_info: {}, pad });
+      return postRaw(l.url, text, {
+        'content-type': 'application/json',
+        'x-prembly-signature': createHmac('sha256', KEY).update(text).digest('base64'),
+        token: `again-${i}`,
+      });
+    };
+    for (let i = 0; i < 6; i++) expect((await send(i)).status).toBe(200);
+    await l.waitForStderr(/error: cannot write to the store/);
+    const before = await l.waitForDeliveries(6);
+    const unrecorded = before.filter((d) => d.stored !== true).length;
+    expect(unrecorded).toBeGreaterThan(0);
+    rmSync(ballast);
+    expect((await send(6)).status).toBe(200);
+    const after = await l.waitForDeliveries(7);
+    expect(after[6]).toMatchObject({ reference: 'again-6', stored: true });
+    await l.waitForStderr(/recording resumed/);
+    expect(l.stderr()).toMatch(new RegExp(`${unrecorded} deliver(y was|ies were) answered but not recorded`));
+    // the delivery recorded after the failure is whole in the file, after the cut line was sealed
+    expect(storedDeliveries(dir).map((d) => d.reference)).toContain('again-6');
   });
 });

@@ -8,6 +8,8 @@ export type ListenerFact =
   | { type: 'completed'; delivery: Delivery }
   /** The store could not be opened (`open`) or written (`write`); deliveries are still answered. */
   | { type: 'store-error'; phase: 'open' | 'write'; path: string; cause: string }
+  /** Writes succeed again after a write error; `missed` deliveries were answered but not recorded meanwhile. */
+  | { type: 'store-resumed'; path: string; missed: number }
   /** Something worth knowing that needs no action from the listener (unreadable store lines, an abandoned request). */
   | { type: 'warning'; message: string }
   /** Closing: deliveries still in flight (their forwards) get up to `graceMs` to finish. */

@@ -5,12 +5,17 @@ import type { ListenerFact } from './facts.js';
 import type { TokenWindow } from './token-window.js';
 
 /**
- * The listener's side of the store: opens it (seeding the token window from what it holds),
- * appends lines, and on the first failure says so once and stops trying, so deliveries keep
- * being answered whatever happens to the disk.
+ * The listener's side of the store: opens it (seeding the token window from what it holds) and
+ * appends lines. A write that fails (a full disk) is said once; every later delivery still tries,
+ * and the first that is recorded again says so, with how many were answered unrecorded meanwhile.
+ * Deliveries keep being answered whatever happens to the disk.
  */
 export class Recorder {
+  /** The store could not be opened: nothing is recorded this run. */
   private broken = false;
+  /** Writes are failing: said once, until one succeeds. */
+  private failing = false;
+  private missed = 0;
 
   constructor(
     private readonly store: DeliveryStore | null,
@@ -47,12 +52,18 @@ export class Recorder {
     if (!this.store || this.broken) return false;
     try {
       await this.store.append(...lines);
-      return true;
     } catch (error) {
-      this.broken = true;
-      this.emit({ type: 'store-error', phase: 'write', path: this.store.file, cause: (error as Error).message });
+      if (lines.some((line) => line.kind === 'delivery')) this.missed++;
+      if (!this.failing) this.emit({ type: 'store-error', phase: 'write', path: this.store.file, cause: (error as Error).message });
+      this.failing = true;
       return false;
     }
+    if (this.failing) {
+      this.failing = false;
+      this.emit({ type: 'store-resumed', path: this.store.file, missed: this.missed });
+      this.missed = 0;
+    }
+    return true;
   }
 
   async close(): Promise<void> {

@@ -106,6 +106,8 @@ export class DeliveryStore {
   private flushing: Promise<void> | null = null;
   private compacting: Promise<void> | null = null;
   private size = 0;
+  /** A write failed partway: the file may end in a cut line, to be sealed before the next write. */
+  private torn = false;
 
   constructor({ dir, maxBytes = DEFAULT_STORE_MAX_BYTES }: StoreOptions) {
     this.dir = dir;
@@ -175,6 +177,12 @@ export class DeliveryStore {
       this.pending = [];
       try {
         if (!this.handle) throw new Error('the store is not open');
+        if (this.torn) {
+          // after a failed write (a full disk that has since freed): end the cut line first
+          await this.reopen();
+          if (this.size > 0) await this.sealTail();
+          this.torn = false;
+        }
         const data = Buffer.from(batch.map((b) => b.text).join(''));
         await writeAll(this.handle, data);
         // removed or replaced by another process meanwhile: write the batch again where the path points now
@@ -185,6 +193,7 @@ export class DeliveryStore {
         this.size += data.length;
         for (const b of batch) b.resolve();
       } catch (error) {
+        this.torn = true;
         for (const b of batch) b.reject(error as Error);
       }
     }

@@ -6,7 +6,7 @@ import type { TunnelFact } from '../../core/tunnel/types.js';
 import { lineBatch, writeLine, type IO } from '../io.js';
 import { deliveryLine } from './delivery-json.js';
 import { deliveryLinesOrFallback } from './delivery-lines.js';
-import { storeErrorText } from './store-error.js';
+import { storeErrorText, storeResumedText } from './store-error.js';
 import { tunnelLines } from './tunnel-lines.js';
 import { safeJson, visible } from '../sanitize.js';
 import type { Renderer } from './renderer.js';
@@ -44,6 +44,9 @@ export function plainRenderer(io: IO, out: ChalkInstance, err: ChalkInstance): R
       case 'store-error':
         writeLine(io.stderr, tones(err).bad(`error: ${storeErrorText(fact)}`));
         break;
+      case 'store-resumed':
+        writeLine(io.stderr, tones(err).warn(storeResumedText(fact)));
+        break;
       default:
         break;
     }
@@ -75,6 +78,10 @@ export function jsonRenderer(io: IO, showPii: boolean, err: ChalkInstance): Rend
         break;
       case 'store-error':
         writeLine(io.stderr, `error: ${storeErrorText(fact)}`);
+        break;
+      case 'store-resumed':
+        stdout(safeJson(fact));
+        writeLine(io.stderr, storeResumedText(fact));
         break;
       default:
         break;
