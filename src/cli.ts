@@ -3,6 +3,7 @@ import { Command, CommanderError } from './commands/program/commander.js';
 import type { CommandContext } from './commands/program/shared-flags.js';
 import { describeError, ExitCode } from './output/errors.js';
 import { processIO, type IO } from './output/io.js';
+import { visible } from './output/sanitize.js';
 
 type CommandFactory = (ctx: CommandContext) => Command;
 
@@ -71,7 +72,8 @@ function configure(command: Command, io: IO): void {
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
+      // commander echoes the value it refused: a value can hold controls, shown as escapes like every wire string
+      writeErr: (text) => io.stderr.write(text.split('\n').map(visible).join('\n')),
     })
     .showHelpAfterError(`(${fullName(command)} --help shows the usage)`);
 }

@@ -83,6 +83,8 @@ export function parsePort(text: string): number {
   return port;
 }
 
+const CONTROL_NAMES: Record<number, string> = { 0: 'NUL', 10: 'line feed', 13: 'carriage return', 27: 'escape', 127: 'delete' };
+
 /** `name: value`, as curl and HTTP logs write headers. */
 export function parseHeaderLine(text: string): [string, string] {
   const colon = text.indexOf(':');
@@ -90,8 +92,18 @@ export function parseHeaderLine(text: string): [string, string] {
     throw new ValueError(`"${text}" has no "name: value" form; write it like --header "x-prembly-signature: <value>"`);
   }
   const name = text.slice(0, colon).trim();
-  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new ValueError(`"${name}" is not a header name`);
-  return [name, text.slice(colon + 1).trim()];
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new ValueError(`${JSON.stringify(name)} is not a header name`);
+  const value = text.slice(colon + 1).trim();
+  // what HTTP (and node) allow in a value: tab, printable ASCII and Latin-1; never CR, LF or other controls
+  const bad = /[^\t\x20-\x7e\x80-\xff]/u.exec(value);
+  if (bad) {
+    const code = bad[0].codePointAt(0)!;
+    const shown = `U+${code.toString(16).toUpperCase().padStart(4, '0')}${CONTROL_NAMES[code] ? ` (${CONTROL_NAMES[code]})` : ''}`;
+    throw new ValueError(
+      `the value of ${name} holds ${shown} at character ${bad.index + 1}: a header value may hold printable Latin-1 text only (no line breaks, controls or characters like ✓)`,
+    );
+  }
+  return [name, value];
 }
 
 /** A bind address: never empty (an empty host would bind every interface). */

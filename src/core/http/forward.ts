@@ -138,8 +138,12 @@ export class Forwarder {
         preview: reply.body.toString('utf8', 0, Math.min(reply.body.length, 4000)).slice(0, 1000),
         error: null,
       };
-    } catch (error) {
-      if (!(error instanceof SendError)) throw error;
+    } catch (thrown) {
+      // anything else that went wrong is still an answer the sender gets and every output shows
+      const error =
+        thrown instanceof SendError
+          ? thrown
+          : new SendError(`could not forward: ${(thrown as Error).message}`, 'other', undefined, false, 0);
       const timedOut = error.kind === 'timeout';
       const status = timedOut ? 504 : 502;
       const message = timedOut

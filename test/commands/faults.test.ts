@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { ListenerFact } from '../../src/core/receive/facts.js';
+import { createListener } from '../../src/core/receive/listener.js';
+import { sign } from '../../src/core/signing/sign.js';
+import { postRaw, startReceiver } from '../helpers/receiver.js';
+import { runInProcess } from '../helpers/run-command.js';
+
+/** Faults an adversarial run found, each reproduced as it was reported. */
+
+describe('-H / --forward-header values that HTTP cannot carry', () => {
+  it.each([
+    ['x-env: a\r\nInjected: 1', /U\+000D \(carriage return\) at character 2/],
+    ['x-env: a\nb', /U\+000A \(line feed\)/],
+    ['x-env: \u001b[31m', /U\+001B \(escape\)/],
+    ['x-env: ✓', /U\+2713 at character 1/],
+  ])('%j is refused at start with exit 2, the character shown safely', async (line, shown) => {
+    const res = await runInProcess(['listen', '--no-tunnel', '--no-store', '--port', '0', '-H', line]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(shown);
+    expect(res.stderr).not.toMatch(/[\r\u001b]|\n(?!$)Injected/);
+  });
+
+  it('Latin-1 and tabs are still fine', async () => {
+    const res = await runInProcess([
+      'listen',
+      '--no-tunnel',
+      '--no-store',
+      '--port',
+      '0',
+      '-H',
+      'x-env: caf\u00e9\tok',
+      '--timeout',
+      '50ms',
+    ]);
+    expect(res.code).toBe(0);
+  });
+
+  it('a header the app cannot be sent (given through the library) is a 502 the output still shows, not a dropped delivery', async () => {
+    const app = await startReceiver();
+    const listener = createListener({ forwardTo: app.url, forwardHeaders: [['x-env', '✓']], store: null });
+    const facts: ListenerFact[] = [];
+    listener.on('fact', (f) => facts.push(f));
+    const { url } = await listener.start({ port: 0 });
+    try {
+      const body = '{"verification":{"status":"VERIFIED","reference":"h-1"},"billing_info":{}}';
+      const { headers } = sign({ body, publicKey: listener.publicKey });
+      const reply = await postRaw(`${url}/webhook`, body, headers as Record<string, string>);
+      expect(reply.status).toBe(502);
+      const completed = facts.find((f) => f.type === 'completed');
+      expect(completed).toBeDefined();
+      expect(completed!.type === 'completed' && completed!.delivery.forward?.error?.message).toMatch(/could not forward/);
+    } finally {
+      await listener.close();
+      await app.close();
+    }
+  });
+});
