@@ -41,6 +41,7 @@ export function argParser<T>(parse: (text: string) => T): (text: string) => T {
   };
 }
 
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/;
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
