@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ListenerFact } from '../../src/core/receive/facts.js';
 import { createListener } from '../../src/core/receive/listener.js';
 import { sign } from '../../src/core/signing/sign.js';
 import { postRaw, startReceiver } from '../helpers/receiver.js';
 import { runInProcess } from '../helpers/run-command.js';
+import { testScope } from '../helpers/scope.js';
 
 /** Faults an adversarial run found, each reproduced as it was reported. */
 
@@ -53,5 +56,33 @@ describe('-H / --forward-header values that HTTP cannot carry', () => {
       await listener.close();
       await app.close();
     }
+  });
+});
+
+describe('credentials in headers', () => {
+  const scope = testScope();
+
+  it('Authorization, Proxy-Authorization and Cookie are masked in every view, --show-pii too, and kept in the store', async () => {
+    const l = await scope.listen(['--wait-for', 'verification.completed', '--timeout', '20s']);
+    const body = '{"verification":{"status":"VERIFIED","reference":"cred-1"},"billing_info":{}}';
+    const { headers } = sign({ body, publicKey: 'test_pk_idpass0sandbox0key0not0for0production' });
+    const secrets = {
+      authorization: 'Basic dXNlcjpzM2NyM3Q=',
+      'proxy-authorization': 'Bearer pr0xy-t0ken-value',
+      cookie: 'session=c00kie-value; theme=dark',
+    };
+    expect((await postRaw(`${l.url}/webhook`, body, { ...(headers as Record<string, string>), ...secrets })).status).toBe(200);
+    const [d] = await l.waitForDeliveries(1);
+    expect(await l.exited).toBe(0);
+    const env = { IDPASS_HOME: l.home };
+    for (const args of [[], ['--json'], ['--show-pii'], ['--json', '--show-pii']]) {
+      const shown = await runInProcess(['events', 'show', String(d!.id), ...args], { env });
+      expect(shown.code).toBe(0);
+      for (const value of ['dXNlcjpzM2NyM3Q', 'pr0xy-t0ken-value', 'c00kie-value'])
+        expect(shown.stdout, args.join(' ')).not.toContain(value);
+      expect(shown.stdout).toMatch(/Basic ••••/);
+      expect(shown.stdout).toMatch(/session=••••; theme=••••/);
+    }
+    expect(readFileSync(join(l.home, 'deliveries.ndjson'), 'utf8')).toContain('dXNlcjpzM2NyM3Q=');
   });
 });

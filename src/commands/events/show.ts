@@ -21,9 +21,9 @@ export async function runShow(id: string, options: ShowOptions, io: IO): Promise
   const showPii = Boolean(options.showPii);
   if (options.json) {
     const { deliveryJson } = await import('../../output/render/delivery-json.js');
-    const { headerValue } = await import('../../output/render/detail.js');
+    const { headerValue, maskedCredential } = await import('../../output/render/detail.js');
     // signature values (a static one is the public key in base64) and the raw body only with --show-pii
-    const headers = showPii ? record.headers : record.headers.map(([name, value]) => [name, headerValue(name, value)]);
+    const headers = record.headers.map(([name, value]) => [name, showPii ? (maskedCredential(name, value) ?? value) : headerValue(name, value)]);
     writeLine(
       io.stdout,
       safeJson({

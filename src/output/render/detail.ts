@@ -25,8 +25,33 @@ export function headerValue(name: string, value: string): string {
   if ((lower === PREMBLY_SIGNATURE_HEADER || lower === IDENTITYPASS_SIGNATURE_HEADER) && value.length > 12) {
     return `${value.slice(0, 8)}… (${value.length} characters)`;
   }
-  return value;
+  return maskedCredential(name, value) ?? value;
 }
+
+/**
+ * A credential header's value as every view shows it, --show-pii or not (a credential is a secret,
+ * not personal data); null for any other header. The store keeps the value, for an exact resend.
+ */
+export function maskedCredential(name: string, value: string): string | null {
+  const lower = name.toLowerCase();
+  if (CREDENTIAL_HEADERS.has(lower)) {
+    // the scheme says what kind of credential it is; the credential itself is never shown
+    const scheme = /^([A-Za-z][\w-]{0,20}) /.exec(value)?.[1];
+    return `${scheme ? `${scheme} ` : ''}•••• (masked, ${value.length} characters; kept in the store for an exact resend)`;
+  }
+  if (lower === 'cookie' || lower === 'set-cookie') {
+    const names = value
+      .split(';')
+      .map((part) => part.split('=')[0]!.trim())
+      .filter(Boolean)
+      .slice(0, 20);
+    return `${names.map((n) => `${n.slice(0, 40)}=••••`).join('; ')} (values masked)`;
+  }
+  return null;
+}
+
+/** Headers that carry a credential: basic-auth from a webhook URL's user info, bearer tokens. */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-api-key']);
 
 export type DetailSection = 'summary' | 'signature' | 'result' | 'headers' | 'body' | 'reply';
 const ALL_SECTIONS: DetailSection[] = ['summary', 'signature', 'result', 'headers', 'body', 'reply'];
