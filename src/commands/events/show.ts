@@ -23,7 +23,10 @@ export async function runShow(id: string, options: ShowOptions, io: IO): Promise
     const { deliveryJson } = await import('../../output/render/delivery-json.js');
     const { headerValue, maskedCredential } = await import('../../output/render/detail.js');
     // signature values (a static one is the public key in base64) and the raw body only with --show-pii
-    const headers = record.headers.map(([name, value]) => [name, showPii ? (maskedCredential(name, value) ?? value) : headerValue(name, value)]);
+    const headers = record.headers.map(([name, value]) => [
+      name,
+      showPii ? (maskedCredential(name, value) ?? value) : headerValue(name, value),
+    ]);
     writeLine(
       io.stdout,
       safeJson({
