@@ -86,3 +86,15 @@ describe('credentials in headers', () => {
     expect(readFileSync(join(l.home, 'deliveries.ndjson'), 'utf8')).toContain('dXNlcjpzM2NyM3Q=');
   });
 });
+
+describe('endless input', () => {
+  it.each([
+    ['verify', '--body', ['-H', 'token: t']],
+    ['trigger verification.completed', '--data', ['--to', 'http://127.0.0.1:9/never']],
+  ])('%s %s /dev/zero stops at the cap with exit 2, not after gigabytes', async (command, flag, extra) => {
+    // without the cap this read runs until memory gives out (vitest's time limit ends the test first)
+    const res = await runInProcess([...command.split(' '), flag, '/dev/zero', ...extra]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/is larger than 10485760 bytes/);
+  });
+});
