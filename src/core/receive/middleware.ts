@@ -141,6 +141,9 @@ export function identitypassWebhook(given: IdentitypassWebhookOptions = {}): Req
     maxBodyBytes = DEFAULT_MAX_BODY_BYTES,
     rememberTokens = 10_000,
   } = options;
+  if (!Number.isInteger(rememberTokens) || rememberTokens < 0) {
+    throw new TypeError(`identitypassWebhook({ rememberTokens }) takes a whole number of tokens (0 remembers none), not ${rememberTokens}`);
+  }
   const seen = new TokenWindow(rememberTokens);
 
   return async (req: Request, res: Response, next: NextFunction) => {

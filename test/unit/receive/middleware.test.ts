@@ -190,4 +190,12 @@ describe('identitypassWebhook (real express app on loopback)', () => {
   it('refuses to be built without a key', () => {
     expect(() => identitypassWebhook({ publicKey: '' })).toThrow(/public key/);
   });
+
+  it('rememberTokens: 0 remembers none (every repeat is answered as new); a negative or fractional count is refused', async () => {
+    const url = await app((a) => a.post('/hook', identitypassWebhook({ publicKey: KEY, rememberTokens: 0 }), echo));
+    const headers = { 'content-type': 'application/json', 'x-prembly-signature': hmac(BODY), token: 'same-token' };
+    for (let i = 0; i < 3; i++) expect((await postRaw(url, BODY, headers)).status).toBe(200);
+    expect(() => identitypassWebhook({ publicKey: KEY, rememberTokens: -1 })).toThrow(/whole number/);
+    expect(() => identitypassWebhook({ publicKey: KEY, rememberTokens: 0.5 })).toThrow(/whole number/);
+  });
 });

@@ -41,4 +41,23 @@ describe('TokenWindow', () => {
     w.remember('b');
     expect([w.has('a'), w.has('b')]).toEqual([true, true]);
   });
+
+  it('capacity 0 remembers nothing (it once divided by zero and kept every token); a fraction or a negative is refused', () => {
+    const w = new TokenWindow(0);
+    for (let i = 0; i < 100; i++) w.remember(`t${i}`);
+    expect(w.seen('t1')).toBe(false);
+    expect(w.seen('t1')).toBe(false);
+    expect(() => new TokenWindow(-1)).toThrow(TypeError);
+    expect(() => new TokenWindow(1.5)).toThrow(TypeError);
+  });
+
+  it('a long token is kept by its hash: still a repeat when it comes again, still distinct from one that differs at the end', () => {
+    const w = new TokenWindow(10);
+    const long = 'x'.repeat(15_000);
+    expect(w.seen(long)).toBe(false);
+    expect(w.seen(long)).toBe(true);
+    expect(w.seen(long + 'y')).toBe(false);
+    w.forget(long);
+    expect(w.has(long)).toBe(false);
+  });
 });
