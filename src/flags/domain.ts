@@ -112,3 +112,14 @@ export function parseRate(text: string): number {
   if (!Number.isFinite(n) || n <= 0) throw new ValueError(`"${text}" is not a rate: use deliveries per second, like 200/s`);
   return n;
 }
+
+/** The sandbox's --webhook-url: an http(s) URL, never its own admin API (webhooks sent there would loop). */
+export function parseWebhookUrl(text: string): URL {
+  const url = parseHttpUrl(text, '--webhook-url');
+  if (url.pathname.startsWith('/__idpass')) {
+    throw new ValueError(
+      `--webhook-url ${url.pathname} is the sandbox's own admin API: webhooks sent there would loop; give your app's webhook URL`,
+    );
+  }
+  return url;
+}

@@ -127,7 +127,13 @@ describe('the sandbox API', () => {
     expect((await fetch(`${url}/api/v1/checker-widget/sdk/sessions/${sessionId}/`, { headers: API_KEY })).status).toBe(400);
 
     const before = app.received.length;
-    const resent = (await (await fetch(`${url}/__idpass/deliveries/${session.id}/resend`, { method: 'POST' })).json()) as {
+    const resent = (await (
+      await fetch(`${url}/__idpass/deliveries/${session.id}/resend`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      })
+    ).json()) as {
       resend: boolean;
       status: number;
     };

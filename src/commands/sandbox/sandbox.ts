@@ -2,8 +2,8 @@
 
 import { DEFAULT_HOST, DEFAULT_SANDBOX_PORT, SANDBOX_PENDING_DELAY_MS, SANDBOX_SLOW_DELAY_MS } from '../../core/common/defaults.js';
 import type { Sandbox } from '../../core/sandbox/sandbox.js';
-import { parseTimeScale } from '../../flags/domain.js';
-import { exposedHostWarning, parseDuration, parseHttpUrl, parseHost, parsePort } from '../../flags/values.js';
+import { parseTimeScale, parseWebhookUrl } from '../../flags/domain.js';
+import { exposedHostWarning, parseDuration, parseHost, parsePort } from '../../flags/values.js';
 import { ExitCode, UsageError } from '../../output/errors.js';
 import { writeLine, type IO } from '../../output/io.js';
 import { terminal } from '../../output/terminal.js';
@@ -31,7 +31,7 @@ export function createSandboxCommand(ctx: CommandContext, run: RunCommand<Sandbo
     .addOption(new Option('--host <addr>', 'address to bind').default(DEFAULT_HOST).argParser(argParser(parseHost)))
     .addOption(
       new Option('--webhook-url <url>', 'where webhooks go (also settable at run time: PUT /__idpass/webhook-url)').argParser(
-        argParser((t) => parseHttpUrl(t, '--webhook-url')),
+        argParser(parseWebhookUrl),
       ),
     )
     .addOption(

@@ -22,3 +22,20 @@ export function isLoopbackAddress(address: string | undefined): boolean {
   const v4 = address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
   return v4.startsWith('127.') || address === '::1';
 }
+
+/** A Host header naming this machine (any port): 127.x, [::1] or localhost. Absent is refused. */
+export function isLoopbackHostHeader(host: string | undefined): boolean {
+  if (!host) return false;
+  const name = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.replace(/:\d+$/, '');
+  return name.toLowerCase() === 'localhost' || isLoopbackAddress(name);
+}
+
+/** An Origin on this machine: http(s)://127.x, [::1] or localhost, any port. */
+export function isLoopbackOrigin(origin: string): boolean {
+  try {
+    const url = new URL(origin);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && isLoopbackHostHeader(url.host);
+  } catch {
+    return false;
+  }
+}

@@ -1,7 +1,7 @@
 /** The admin API under /__idpass/: deliveries and the dashboard's resend, the webhook URL, and flows on demand. */
 
 import express from 'express';
-import { isLoopbackAddress } from '../common/hosts.js';
+import { isLoopbackAddress, isLoopbackHostHeader, isLoopbackOrigin } from '../common/hosts.js';
 import { deliveryFacts, type Dispatcher, type SandboxDelivery } from './dispatcher.js';
 
 /** A delivery as JSON: its body parsed, the internal hook left out. */
@@ -25,12 +25,38 @@ export interface AdminControls {
   ): SandboxDelivery;
 }
 
+/**
+ * Why the admin API refuses a request, if it does. It can point webhooks anywhere and fire signed
+ * ones, so: only this machine (the peer address), only a request addressed to this machine (a
+ * loopback Host: DNS rebinding gives a foreign name), no web page (a foreign Origin), only JSON
+ * writes (a form or text/plain POST is what a page can send without asking), and never a webhook
+ * (one pointed back here would loop).
+ */
+function adminRefusal(req: express.Request): { status: number; error: string } | null {
+  if (!fromLoopback(req)) return { status: 403, error: 'the sandbox admin API answers only requests from this machine' };
+  if (!isLoopbackHostHeader(req.headers.host)) {
+    return { status: 403, error: 'the sandbox admin API answers only requests addressed to 127.0.0.1, localhost or [::1]' };
+  }
+  const origin = req.headers.origin;
+  // a sandboxed page or a file sends Origin: null, which is no URL: refused like any foreign origin
+  if (origin !== undefined && !isLoopbackOrigin(origin)) {
+    return { status: 403, error: 'the sandbox admin API does not answer web pages from other origins' };
+  }
+  if (req.headers['x-prembly-signature'] !== undefined || req.headers['x-identitypass-signature'] !== undefined) {
+    return { status: 403, error: 'a webhook never drives the sandbox admin API (is the webhook URL pointed at the sandbox itself?)' };
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD' && !req.is('application/json')) {
+    return { status: 415, error: 'admin writes take a JSON body: send content-type: application/json (an empty one is {})' };
+  }
+  return null;
+}
+
 export function adminRouter(sandbox: AdminControls): express.Router {
   const router = express.Router();
   router.use((req, res, next) => {
-    if (fromLoopback(req)) return next();
-    // it can point webhooks anywhere and resend them: never for another machine
-    res.status(403).json({ error: 'the sandbox admin API answers only requests from this machine' });
+    const refused = adminRefusal(req);
+    if (!refused) return next();
+    res.status(refused.status).json({ error: refused.error });
   });
   router.get('/deliveries', (_req, res) => void res.json(sandbox.dispatcher.list().map(deliveryView)));
   router.post('/deliveries/:id/resend', async (req, res) => {

@@ -63,8 +63,14 @@ export type DispatchFact =
 
 const TRANSIENT = new Set([408, 425, 429]);
 
+/** How many webhooks the admin API remembers: the newest, whatever their size. */
+export const MAX_KEPT = 1_000;
+
 export class Dispatcher extends EventEmitter<{ fact: [DispatchFact] }> {
   private readonly deliveries: SandboxDelivery[] = [];
+  private closed = false;
+  private readonly stopping = new AbortController();
+  private readonly cancelled = new Set<SandboxDelivery>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
 
@@ -98,8 +104,22 @@ export class Dispatcher extends EventEmitter<{ fact: [DispatchFact] }> {
       body: bytes,
     };
     this.deliveries.push(delivery);
+    this.forgetOldest();
     this.schedule(delivery, delayMs);
     return delivery;
+  }
+
+  /** Keeps the history bounded: past MAX_KEPT, the oldest settled deliveries go (a scheduled one never does). */
+  private forgetOldest(): void {
+    if (this.deliveries.length <= MAX_KEPT) return;
+    const settled = new Set(['delivered', 'failed', 'no-url', 'cancelled']);
+    for (let i = 0; i < this.deliveries.length && this.deliveries.length > MAX_KEPT;) {
+      const d = this.deliveries[i]!;
+      if (settled.has(d.state) && !this.timers.has(d.id)) {
+        this.deliveries.splice(i, 1);
+        this.cancelled.delete(d);
+      } else i++;
+    }
   }
 
   /** The dashboard's resend: the same body and token, sent now, whatever the delivery's state. */
@@ -110,18 +130,26 @@ export class Dispatcher extends EventEmitter<{ fact: [DispatchFact] }> {
   }
 
   /** Stops every scheduled attempt; returns the deliveries that will now never be sent again. */
+  /**
+   * Cancels every scheduled webhook and stops the attempts in flight; a delivery whose attempt was
+   * cut short, or that would have been retried, is cancelled too. Returns every cancelled delivery.
+   */
   async close(): Promise<SandboxDelivery[]> {
-    const cancelled: SandboxDelivery[] = [];
+    this.closed = true;
     for (const [id, timer] of this.timers) {
       clearTimeout(timer);
-      const delivery = this.find(id)!;
-      delivery.state = 'cancelled';
-      delivery.nextAt = null;
-      cancelled.push(delivery);
+      this.cancel(this.find(id)!);
     }
     this.timers.clear();
+    this.stopping.abort();
     await Promise.all(this.inFlight);
-    return cancelled;
+    return [...this.cancelled];
+  }
+
+  private cancel(delivery: SandboxDelivery): void {
+    delivery.state = 'cancelled';
+    delivery.nextAt = null;
+    this.cancelled.add(delivery);
   }
 
   private info(event: string): EventInfo {
@@ -131,6 +159,8 @@ export class Dispatcher extends EventEmitter<{ fact: [DispatchFact] }> {
   }
 
   private schedule(delivery: SandboxDelivery, delayMs: number): void {
+    // after close nothing new is scheduled: a retry wanted then is a cancelled webhook
+    if (this.closed) return this.cancel(delivery);
     const wait = Math.max(0, Math.round(delayMs / this.options.timeScale));
     delivery.nextAt = new Date(Date.now() + wait).toISOString();
     const timer = setTimeout(() => {
@@ -162,7 +192,8 @@ export class Dispatcher extends EventEmitter<{ fact: [DispatchFact] }> {
     const timeoutMs = this.options.timeoutMs ?? IDENTITYPASS_TIMEOUT_MS;
     let attempt: Attempt;
     try {
-      const { reply, ms } = await sendFollowing({ headers, body: delivery.body, followRedirects: info.followsRedirects }, url, timeoutMs);
+      const planned = { headers, body: delivery.body, followRedirects: info.followsRedirects };
+      const { reply, ms } = await sendFollowing(planned, url, timeoutMs, this.stopping.signal);
       const delivered = deliveredStatus(info.name).matches(reply.status);
       attempt = { n, at, resend, status: reply.status, ms, error: null, delivered, reply: replyPreview(reply.body, reply.truncated, 1000) };
     } catch (error) {
@@ -172,6 +203,10 @@ export class Dispatcher extends EventEmitter<{ fact: [DispatchFact] }> {
     delivery.attempts.push(attempt);
     this.emit('fact', { type: 'attempt', delivery, attempt });
     if (resend) return attempt;
+    if (this.closed && !attempt.delivered) {
+      this.cancel(delivery);
+      return attempt;
+    }
     if (attempt.delivered) delivery.state = 'delivered';
     else if (this.retries(info, attempt, n)) {
       delivery.state = 'retrying';

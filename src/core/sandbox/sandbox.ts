@@ -49,6 +49,8 @@ interface Verification {
 }
 
 const KEY_SHAPE = /^[A-Za-z0-9_.-]{8,200}$/;
+/** What an identity number may look like: letters, digits and dashes, at most 32 of them. */
+const ID_NUMBER = /^[A-Za-z0-9-]{1,32}$/;
 
 export class Sandbox extends EventEmitter<{ fact: [SandboxFact] }> {
   readonly dispatcher: Dispatcher;
@@ -59,7 +61,8 @@ export class Sandbox extends EventEmitter<{ fact: [SandboxFact] }> {
 
   constructor(readonly options: SandboxOptions) {
     super();
-    this.target = options.webhookUrl ? new URL(options.webhookUrl) : null;
+    this.target = null;
+    if (options.webhookUrl) this.setWebhookUrl(options.webhookUrl);
     this.dispatcher = new Dispatcher({
       publicKey: options.publicKey,
       livePublicKey: options.livePublicKey,
@@ -92,6 +95,9 @@ export class Sandbox extends EventEmitter<{ fact: [SandboxFact] }> {
       throw new SandboxError('bad-webhook-url', `not a URL: ${String(url)}`);
     }
     if (!/^https?:$/.test(parsed.protocol)) throw new SandboxError('bad-webhook-url', `not an http(s) URL: ${parsed.href}`);
+    if (parsed.pathname.startsWith('/__idpass')) {
+      throw new SandboxError('bad-webhook-url', `${parsed.pathname} is the sandbox's own admin API: webhooks sent there would loop`);
+    }
     this.target = parsed;
   }
 
@@ -213,6 +219,12 @@ export class Sandbox extends EventEmitter<{ fact: [SandboxFact] }> {
       return;
     }
     const number = numberOf(route, body);
+    if (number !== null && !ID_NUMBER.test(number)) {
+      // identity numbers are short: BVN and NIN 11 digits, licences and voter's cards under 25 characters
+      res.status(400).json({ status: false, message: `Bad request: '${route.numberFields[0]}' is not a valid identity number` });
+      this.fact(req, 400);
+      return;
+    }
     let magic = outcomeFor(number ?? '');
     if (number === null || (magic.outcome === 'blocked' && !route.bvn)) magic = { ...magic, outcome: 'verified', code: '00' };
     const reference = randomUUID();

@@ -82,11 +82,15 @@ export function sandboxBanner(c: ChalkInstance, b: SandboxBanner): string[] {
   return [...lines, ...talk.map((line) => tones(c).dim(line))];
 }
 
-/** What the sandbox says when it stops: the webhooks it never sent. */
-export function sandboxStopped(c: ChalkInstance, cancelled: { event: string; id: string }[]): string {
-  const pending = cancelled.map((d) => `${d.event} ${d.id}`);
-  const what = pending.length
-    ? `: ${pending.length} scheduled webhook${pending.length === 1 ? '' : 's'} cancelled, never sent: ${pending.join(', ')}`
-    : ': no webhook was waiting';
-  return tones(c).dim(`stopped${what}`);
+/** What the sandbox says when it stops: the webhooks it never sent, and those whose retries it cancelled. */
+export function sandboxStopped(c: ChalkInstance, cancelled: { event: string; id: string; attempts: readonly unknown[] }[]): string {
+  const never = cancelled.filter((d) => d.attempts.length === 0).map((d) => `${d.event} ${d.id}`);
+  const cut = cancelled
+    .filter((d) => d.attempts.length > 0)
+    .map((d) => `${d.event} ${d.id} (after ${d.attempts.length} attempt${d.attempts.length === 1 ? '' : 's'})`);
+  const parts: string[] = [];
+  if (never.length)
+    parts.push(`${never.length} scheduled webhook${never.length === 1 ? '' : 's'} cancelled, never sent: ${never.join(', ')}`);
+  if (cut.length) parts.push(`${cut.length} in flight or due for a retry, no further attempt: ${cut.join(', ')}`);
+  return tones(c).dim(`stopped${parts.length ? `: ${parts.join('; ')}` : ': no webhook was waiting'}`);
 }
