@@ -57,14 +57,25 @@ export class AppForward {
     body: Buffer,
     signal?: AbortSignal,
   ): Promise<ForwardResult[]> {
+    return this.forwardEach(delivery, body, signal).all;
+  }
+
+  /**
+   * Every matching target at once: `first` settles when the first target (whose answer the sender
+   * gets) answers, whatever the others are doing; `all` when every target has.
+   */
+  forwardEach(
+    delivery: Pick<Delivery, 'path' | 'headers' | 'classification'>,
+    body: Buffer,
+    signal?: AbortSignal,
+  ): { first: Promise<ForwardResult>; all: Promise<ForwardResult[]> } {
     const event = delivery.classification.event;
     const routes = this.routes.filter((r) => !r.target.events || r.target.events(event));
-    return Promise.all(
-      routes.map(async ({ forwarder }) => {
-        const reply = await forwarder.forward(delivery.path, delivery.headers, body, signal);
-        return { ...reply, verdict: forwardVerdict(reply, event) };
-      }),
-    );
+    const each = routes.map(async ({ forwarder }) => {
+      const reply = await forwarder.forward(delivery.path, delivery.headers, body, signal);
+      return { ...reply, verdict: forwardVerdict(reply, event) };
+    });
+    return { first: each[0]!, all: Promise.all(each) };
   }
 
   /** The original bytes and headers again, to every matching target, as a new delivery marked as a replay (not recorded). */

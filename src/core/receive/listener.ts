@@ -165,11 +165,12 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> implements 
       const targets = this.forwarder && !ignored ? this.forwarder.matching(parsed.classification.event) : [];
       const forwarding =
         body !== null && parsed.jsonError === null && targets.length > 0
-          ? this.forwarder!.forward({ path, headers, classification: parsed.classification }, body, this.abort.signal)
+          ? this.forwarder!.forwardEach({ path, headers, classification: parsed.classification }, body, this.abort.signal)
           : null;
       if (forwarding) {
         // its failure is taken up below, after the delivery is recorded
-        forwarding.catch(() => undefined);
+        forwarding.first.catch(() => undefined);
+        forwarding.all.catch(() => undefined);
         // node writes the request on its next tick: let it leave before the work below
         await new Promise<void>((resolve) => process.nextTick(resolve));
       }
@@ -192,7 +193,7 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> implements 
   /** Answers a recorded delivery: 413, 400, the app's own answer, or that it was received. */
   private async answer(
     delivery: Delivery,
-    forwarding: ReturnType<AppForward['forward']> | null,
+    forwarding: ReturnType<AppForward['forwardEach']> | null,
     respond: (answer: DeliveryAnswer) => void,
   ): Promise<number> {
     if (delivery.tooLarge) {
@@ -207,18 +208,15 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> implements 
       respond({ status: 200, body: delivery.ignored ? IGNORED : RECEIVED, headers: JSON_TYPE });
       return 200;
     }
-    const [forward, ...others] = await forwarding;
-    delivery.forward = forward!;
+    const forward = await forwarding.first;
+    delivery.forward = forward;
+    // the delivery is on disk already: the first target's answer goes back at once, whatever the
+    // other targets are doing; the outcome is recorded once every target answered (close() waits)
+    respond({ status: forward.status, body: forward.body, headers: forward.contentType ? { 'content-type': forward.contentType } : {} });
+    const [, ...others] = await forwarding.all;
     delivery.otherForwards = others;
-    // the delivery is on disk already: the app's answer goes back at once, its record right after
-    // (close() waits for it, as for every delivery in flight)
-    respond({
-      status: forward!.status,
-      body: forward!.body,
-      headers: forward!.contentType ? { 'content-type': forward!.contentType } : {},
-    });
-    await this.recorder.record(encodeOutcome(delivery.id, forward!.status, forward!, new Date(), others));
-    return forward!.status;
+    await this.recorder.record(encodeOutcome(delivery.id, forward.status, forward, new Date(), others));
+    return forward.status;
   }
 
   /** Sends a delivery's original bytes and headers to the app again; the result is a new delivery marked as a replay. */
