@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ListenerFact } from '../../src/core/receive/facts.js';
 import { createListener } from '../../src/core/receive/listener.js';
 import { sign } from '../../src/core/signing/sign.js';
 import { postRaw, startReceiver } from '../helpers/receiver.js';
-import { runInProcess } from '../helpers/run-command.js';
+import { runCommand, runInProcess } from '../helpers/run-command.js';
 import { testScope } from '../helpers/scope.js';
 
 /** Faults an adversarial run found, each reproduced as it was reported. */
@@ -96,5 +97,40 @@ describe('endless input', () => {
     const res = await runInProcess([...command.split(' '), flag, '/dev/zero', ...extra]);
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/is larger than 10485760 bytes/);
+  });
+});
+
+describe('trigger --count interrupted', () => {
+  it('the deliveries in flight at Ctrl-C are reported, not lost from every bucket', async () => {
+    // a receiver that takes each delivery and never answers
+    const held: http.ServerResponse[] = [];
+    const server = http.createServer((req, res) => {
+      req.resume();
+      held.push(res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
+    try {
+      const res = await runCommand(['trigger', 'verification.completed', '--count', '20', '--concurrency', '5', '--to', url, '--json'], {
+        whileRunning: (io) => {
+          const wait = () => (held.length >= 5 ? io.interrupt() : setTimeout(wait, 10));
+          wait();
+        },
+      });
+      expect(res.code).toBe(130);
+      const summary = (JSON.parse(res.stdout.trim().split('\n').at(-1)!) as { summary: Record<string, unknown> }).summary;
+      expect(summary).toMatchObject({ interrupted: true, inFlightWhenInterrupted: 5, expected: 0, unexpected: 0 });
+      const text = await runCommand(['trigger', 'verification.completed', '--count', '20', '--concurrency', '3', '--to', url], {
+        whileRunning: (io) => {
+          const wait = () => (held.length >= 8 ? io.interrupt() : setTimeout(wait, 10));
+          wait();
+        },
+      });
+      expect(text.stdout).toMatch(/3 in flight when interrupted: no answer was awaited, and the receiver may have processed them/);
+    } finally {
+      for (const res of held) res.destroy();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -46,6 +46,8 @@ export interface LoadSummary {
   ms: number;
   perSecond: number;
   interrupted: boolean;
+  /** Sent, then cut off by the interrupt before an answer: the receiver may have processed them. */
+  inFlightWhenInterrupted: number;
   /** The first delivery not answered as expected, to show what went wrong. */
   firstFailure: DeliveryResult | null;
 }
@@ -74,6 +76,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
     byStatus: {},
     errors: {},
     interrupted: false,
+    inFlightWhenInterrupted: 0,
     firstFailure: null,
   };
   let next = 0;
@@ -97,7 +100,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
         const result = await deliverOne(planned, url, { timeoutMs, signal, agent });
         if (result.shown !== null) continue; // an API answer: shown, not sent
         summary.sent++;
-        if (result.error?.kind === 'aborted') return;
+        if (result.error?.kind === 'aborted') {
+          summary.inFlightWhenInterrupted++;
+          return;
+        }
         latencies.push(result.ms);
         if (result.status !== null) summary.byStatus[result.status] = (summary.byStatus[result.status] ?? 0) + 1;
         if (result.error) summary.errors[result.error.kind] = (summary.errors[result.error.kind] ?? 0) + 1;

@@ -30,6 +30,10 @@ export function loadSummaryLines(summary: LoadSummary, c: ChalkInstance): string
       (errors.length ? ` · ${paint.bad(`no answer: ${errors.join(' · ')}`)}` : ''),
     `latency p50 ${ms(l.p50)} · p95 ${ms(l.p95)} · p99 ${ms(l.p99)} · max ${ms(l.max)}`,
   ];
+  const cut = summary.inFlightWhenInterrupted;
+  if (cut > 0) {
+    lines.push(paint.warn(`${cut} in flight when interrupted: no answer was awaited, and the receiver may have processed ${cut === 1 ? 'it' : 'them'}`));
+  }
   const first = summary.firstFailure;
   if (first) {
     const answer = first.error ? first.error.message : `${first.status}${first.reply ? ` ${first.reply}` : ''}`;
