@@ -32,7 +32,11 @@ export function loadSummaryLines(summary: LoadSummary, c: ChalkInstance): string
   ];
   const cut = summary.inFlightWhenInterrupted;
   if (cut > 0) {
-    lines.push(paint.warn(`${cut} in flight when interrupted: no answer was awaited, and the receiver may have processed ${cut === 1 ? 'it' : 'them'}`));
+    lines.push(
+      paint.warn(
+        `${cut} in flight when interrupted: no answer was awaited, and the receiver may have processed ${cut === 1 ? 'it' : 'them'}`,
+      ),
+    );
   }
   const first = summary.firstFailure;
   if (first) {
