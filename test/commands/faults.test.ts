@@ -134,3 +134,33 @@ describe('trigger --count interrupted', () => {
     }
   });
 });
+
+describe('doctor against a handler that never answers', () => {
+  it('stops sending once three deliveries in a row got no answer, and the card says why the rest did not run', async () => {
+    // vitest's 30 s limit is the proof: every check to its 1 s limit (and 20 speed samples) took minutes at 10 s
+    const held: http.ServerResponse[] = [];
+    const server = http.createServer((req, res) => {
+      req.resume();
+      held.push(res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
+    try {
+      const res = await runInProcess(['doctor', url, '--timeout', '1s', '--json']);
+      expect(res.code).toBe(1);
+      const lines = res.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      const summary = lines.at(-1)!.summary as { skipped: number; failed: number };
+      expect(summary.failed).toBeGreaterThan(0);
+      expect(summary.skipped).toBeGreaterThan(10);
+      expect(lines.some((l) => /not run: the handler answered none of the last 3 deliveries/.test(String(l.got)))).toBe(true);
+      expect(held.length).toBeLessThan(10);
+    } finally {
+      for (const res of held) res.destroy();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});

@@ -32,7 +32,11 @@ export interface Exchange {
 
 const KEY_NAME: Record<KeyKind, string> = { sandbox: 'sandbox key', live: 'live key' };
 
+/** Deliveries in a row without an answer after which the handler counts as not answering. */
+export const SILENT_LIMIT = 3;
+
 export class DoctorContext {
+  private silentInARow = 0;
   readonly url: URL;
   readonly timeoutMs: number;
   readonly stateUrl: string | null;
@@ -93,15 +97,27 @@ export class DoctorContext {
     return this.signed(event, Buffer.from(JSON.stringify(made.body)), made.reference);
   }
 
+  /** Whether the handler has answered none of the last SILENT_LIMIT deliveries: it is not answering at all. */
+  get silent(): boolean {
+    return this.silentInARow >= SILENT_LIMIT;
+  }
+
   async send(out: Outgoing): Promise<Exchange> {
+    // a handler that answers nothing would take every check to its time limit (minutes): stop sending
+    if (this.silent) {
+      const message = `not sent: the handler answered none of the last ${SILENT_LIMIT} deliveries within ${this.timeoutMs}ms`;
+      return { status: null, ms: 0, reply: '', redirects: [], error: { kind: 'timeout', message, connected: true } };
+    }
     try {
       const { reply, redirects, ms } = await sendFollowing(out, this.url, this.timeoutMs, this.options.signal);
+      this.silentInARow = 0;
       return { status: reply.status, ms, reply: replyPreview(reply.body, reply.truncated, 160), redirects, error: null };
     } catch (error) {
       if (!(error instanceof SendError)) throw error;
       if (!error.connected && (error.kind === 'refused' || error.kind === 'dns')) {
         throw new DoctorError('unreachable', `${maskUrl(this.url)}: ${error.message}`, { detail: error.kind });
       }
+      if (error.kind === 'timeout') this.silentInARow++;
       return {
         status: null,
         ms: error.ms,

@@ -2,7 +2,7 @@
 
 import { maskUrl } from '../http/url.js';
 import { battery, selectChecks, SENT_KINDS } from './battery.js';
-import { DoctorContext } from './context.js';
+import { DoctorContext, SILENT_LIMIT } from './context.js';
 import { DoctorError, type CheckResult, type DoctorOptions, type DoctorSummary } from './types.js';
 
 /** The checks these options select, in order (throws DoctorError for an unknown name or event). */
@@ -24,6 +24,10 @@ export async function* runChecks(options: DoctorOptions): AsyncGenerator<CheckRe
   const ctx = new DoctorContext(options);
   for (const [index, check] of checks.entries()) {
     if (options.signal?.aborted) return;
+    if (ctx.silent) {
+      yield notRun(check, ctx.timeoutMs);
+      continue;
+    }
     options.onStart?.(check.id, index, checks.length);
     const started = performance.now();
     const outcome = await check.run(ctx);
@@ -31,6 +35,23 @@ export async function* runChecks(options: DoctorOptions): AsyncGenerator<CheckRe
     const ms = Math.round((performance.now() - started) * 10) / 10;
     yield { id: check.id, group: check.group, title: check.title, required: check.required, ms, timing: undefined, ...outcome };
   }
+}
+
+/** A check left out because the handler stopped answering altogether. */
+function notRun(check: { id: string; group: CheckResult['group']; title: string; required: boolean }, timeoutMs: number): CheckResult {
+  return {
+    id: check.id,
+    group: check.group,
+    title: check.title,
+    required: check.required,
+    verdict: 'skip',
+    sent: 'nothing',
+    got: `not run: the handler answered none of the last ${SILENT_LIMIT} deliveries within ${timeoutMs}ms, so the rest would only wait`,
+    prembly: null,
+    fix: 'make the handler answer at all (a crash, a deadlock, a response never ended?), then run doctor again',
+    status: null,
+    ms: 0,
+  };
 }
 
 export function summarise(results: CheckResult[], url: URL | string, ms: number, strict = false): DoctorSummary {
