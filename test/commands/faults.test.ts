@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import http from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -162,5 +164,46 @@ describe('doctor against a handler that never answers', () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+});
+
+describe('a FIFO where a file belongs', () => {
+  const scope = testScope();
+  const fifoHome = () => {
+    const home = mkdtempSync(join(tmpdir(), 'idpass-fifo-'));
+    execFileSync('mkfifo', [join(home, 'deliveries.ndjson')]);
+    return home;
+  };
+
+  it('events list, show and clear refuse it at once with exit 2 instead of hanging', async () => {
+    const env = { IDPASS_HOME: fifoHome() };
+    for (const args of [
+      ['events', 'list'],
+      ['events', 'show', 'abc'],
+      ['events', 'clear', '--yes'],
+    ]) {
+      const res = await runInProcess(args, { env });
+      expect({ args, code: res.code }).toEqual({ args, code: 2 });
+      expect(res.stderr).toMatch(/is a FIFO; the store is a regular file/);
+    }
+  });
+
+  it('listen starts, says the store cannot be used, answers deliveries and stops on SIGTERM', async () => {
+    const l = await scope.listen([], { home: fifoHome() });
+    const body = '{"verification":{"status":"VERIFIED","reference":"fifo-1"},"billing_info":{}}';
+    const { headers } = sign({ body, publicKey: 'test_pk_idpass0sandbox0key0not0for0production' });
+    expect((await postRaw(`${l.url}/webhook`, body, headers as Record<string, string>)).status).toBe(200);
+    await l.waitForStderr(/is a FIFO/);
+    expect(await l.stop('SIGTERM')).toBe(0);
+  });
+
+  it('doctor --junit refuses a FIFO at once', async () => {
+    const app = await scope.receiver();
+    const dir = mkdtempSync(join(tmpdir(), 'idpass-fifo-junit-'));
+    const fifo = join(dir, 'report.xml');
+    execFileSync('mkfifo', [fifo]);
+    const res = await runInProcess(['doctor', app.url, '--only', 'genuine.verification.completed', '--junit', fifo]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/not a regular file/);
   });
 });

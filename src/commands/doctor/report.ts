@@ -1,7 +1,7 @@
 /** Runs the battery and prints the card (or JSON lines), the JUnit file and the exit code. */
 
 import type { ChalkInstance } from 'chalk';
-import { constants, openSync, writeSync, closeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { DoctorError, type CheckGroup, type CheckResult } from '../../core/doctor/types.js';
 import { runChecks, summarise } from '../../core/doctor/run.js';
 import { maskUrl } from '../../core/http/url.js';
@@ -23,10 +23,21 @@ type RunOptions = Omit<DoctorOptions, 'events' | 'url'> & { url: URL; events?: s
 function writeReport(path: string, text: string): void {
   let fd: number;
   try {
-    fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o600);
+    // O_NONBLOCK: a FIFO with no reader is refused at once instead of blocking the process (and its signals)
+    fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o600);
+    if (!fstatSync(fd).isFile()) {
+      closeSync(fd);
+      throw Object.assign(new Error('not a regular file'), { code: 'NOTREG' });
+    }
+    ftruncateSync(fd, 0);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ELOOP' ? 'it is a symbolic link, which idpass does not follow' : (code ?? String(error));
+    const why =
+      code === 'ELOOP'
+        ? 'it is a symbolic link, which idpass does not follow'
+        : code === 'ENXIO' || code === 'NOTREG'
+          ? 'it is not a regular file (a FIFO or a device?)'
+          : (code ?? String(error));
     throw new CliError(
       `cannot write the JUnit report ${path}: ${why}`,
       ExitCode.usage,

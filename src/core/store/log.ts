@@ -1,3 +1,4 @@
+import { openRegular, StoreError } from './file.js';
 /**
  * The delivery store: one JSON line per delivery, appended before the sender is answered, plus one
  * "outcome" line once the answer is known. It holds its file by identity: when another process
@@ -16,6 +17,7 @@ import { lineText, parseStoreText, type LoadResult, type StoredLine } from './co
 import { STORE_FILE } from './location.js';
 
 export { defaultStateDir, newDeliveryId, STORE_FILE } from './location.js';
+export { StoreError } from './file.js';
 
 export interface StoreOptions {
   dir: string;
@@ -26,25 +28,8 @@ export interface StoreOptions {
 // O_NOFOLLOW: a link planted at the store path is refused, not followed (and its target never chmod'ed)
 const APPEND_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW;
 
-export class StoreError extends Error {
-  constructor(
-    message: string,
-    readonly code: 'link' | 'short-write',
-  ) {
-    super(message);
-    this.name = 'StoreError';
-  }
-}
-
-async function openAppend(file: string): Promise<FileHandle> {
-  try {
-    return await open(file, APPEND_FLAGS, 0o600);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOOP') {
-      throw new StoreError(`${file} is a symbolic link; refusing to follow it (remove it and idpass creates a private file)`, 'link');
-    }
-    throw error;
-  }
+function openAppend(file: string): Promise<FileHandle> {
+  return openRegular(file, APPEND_FLAGS, 0o600);
 }
 
 /** Writes every byte, however many calls it takes; a call that writes nothing is an error. */
@@ -138,7 +123,7 @@ export class DeliveryStore {
 
   /** A crash mid-write leaves a line without its newline: end it, so the next line is not glued to it. */
   private async sealTail(): Promise<void> {
-    const reader = await open(this.file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    const reader = await openRegular(this.file, constants.O_RDONLY);
     try {
       const last = Buffer.alloc(1);
       await reader.read(last, 0, 1, this.size - 1);
@@ -223,7 +208,7 @@ export class DeliveryStore {
       await this.paused(async () => {
         // a read handle on the file being replaced: what another process appends to it up to the
         // rename is copied across afterwards (what it appends later, it notices and writes again)
-        const previous = await open(this.file, constants.O_RDONLY | constants.O_NOFOLLOW);
+        const previous = await openRegular(this.file, constants.O_RDONLY);
         try {
           let now = (await previous.stat()).size;
           if (now > end) await copyRange(previous, temp, end, now);
@@ -254,7 +239,7 @@ export class DeliveryStore {
   /** The offset of the first line that starts at or after `offset`. */
   private async lineStartNear(offset: number): Promise<number> {
     if (offset === 0) return 0;
-    const reader = await open(this.file, 'r');
+    const reader = await openRegular(this.file, constants.O_RDONLY);
     try {
       const buffer = Buffer.alloc(64 * 1024);
       for (let at = offset; ; at += buffer.length) {

@@ -4,8 +4,8 @@
  * bounded by what is asked for, not by the size of the file.
  */
 
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { openRegular } from './file.js';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { decodeLine, type DeliveryRecord, type StoredOutcome } from './codec.js';
@@ -27,7 +27,7 @@ function parseLine(text: string): ReturnType<typeof decodeLine> {
 async function lastLines(dir: string, maxBytes: number): Promise<string[] | null> {
   let handle;
   try {
-    handle = await open(join(dir, STORE_FILE), 'r');
+    handle = await openRegular(join(dir, STORE_FILE), constants.O_RDONLY);
   } catch (error) {
     if (isMissing(error)) return null;
     throw error;
@@ -82,7 +82,7 @@ export async function readNewest(
 ): Promise<{ records: DeliveryRecord[]; unreadable: number; complete: boolean }> {
   let handle;
   try {
-    handle = await open(join(dir, STORE_FILE), 'r');
+    handle = await openRegular(join(dir, STORE_FILE), constants.O_RDONLY);
   } catch (error) {
     if (isMissing(error)) return { records: [], unreadable: 0, complete: true };
     throw error;
@@ -130,7 +130,14 @@ export async function readNewest(
 
 /** Every delivery whose id is `idOrPrefix` or starts with it, found by streaming the file line by line. */
 export async function scanForId(dir: string, idOrPrefix: string, maxMatches = 6): Promise<{ matches: DeliveryRecord[]; empty: boolean }> {
-  const stream = createReadStream(join(dir, STORE_FILE), { encoding: 'utf8' });
+  let handle;
+  try {
+    handle = await openRegular(join(dir, STORE_FILE), constants.O_RDONLY);
+  } catch (error) {
+    if (isMissing(error)) return { matches: [], empty: true };
+    throw error;
+  }
+  const stream = handle.createReadStream({ encoding: 'utf8' });
   const found = new Map<string, DeliveryRecord>();
   let any = false;
   try {
@@ -166,7 +173,8 @@ export async function countDeliveries(dir: string): Promise<number | null> {
   let count = 0;
   let carry = Buffer.alloc(0);
   try {
-    for await (const chunk of createReadStream(join(dir, STORE_FILE))) {
+    const handle = await openRegular(join(dir, STORE_FILE), constants.O_RDONLY);
+    for await (const chunk of handle.createReadStream()) {
       const data = Buffer.concat([carry, chunk as Buffer]);
       for (let at = data.indexOf(marker); at >= 0; at = data.indexOf(marker, at + marker.length)) count++;
       carry = data.subarray(Math.max(0, data.length - marker.length + 1));
