@@ -41,6 +41,13 @@ const SENSITIVE_WORDS = new Set([
   'selfie',
   'base64',
   'residence',
+  // phones and places by other names, tax ids, voter ids ("voter_id": the word id alone is not personal)
+  'whatsapp',
+  'street',
+  'tin',
+  'voter',
+  'postcode',
+  'zipcode',
 ]);
 
 function keyWords(key: string): string[] {

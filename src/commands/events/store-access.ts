@@ -36,13 +36,14 @@ export async function countRecords(io: IO): Promise<{ file: string; count: numbe
 
 /** Finds a delivery by id or unique prefix, turning lookup failures into usage errors that say what to do. */
 export async function lookup(id: string, io: IO): Promise<{ record: DeliveryRecord }> {
+  if (id.trim() === '') throw new UsageError('an empty id matches no delivery', 'idpass events list shows the recorded ids');
   const { dir } = await storePlace(io);
   const { scanForId } = await import('../../core/store/read.js');
   const { findRecord, RecordLookupError } = await import('../../core/store/lookup.js');
-  const { matches, empty } = await scanForId(dir, id);
+  const { matches, empty, prefixCount } = await scanForId(dir, id);
   try {
     if (matches.length === 0 && !empty) throw new RecordLookupError('no-match', `no recorded delivery has the id ${id}`, { id, matches });
-    return { record: findRecord(matches, id) };
+    return { record: findRecord(matches, id, prefixCount) };
   } catch (error) {
     if (!(error instanceof RecordLookupError)) throw error;
     if (error.code === 'ambiguous') {

@@ -68,7 +68,7 @@ function describe(kind: SendFailureKind, url: URL, code: string | undefined, tim
     case 'dns':
       return `cannot resolve ${url.hostname}`;
     case 'timeout':
-      return `no complete reply from ${where} within ${timeoutMs}ms`;
+      return `no complete reply from ${where} within ${Math.round(timeoutMs)}ms`;
     case 'reset':
       return `${where} closed the connection before replying`;
     case 'tls':

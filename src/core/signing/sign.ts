@@ -32,6 +32,9 @@ export interface SignedHeaders {
 
 /** Signs a raw body the way Identitypass does and returns the headers to send with it. */
 export function sign({ body, publicKey, scheme = 'prembly-hmac', token = randomUUID() }: SignOptions): SignedHeaders {
+  if (typeof publicKey !== 'string' || publicKey.trim() === '') {
+    throw new TypeError('sign() needs the public key (test_pk_… or live_pk_…): a signature under an empty key proves nothing');
+  }
   const signatureHeader = signatureHeaderFor(scheme);
   const signature = computeSignature(scheme, publicKey, body);
   return {

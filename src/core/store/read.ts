@@ -129,17 +129,23 @@ export async function readNewest(
 }
 
 /** Every delivery whose id is `idOrPrefix` or starts with it, found by streaming the file line by line. */
-export async function scanForId(dir: string, idOrPrefix: string, maxMatches = 6): Promise<{ matches: DeliveryRecord[]; empty: boolean }> {
+export async function scanForId(
+  dir: string,
+  idOrPrefix: string,
+  maxMatches = 6,
+): Promise<{ matches: DeliveryRecord[]; empty: boolean; prefixCount: number }> {
   let handle;
   try {
     handle = await openRegular(join(dir, STORE_FILE), constants.O_RDONLY);
   } catch (error) {
-    if (isMissing(error)) return { matches: [], empty: true };
+    if (isMissing(error)) return { matches: [], empty: true, prefixCount: 0 };
     throw error;
   }
   const stream = handle.createReadStream({ encoding: 'utf8' });
   const found = new Map<string, DeliveryRecord>();
   let any = false;
+  // every delivery the prefix matches, though only maxMatches are kept: the count a person is told
+  let prefixCount = 0;
   try {
     const lines = createInterface({ input: stream, crlfDelay: Infinity });
     for await (const text of lines) {
@@ -152,6 +158,7 @@ export async function scanForId(dir: string, idOrPrefix: string, maxMatches = 6)
       const line = parseLine(text);
       if (line?.kind === 'delivery') {
         any = true;
+        if (line.id.startsWith(idOrPrefix)) prefixCount++;
         if (line.id === idOrPrefix) found.clear();
         if (found.size < maxMatches || line.id === idOrPrefix) found.set(line.id, line);
       } else if (line?.kind === 'outcome') {
@@ -160,11 +167,11 @@ export async function scanForId(dir: string, idOrPrefix: string, maxMatches = 6)
       }
     }
   } catch (error) {
-    if (isMissing(error)) return { matches: [], empty: true };
+    if (isMissing(error)) return { matches: [], empty: true, prefixCount: 0 };
     throw error;
   }
   const exact = found.get(idOrPrefix);
-  return { matches: exact ? [exact] : [...found.values()], empty: !any };
+  return { matches: exact ? [exact] : [...found.values()], empty: !any, prefixCount };
 }
 
 /** How many deliveries the store holds, counted by streaming it; null when there is no store. */

@@ -3,11 +3,13 @@
 /** HH:MM:SS in the local time zone, as a person reading a terminal expects. */
 export function clockTime(iso: string | number): string {
   const d = new Date(iso);
+  // a hand-edited or hostile store line may hold anything as its time
+  if (Number.isNaN(d.getTime())) return '--:--:--';
   return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
 }
 
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${ms}ms`;
+  if (ms < 1000) return `${Math.round(ms)}ms`;
   if (ms < 60_000) return `${Number((ms / 1000).toFixed(1))}s`;
   return `${Number((ms / 60_000).toFixed(1))}m`;
 }

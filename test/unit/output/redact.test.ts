@@ -119,4 +119,11 @@ describe('redaction of hostile and unusual bodies', () => {
     expect(text).toContain('name=ADA');
     expect(text).toContain('x=12');
   });
+
+  it('masks the personal-data keys an adversarial run found shown raw: whatsapp, street, tin, voter_id', () => {
+    for (const key of ['whatsapp', 'whatsappNumber', 'street', 'street_name', 'tin', 'voter_id', 'postcode']) {
+      expect(isSensitiveKey(key), key).toBe(true);
+    }
+    for (const key of ['firstName', 'lastName', 'status', 'lga', 'voters_card_type']) expect(isSensitiveKey(key), key).toBe(false);
+  });
 });

@@ -1,0 +1,53 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { sign } from '../../../src/core/signing/sign.js';
+import { encodeDelivery } from '../../../src/core/store/codec.js';
+import { DeliveryStore } from '../../../src/core/store/log.js';
+import { findRecord, RecordLookupError } from '../../../src/core/store/lookup.js';
+import { scanForId } from '../../../src/core/store/read.js';
+import { clockTime, formatDuration } from '../../../src/output/render/format.js';
+import { makeDelivery, verified } from '../../helpers/deliveries.js';
+import { runInProcess } from '../../helpers/run-command.js';
+
+/** The small faults of the adversarial run: each reproduced as reported. */
+describe('lookup and formatting faults', () => {
+  it('an ambiguous prefix says how many deliveries it really matches, not how many were kept', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'idpass-lookup-'));
+    const store = new DeliveryStore({ dir });
+    await store.open();
+    for (let i = 0; i < 40; i++)
+      await store.append(encodeDelivery({ ...makeDelivery(verified(`r-${i}`)), id: `0prefix${String(i).padStart(3, '0')}` }));
+    await store.close();
+    const { matches, prefixCount } = await scanForId(dir, '0prefix');
+    expect(matches.length).toBeLessThan(40);
+    expect(prefixCount).toBe(40);
+    expect(() => findRecord(matches, '0prefix', prefixCount)).toThrow(/^40 deliveries start with 0prefix$/);
+    const shown = await runInProcess(['events', 'show', '0prefix'], { env: { IDPASS_HOME: dir } });
+    expect(shown.code).toBe(2);
+    expect(shown.stderr).toMatch(/40 deliveries start with 0prefix/);
+  });
+
+  it("an empty id matches nothing: events show '' is a usage error, not the first delivery", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'idpass-lookup-'));
+    const store = new DeliveryStore({ dir });
+    await store.open();
+    await store.append(encodeDelivery(makeDelivery(verified('only'))));
+    await store.close();
+    expect(() => findRecord([], '')).toThrow(RecordLookupError);
+    const shown = await runInProcess(['events', 'show', ''], { env: { IDPASS_HOME: dir } });
+    expect(shown.code).toBe(2);
+    expect(shown.stdout).toBe('');
+  });
+
+  it('a time that is not a time is shown as --:--:--, not NaN:NaN:NaN; durations are whole milliseconds', () => {
+    expect(clockTime('yesterday')).toBe('--:--:--');
+    expect(formatDuration(999.987942)).toBe('1000ms');
+  });
+
+  it('sign() refuses an empty key instead of signing with it', () => {
+    expect(() => sign({ body: '{}', publicKey: '' })).toThrow(/needs the public key/);
+    expect(() => sign({ body: '{}', publicKey: '   ' })).toThrow(TypeError);
+  });
+});
