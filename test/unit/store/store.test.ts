@@ -298,7 +298,7 @@ describe('streaming readers', () => {
     expect(recent.unreadable).toEqual([]);
     expect((await scanForId(dir, 'id-150')).matches.map((r) => [r.id, r.outcome?.answerStatus])).toEqual([['id-150', 502]]);
     expect((await scanForId(dir, 'id-15')).matches.length).toBeGreaterThan(1);
-    expect(await scanForId(join(dir, 'nope'), 'x')).toEqual({ matches: [], empty: true });
+    expect(await scanForId(join(dir, 'nope'), 'x')).toEqual({ matches: [], empty: true, prefixCount: 0 });
     expect(await countDeliveries(dir)).toBe(300);
     expect(await countDeliveries(join(dir, 'nope'))).toBeNull();
     expect(existsSync(store.file)).toBe(true);
