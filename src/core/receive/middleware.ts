@@ -104,13 +104,19 @@ async function rawBody(req: Request, res: Response, next: NextFunction, maxBodyB
   }
 }
 
-/** A token counts as handled once the app answered 2xx: a handler that failed gets its retry. */
-function rememberOnSuccess(seen: TokenWindow, token: string, res: Response): void {
+/**
+ * A token counts as handled once the app answered 2xx: a handler that failed gets its retry. Until
+ * then it is in flight: a retry that comes meanwhile (Prembly gave up waiting) is let through, not
+ * refused, or both attempts would count as failed.
+ */
+function rememberOnSuccess(seen: TokenWindow, inFlight: Set<string>, token: string, res: Response): void {
   seen.remember(token);
+  inFlight.add(token);
   let settled = false;
   const settle = (handled: boolean) => {
     if (settled) return;
     settled = true;
+    inFlight.delete(token);
     if (!handled) seen.forget(token);
   };
   res.once('finish', () => settle(res.statusCode >= 200 && res.statusCode < 300));
@@ -145,6 +151,7 @@ export function identitypassWebhook(given: IdentitypassWebhookOptions = {}): Req
     throw new TypeError(`identitypassWebhook({ rememberTokens }) takes a whole number of tokens (0 remembers none), not ${rememberTokens}`);
   }
   const seen = new TokenWindow(rememberTokens);
+  const inFlight = new Set<string>();
 
   return async (req: Request, res: Response, next: NextFunction) => {
     const raw = await rawBody(req, res, next, maxBodyBytes);
@@ -166,8 +173,8 @@ export function identitypassWebhook(given: IdentitypassWebhookOptions = {}): Req
       return;
     }
     const duplicate = token !== null && seen.has(token);
-    if (token && !duplicate) rememberOnSuccess(seen, token, res);
-    if (duplicate && token) {
+    if (token && !duplicate) rememberOnSuccess(seen, inFlight, token, res);
+    if (duplicate && token && !inFlight.has(token)) {
       const policy = typeof onDuplicate === 'function' ? onDuplicate(token, req) : onDuplicate;
       if (policy === 'reject') {
         res.status(409).json({ error: 'duplicate delivery', reason: 'duplicate-token', message: `token ${token} was already received` });

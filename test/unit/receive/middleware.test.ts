@@ -198,4 +198,30 @@ describe('identitypassWebhook (real express app on loopback)', () => {
     expect(() => identitypassWebhook({ publicKey: KEY, rememberTokens: -1 })).toThrow(/whole number/);
     expect(() => identitypassWebhook({ publicKey: KEY, rememberTokens: 0.5 })).toThrow(/whole number/);
   });
+
+  it('a retry that comes while the first attempt is still in the handler is let through (flagged), not refused with 409', async () => {
+    let release: () => void = () => undefined;
+    const firstHeld = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    const url = await app((a) =>
+      a.post('/hook', identitypassWebhook({ publicKey: KEY }), async (req, res) => {
+        calls++;
+        if (calls === 1) await firstHeld;
+        res.json({ duplicate: (req as IdentitypassRequest).identitypass.duplicate });
+      }),
+    );
+    const headers = { 'content-type': 'application/json', 'x-prembly-signature': hmac(BODY), token: 'slow-token' };
+    const first = postRaw(url, BODY, headers);
+    try {
+      while (calls < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+      const retry = await postRaw(url, BODY, headers);
+      expect(retry.status).toBe(200);
+      expect(JSON.parse(retry.text)).toEqual({ duplicate: true });
+    } finally {
+      release();
+    }
+    expect((await first).status).toBe(200);
+    // handled now: a later repeat is the duplicate it refuses
+    expect((await postRaw(url, BODY, headers)).status).toBe(409);
+  });
 });

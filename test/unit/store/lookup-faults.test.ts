@@ -18,7 +18,7 @@ describe('lookup and formatting faults', () => {
     const store = new DeliveryStore({ dir });
     await store.open();
     for (let i = 0; i < 40; i++)
-      await store.append(encodeDelivery({ ...makeDelivery(verified(`r-${i}`)), id: `0prefix${String(i).padStart(3, '0')}` }));
+      await store.append(encodeDelivery({ ...makeDelivery(verified(`r-${i}`)), id: `0prefix${String(i).padStart(3, '0')}` }, null));
     await store.close();
     const { matches, prefixCount } = await scanForId(dir, '0prefix');
     expect(matches.length).toBeLessThan(40);
@@ -33,7 +33,7 @@ describe('lookup and formatting faults', () => {
     const dir = mkdtempSync(join(tmpdir(), 'idpass-lookup-'));
     const store = new DeliveryStore({ dir });
     await store.open();
-    await store.append(encodeDelivery(makeDelivery(verified('only'))));
+    await store.append(encodeDelivery(makeDelivery(verified('only')), null));
     await store.close();
     expect(() => findRecord([], '')).toThrow(RecordLookupError);
     const shown = await runInProcess(['events', 'show', ''], { env: { IDPASS_HOME: dir } });
