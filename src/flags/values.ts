@@ -60,19 +60,28 @@ export function parseHttpUrl(text: string, flag: string): URL {
   // "localhost:3000/hook" would parse as a URL with the scheme "localhost:"
   else if (/^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d{1,5})?(\/|$)/i.test(candidate)) candidate = `http://${candidate}`;
   let url: URL;
+  // a URL that does not parse may still carry a password: never echo one back
+  const shown = withoutPassword(text);
   try {
     url = new URL(candidate);
   } catch {
     const bareHost = /^[\w.-]+(:\d+)?(\/|$)/.test(candidate);
     throw new ValueError(
-      `${flag} "${text}" is not a URL${bareHost ? `: did you mean https://${candidate}?` : ': use http(s)://host[:port]/path'}`,
+      `${flag} "${shown}" is not a URL${bareHost ? `: did you mean https://${withoutPassword(candidate)}?` : ': use http(s)://host[:port]/path'}`,
     );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     const bareHost = /^[\w.-]+:\d+(\/|$)/.test(candidate);
-    throw new ValueError(`${flag} "${text}" must be an http:// or https:// URL${bareHost ? `: did you mean http://${candidate}?` : ''}`);
+    throw new ValueError(
+      `${flag} "${shown}" must be an http:// or https:// URL${bareHost ? `: did you mean http://${withoutPassword(candidate)}?` : ''}`,
+    );
   }
   return url;
+}
+
+/** The text with the password of any `user:password@` masked, whether or not the rest parses. */
+export function withoutPassword(text: string): string {
+  return text.replace(/^([^/?#]*\/\/[^/?#@:]*):[^@/?#]*@/, '$1:•••@');
 }
 
 /** A TCP port, or 0 for any free one. */

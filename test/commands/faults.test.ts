@@ -207,3 +207,15 @@ describe('a FIFO where a file belongs', () => {
     expect(res.stderr).toMatch(/not a regular file/);
   });
 });
+
+describe('a URL with a password that is refused', () => {
+  it.each([['http://user:hunter2@exa mple.com/x'], ['ftp://user:hunter2@example.com/x']])(
+    '%s: the usage error never echoes the password',
+    async (url) => {
+      const res = await runInProcess(['trigger', 'verification.completed', '--to', url]);
+      expect(res.code).toBe(2);
+      expect(res.stderr).toContain('user:•••@');
+      expect(res.stderr).not.toContain('hunter2');
+    },
+  );
+});

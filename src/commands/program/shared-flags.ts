@@ -1,5 +1,5 @@
 import { BUILTIN_LIVE_TEST_KEY, BUILTIN_TEST_KEY, SCHEMES, type Scheme } from '../../core/signing/schemes.js';
-import { ValueError } from '../../flags/values.js';
+import { ValueError, withoutPassword } from '../../flags/values.js';
 import { UsageError } from '../../output/errors.js';
 import type { IO } from '../../output/io.js';
 import { InvalidArgumentError, Option, type Command } from './commander.js';
@@ -34,7 +34,7 @@ export function argParser<T>(parse: (text: string) => T): (text: string) => T {
       return parse(text);
     } catch (error) {
       // commander's own message would echo the value whole, line breaks and escapes included
-      if (error instanceof ValueError && CONTROLS.test(text)) throw new UsageError(error.message);
+      if (error instanceof ValueError && (CONTROLS.test(text) || withoutPassword(text) !== text)) throw new UsageError(error.message);
       if (error instanceof ValueError) throw new InvalidArgumentError(withoutEcho(error.message, text));
       throw error;
     }
