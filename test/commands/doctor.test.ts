@@ -1,4 +1,8 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { POSTED_KINDS } from '../helpers/prembly-doc.js';
 import { runCommand } from '../helpers/run-command.js';
 import { testScope } from '../helpers/scope.js';
 
@@ -10,7 +14,18 @@ describe('idpass doctor (in process)', () => {
     const app = await scope.receiver(() => ({ status: 200, delayMs: 2_000 }));
     const res = await runCommand(['doctor', app.url, '--only', 'genuine'], { whileRunning: (io) => setTimeout(() => io.interrupt(), 300) });
     expect(res.code).toBe(130);
-    expect(res.stderr).toMatch(/interrupted: 13 of 13 checks not run/);
+    expect(res.stderr).toMatch(new RegExp(`interrupted: ${POSTED_KINDS.length} of ${POSTED_KINDS.length} checks not run`));
+  });
+
+  it('Ctrl-C mid-run with --junit: the report of what ran is still written', async () => {
+    const slow = await scope.receiver(() => ({ status: 200, delayMs: 5_000 }));
+    const file = join(mkdtempSync(join(tmpdir(), 'idpass-junit-')), 'report.xml');
+    // interrupted while the first slow answer is awaited: the report still holds what ran (nothing yet)
+    const res = await runCommand(['doctor', slow.url, '--only', 'genuine', '--junit', file], {
+      whileRunning: (io) => setTimeout(() => io.interrupt(), 300),
+    });
+    expect(res.code).toBe(130);
+    expect(readFileSync(file, 'utf8')).toMatch(/<testsuites name="idpass doctor" tests="\d+"/);
   });
 
   it.each([

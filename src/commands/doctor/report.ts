@@ -81,12 +81,13 @@ export async function runChecksAndReport(options: RunOptions, planned: { id: str
     throw doctorError(error, results.length, total);
   }
   clearProgress();
+  const summary = summarise(results, options.url, performance.now() - started, Boolean(options.strict));
+  // interrupted or not, CI gets the report of what ran
+  if (options.junit) writeReport(options.junit, junitXml(results, summary));
   if (io.signal.aborted) {
     io.stderr.write(tones(err).warn(`interrupted: ${total - results.length} of ${total} checks not run`) + '\n');
     return ExitCode.interrupted;
   }
-  const summary = summarise(results, options.url, performance.now() - started, Boolean(options.strict));
-  if (options.junit) writeReport(options.junit, junitXml(results, summary));
   if (options.json) writeLine(io.stdout, safeJson({ summary }));
   else writeLine(io.stdout, '\n' + summaryLine(summary, results.length, out));
   return summary.ok ? ExitCode.ok : ExitCode.checkFailed;
