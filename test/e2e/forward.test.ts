@@ -103,6 +103,46 @@ describe('forwarding to several targets', () => {
     expect(app.received[0]!.headers['x-prembly-signature']).toBe('forged');
   }, 30_000);
 
+  it('trigger, its load mode and doctor reach an HTTPS app with a self-signed certificate only with --insecure', async () => {
+    const dir = tempHome();
+    const pem = (name: string) => join(dir, name);
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-days',
+        '1',
+        '-keyout',
+        pem('key.pem'),
+        '-out',
+        pem('cert.pem'),
+      ],
+      {
+        stdio: 'ignore',
+      },
+    );
+    const server = https.createServer({ key: readFileSync(pem('key.pem')), cert: readFileSync(pem('cert.pem')) }, (req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    scope.defer(() => new Promise((resolve) => server.close(resolve)));
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    const refused = await runInProcess(['trigger', 'verification.completed', '--to', url, '--json']);
+    expect(refused.code).not.toBe(0);
+    expect(jsonLines(refused.stdout)[0]).toMatchObject({ ok: false });
+    expect((await runInProcess(['trigger', 'verification.completed', '--to', url, '--insecure'])).code).toBe(0);
+    expect((await runInProcess(['trigger', 'verification.completed', '--to', url, '--insecure', '--count', '5'])).code).toBe(0);
+    const doctor = await runInProcess(['doctor', url, '--insecure', '--only', 'genuine.verification.completed']);
+    expect(doctor.code).toBe(0);
+  }, 30_000);
+
   it('an HTTPS app with a self-signed certificate is reached only with --insecure; --forward-timeout none is said once', async () => {
     const dir = tempHome();
     execFileSync(

@@ -53,6 +53,7 @@ export function createDoctorCommand(ctx: CommandContext, run: RunCommand<DoctorO
     )
     .option('--junit <file>', 'also write the results as JUnit XML, for CI to display')
     .option('--strict', 'warnings fail the run too')
+    .option('--insecure', 'accept a self-signed certificate on an HTTPS handler')
     .option('--list', 'print the checks (id and what each asks), and exit')
     .addOption(
       new Option(

@@ -14,4 +14,5 @@ export interface DoctorOptions extends Omit<SharedOptions, 'scheme'> {
   strict?: boolean;
   list?: boolean;
   waitForListener?: number;
+  insecure?: boolean;
 }

@@ -19,12 +19,14 @@ export interface SendReportOptions {
   intro: string;
   /** Retry a refused connection this long before the first delivery. */
   waitForListenerMs?: number;
+  /** Accept a self-signed certificate on an HTTPS receiver. */
+  insecure?: boolean;
 }
 
 export async function sendAndReport(
   planned: PlannedDelivery[],
   to: URL,
-  { io, json, color, timeoutMs, intro, waitForListenerMs }: SendReportOptions,
+  { io, json, color, timeoutMs, intro, waitForListenerMs, insecure }: SendReportOptions,
 ): Promise<number> {
   const { sendPlanned } = await import('../../core/trigger/send.js');
   const { out, err } = await terminal(io, { color });
@@ -33,7 +35,7 @@ export async function sendAndReport(
 
   const results: DeliveryResult[] = [];
   let index = 0;
-  for await (const result of sendPlanned(planned, to, { timeoutMs, signal: io.signal })) {
+  for await (const result of sendPlanned(planned, to, { timeoutMs, signal: io.signal, insecure })) {
     results.push(result);
     if (json) writeLine(io.stdout, safeJson(resultJson(result)));
     else for (const line of resultLines(result, out)) writeLine(io.stdout, line);

@@ -48,6 +48,7 @@ export async function runTriggerLoad(options: TriggerCommandOptions, io: IO): Pr
     concurrency: options.concurrency,
     ratePerSec: options.rate,
     timeoutMs: options.timeout,
+    insecure: options.insecure,
     signal: io.signal,
     onResult: (result) => {
       progress.count(result.ok);

@@ -36,6 +36,7 @@ export interface TriggerCommandOptions extends SharedOptions {
   duration?: number;
   events?: string;
   jsonEach?: boolean;
+  insecure?: boolean;
 }
 
 /** A load run: --count or --duration. */

@@ -107,6 +107,7 @@ function addCheckOptions(command: Command): void {
     .addOption(
       new Option('--timeout <duration>', 'how long to wait for each reply').default(10_000, '10s').argParser(argParser(parseDuration)),
     )
+    .option('--insecure', 'accept a self-signed certificate on an HTTPS receiver')
     .option('--list', 'print the event names, one line each, and exit')
     .option('--long', 'with --list: add what each event is')
     .option(
@@ -195,6 +196,7 @@ export async function runTrigger(options: TriggerCommandOptions, io: IO): Promis
     color: options.color,
     timeoutMs: options.timeout,
     waitForListenerMs: options.waitForListener,
+    insecure: options.insecure,
     intro: `Sending ${describePlan(planned)} to ${maskUrl(options.to)} (${options.scheme}, ${describeKeys(options)})`,
   });
 }

@@ -44,6 +44,8 @@ export interface DoctorSummary {
 
 export interface DoctorOptions {
   url: URL | string;
+  /** Accept a self-signed certificate on an HTTPS handler. */
+  insecure?: boolean;
   /** Sandbox public key; signs the kinds Prembly signs with it. */
   publicKey: string;
   /** Live public key; signs workflow, async, retry, Customer 360 and watchlist kinds. */

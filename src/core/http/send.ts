@@ -14,6 +14,8 @@ export interface SendRequest {
   /** Keep at most this much of the reply body. */
   maxReplyBytes?: number;
   agent?: Agent | false;
+  /** Accept an untrusted (self-signed) certificate on an HTTPS URL. */
+  insecure?: boolean;
 }
 
 export interface HttpReply {
@@ -81,7 +83,7 @@ function describe(kind: SendFailureKind, url: URL, code: string | undefined, tim
 }
 
 export function sendRequest(request: SendRequest): Promise<HttpReply> {
-  const { url, method = 'POST', headers, body, timeoutMs, signal, maxReplyBytes = 64 * 1024, agent = false } = request;
+  const { url, method = 'POST', headers, body, timeoutMs, signal, maxReplyBytes = 64 * 1024, agent = false, insecure = false } = request;
   const transport = url.protocol === 'https:' ? https : http;
   const started = performance.now();
   const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
@@ -100,6 +102,7 @@ export function sendRequest(request: SendRequest): Promise<HttpReply> {
     const req = transport.request(url, {
       method,
       agent,
+      ...(insecure ? { rejectUnauthorized: false } : {}),
       headers: { ...headers, 'content-length': String(body.byteLength) },
     });
     const timer = setTimeout(() => fail('timeout', 'ETIMEDOUT'), timeoutMs);

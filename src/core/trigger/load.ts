@@ -20,6 +20,8 @@ export interface LoadOptions {
   concurrency: number;
   ratePerSec?: number;
   timeoutMs: number;
+  /** Accept a self-signed certificate on an HTTPS receiver. */
+  insecure?: boolean;
   signal?: AbortSignal;
   /** Each delivery's result, as it lands. */
   onResult?: (result: DeliveryResult) => void;
@@ -64,7 +66,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
   // every delivery in flight listens for an interrupt on the caller's one signal
   if (signal) setMaxListeners(0, signal);
   const Agent = url.protocol === 'https:' ? https.Agent : http.Agent;
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency, ...(options.insecure ? { rejectUnauthorized: false } : {}) });
   const started = performance.now();
   const deadline = durationMs === undefined ? Infinity : started + durationMs;
   const latencies: number[] = [];

@@ -109,6 +109,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Keep-alive connections for many deliveries (load); a fresh connection each by default. */
   agent?: Agent;
+  /** Accept a self-signed certificate on an HTTPS receiver. */
+  insecure?: boolean;
 }
 
 const MAX_REDIRECTS = 5;
@@ -123,13 +125,14 @@ export async function sendFollowing(
   timeoutMs: number,
   signal?: AbortSignal,
   agent?: Agent,
+  insecure = false,
 ): Promise<{ reply: HttpReply; redirects: string[]; ms: number }> {
   const started = performance.now();
   const redirects: string[] = [];
   let request = { url, method: 'POST', headers: planned.headers, body: planned.body as Uint8Array };
   for (;;) {
     const left = Math.max(1, timeoutMs - (performance.now() - started));
-    const reply: HttpReply = await sendRequest({ ...request, timeoutMs: left, signal, agent: agent ?? false });
+    const reply: HttpReply = await sendRequest({ ...request, timeoutMs: left, signal, agent: agent ?? false, insecure });
     const location = reply.headers.location;
     const redirected = reply.status >= 300 && reply.status < 400 && typeof location === 'string';
     if (!planned.followRedirects || !redirected || redirects.length >= MAX_REDIRECTS) {
@@ -149,7 +152,7 @@ export async function sendFollowing(
 export async function deliverOne(
   planned: PlannedDelivery,
   url: URL,
-  { timeoutMs = IDENTITYPASS_TIMEOUT_MS, signal, agent }: RunOptions = {},
+  { timeoutMs = IDENTITYPASS_TIMEOUT_MS, signal, agent, insecure }: RunOptions = {},
 ): Promise<DeliveryResult> {
   const target = planned.url ?? url;
   const base = {
@@ -170,7 +173,7 @@ export async function deliverOne(
   }
   let result: Omit<DeliveryResult, 'problem' | 'warning'>;
   try {
-    const { reply, redirects, ms } = await sendFollowing(planned, target, timeoutMs, signal, agent);
+    const { reply, redirects, ms } = await sendFollowing(planned, target, timeoutMs, signal, agent, insecure);
     const ok = planned.expect.matches(reply.status);
     const preview = ok ? null : replyPreview(reply.body, reply.truncated);
     result = { ...base, status: reply.status, ok, ms, reply: preview, error: null, redirects };
