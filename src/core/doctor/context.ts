@@ -109,7 +109,14 @@ export class DoctorContext {
       return { status: null, ms: 0, reply: '', redirects: [], error: { kind: 'timeout', message, connected: true } };
     }
     try {
-      const { reply, redirects, ms } = await sendFollowing(out, this.url, this.timeoutMs, this.options.signal, undefined, this.options.insecure);
+      const { reply, redirects, ms } = await sendFollowing(
+        out,
+        this.url,
+        this.timeoutMs,
+        this.options.signal,
+        undefined,
+        this.options.insecure,
+      );
       this.silentInARow = 0;
       return { status: reply.status, ms, reply: replyPreview(reply.body, reply.truncated, 160), redirects, error: null };
     } catch (error) {
@@ -133,7 +140,14 @@ export class DoctorContext {
     if (this.stateUrl === null) return null;
     const url = new URL(this.stateUrl.replaceAll('{reference}', encodeURIComponent(reference)));
     try {
-      const reply = await sendRequest({ url, method: 'GET', headers: {}, body: new Uint8Array(0), timeoutMs: this.timeoutMs, insecure: this.options.insecure });
+      const reply = await sendRequest({
+        url,
+        method: 'GET',
+        headers: {},
+        body: new Uint8Array(0),
+        timeoutMs: this.timeoutMs,
+        insecure: this.options.insecure,
+      });
       return `${reply.status} ${normalise(reply.body.toString('utf8'))}`;
     } catch (error) {
       return error instanceof SendError ? `unreadable (${error.message})` : null;
