@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import http from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ListenerFact } from '../../src/core/receive/facts.js';
@@ -218,4 +219,64 @@ describe('a URL with a password that is refused', () => {
       expect(res.stderr).not.toContain('hunter2');
     },
   );
+});
+
+describe('listen stopping', () => {
+  const body = '{"verification":{"status":"VERIFIED","reference":"stop-1"},"billing_info":{}}';
+  const KEY_ = 'test_pk_idpass0sandbox0key0not0for0production';
+
+  /** A raw request whose headers went out before the stop and whose body comes after it. */
+  function halfSent(port: number): { finish: () => Promise<string> } {
+    const socket = connect({ host: '127.0.0.1', port });
+    const { headers } = sign({ body, publicKey: KEY_ });
+    const lines = Object.entries(headers).map(([k, v]) => `${k}: ${String(v)}`);
+    socket.write(
+      [`POST /webhook HTTP/1.1`, `host: 127.0.0.1:${port}`, `content-length: ${Buffer.byteLength(body)}`, ...lines, '', ''].join('\r\n'),
+    );
+    let reply = '';
+    socket.on('data', (d) => (reply += d));
+    const ended = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    return {
+      finish: async () => {
+        socket.write(body);
+        await ended;
+        return reply;
+      },
+    };
+  }
+
+  it('a delivery that arrives while stopping is recorded and answered 503 with Connection: close, not forwarded', async () => {
+    const app = await startReceiver();
+    const home = mkdtempSync(join(tmpdir(), 'idpass-stop-'));
+    const { DeliveryStore } = await import('../../src/core/store/log.js');
+    const listener = createListener({ forwardTo: app.url, store: new DeliveryStore({ dir: home }) });
+    const { port } = await listener.start({ port: 0 });
+    const request = halfSent(port);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the headers are in
+    const closing = listener.close();
+    const reply = await request.finish();
+    await closing;
+    expect(reply).toMatch(/^HTTP\/1\.1 503/);
+    expect(reply.toLowerCase()).toContain('connection: close');
+    expect(app.received).toHaveLength(0);
+    const stored = readFileSync(join(home, 'deliveries.ndjson'), 'utf8');
+    expect(stored).toContain('stop-1');
+    expect(stored).toMatch(/"kind":"outcome"[^\n]*"answerStatus":503/);
+    await app.close();
+  });
+
+  it('a forward cut at the grace deadline: the sender gets the 502 the store records, not a reset', async () => {
+    const hung = http.createServer((req) => req.resume()); // takes the delivery, never answers
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+    const target = `http://127.0.0.1:${(hung.address() as { port: number }).port}/hook`;
+    const listener = createListener({ forwardTo: target, forwardTimeoutMs: null, store: null });
+    const { url } = await listener.start({ port: 0 });
+    const { headers } = sign({ body, publicKey: KEY_ });
+    const answered = postRaw(`${url}/webhook`, body, headers as Record<string, string>);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await listener.close(200);
+    expect((await answered).status).toBe(502);
+    hung.closeAllConnections();
+    await new Promise((resolve) => hung.close(resolve));
+  });
 });

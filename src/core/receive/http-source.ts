@@ -4,6 +4,9 @@ import { answer, createListenerApp, headerPairs, requestPath } from './app.js';
 import { bindApp } from './bind.js';
 import type { DeliveryIntake, DeliverySource } from './source.js';
 
+/** How long a stop waits for request bodies that are still arriving. */
+const READ_GRACE_MS = 5_000;
+
 export interface HttpSourceOptions {
   maxBodyBytes: number;
   probeSecret?: string;
@@ -49,7 +52,21 @@ export class HttpSource implements DeliverySource {
       internalError: (req, cause) => options.warn(`internal error on ${req.method} ${requestPath(req)}: ${cause}`),
     });
     this.app = http.app;
-    this.handle = http.handle;
+    // every request is counted from its first byte until the intake has it (or it ends), so a stop
+    // waits for bodies still arriving instead of cutting them
+    this.handle = (req, res) => {
+      this.reading.add(res);
+      res.once('close', () => this.handedOver(res));
+      http.handle(req, res);
+    };
+  }
+
+  private readonly reading = new Set<ServerResponse>();
+  private allRead: (() => void) | null = null;
+
+  private handedOver(res: ServerResponse): void {
+    if (!this.reading.delete(res)) return;
+    if (this.reading.size === 0) this.allRead?.();
   }
 
   /** Also the way `listener.app` mounted in another server hands deliveries in. */
@@ -66,6 +83,7 @@ export class HttpSource implements DeliverySource {
   }
 
   private async receive(req: IncomingMessage, res: ServerResponse, body: Buffer | null, size: number): Promise<void> {
+    this.handedOver(res);
     const incoming = { method: req.method ?? 'POST', path: requestPath(req), headers: headerPairs(req), body, size };
     await this.intake!.receive(incoming, (reply) => {
       // once stopping, a kept-alive connection gets its answer and is closed: nothing new comes in on it
@@ -74,12 +92,18 @@ export class HttpSource implements DeliverySource {
     });
   }
 
+  /** Refuses new connections, closes idle ones, and waits (at most READ_GRACE_MS) for bodies still arriving to reach the intake. */
   async stop(): Promise<void> {
     this.stopping = true;
     const server = this.server;
     if (!server) return;
     server.close();
     server.closeIdleConnections();
+    if (this.reading.size === 0) return;
+    await Promise.race([
+      new Promise<void>((resolve) => (this.allRead = resolve)),
+      new Promise((resolve) => setTimeout(resolve, READ_GRACE_MS).unref()),
+    ]);
   }
 
   async close(): Promise<void> {

@@ -163,8 +163,10 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> implements 
       const filter = this.options.filter;
       const ignored = parsed.jsonError === null && body !== null && filter ? !filter(parsed.classification.event) : false;
       const targets = this.forwarder && !ignored ? this.forwarder.matching(parsed.classification.event) : [];
+      // once stopping, a delivery that still arrives (on a kept-alive connection) is recorded, not forwarded
+      const late = this.closing !== null;
       const forwarding =
-        body !== null && parsed.jsonError === null && targets.length > 0
+        !late && body !== null && parsed.jsonError === null && targets.length > 0
           ? this.forwarder!.forwardEach({ path, headers, classification: parsed.classification }, body, this.abort.signal)
           : null;
       if (forwarding) {
@@ -177,11 +179,13 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> implements 
 
       const delivery = this.describe(incoming, parsed);
       delivery.ignored = ignored;
+      const unforwarded = late && targets.length > 0 && !delivery.tooLarge && !delivery.jsonError;
+      if (unforwarded) delivery.notes.push('arrived while idpass listen was stopping: recorded, not forwarded, answered 503');
       this.count++;
       // Recorded before anything is answered: a delivery Identitypass will not resend is never lost.
       delivery.stored = await this.recorder.record(encodeDelivery(delivery, targets[0] ?? null, targets));
       this.fact({ type: 'received', delivery });
-      delivery.answerStatus = await this.answer(delivery, forwarding, respond);
+      delivery.answerStatus = await this.answer(delivery, forwarding, respond, unforwarded);
       this.fact({ type: 'completed', delivery });
       return delivery;
     } finally {
@@ -195,7 +199,15 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> implements 
     delivery: Delivery,
     forwarding: ReturnType<AppForward['forwardEach']> | null,
     respond: (answer: DeliveryAnswer) => void,
+    unforwarded: boolean,
   ): Promise<number> {
+    if (unforwarded) {
+      // the sender is told to come back: a retried kind will, and the bytes are in the store for a resend
+      respond(jsonAnswer(503, { error: 'idpass listen is stopping: the delivery was recorded; send it again' }, { connection: 'close' }));
+      // what the sender got, in the store beside the delivery
+      await this.recorder.record(encodeOutcome(delivery.id, 503, null, new Date()));
+      return 503;
+    }
     if (delivery.tooLarge) {
       respond(jsonAnswer(413, { error: `the body is larger than the ${this.maxBodyBytes} byte limit` }, { connection: 'close' }));
       return 413;
@@ -259,6 +271,14 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> implements 
         ]);
       }
       this.abort.abort();
+      // the cut forwards answer 502 on their next turn: let those answers reach their senders (as
+      // recorded) before the connections close
+      if (this.inFlight > 0) {
+        await Promise.race([
+          new Promise<void>((resolve) => (this.drained = resolve)),
+          new Promise((resolve) => setTimeout(resolve, 1_000).unref()),
+        ]);
+      }
       await Promise.all(sources.map((source) => source.close()));
       this.forwarder?.close();
       await this.recorder.close();
