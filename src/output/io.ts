@@ -1,3 +1,4 @@
+import { SpillingWriter } from './spill.js';
 import type { ChalkInstance } from 'chalk';
 
 /** Every stream and environment fact a command touches, in one object tests can replace. */
@@ -53,7 +54,9 @@ const MAX_BATCH_BYTES = 4 * 1024 * 1024;
  * cost 14 µs a line on Node 24: the string is a rope of JSON.stringify results, which node encodes
  * slowly; encoding each line into place costs 2.)
  */
-export function lineBatch(stream: NodeJS.WritableStream): (line: string) => void {
+export function lineBatch(stream: NodeJS.WritableStream): LineBatch {
+  // a reader that stalls gets the rest from disk later, in order: memory stays bounded
+  const writer = new SpillingWriter(stream);
   let pending: string[] | null = null;
   const flush = () => {
     const lines = pending!;
@@ -63,7 +66,7 @@ export function lineBatch(stream: NodeJS.WritableStream): (line: string) => void
     for (const line of lines) room += line.length * 3 + 1;
     // a huge line (a multi-megabyte body shown with --show-pii) is not worth a buffer three times its size
     if (room > MAX_BATCH_BYTES) {
-      for (const line of lines) stream.write(line + '\n');
+      for (const line of lines) writer.write(Buffer.from(line + '\n'));
       return;
     }
     const out = Buffer.allocUnsafe(room);
@@ -72,13 +75,20 @@ export function lineBatch(stream: NodeJS.WritableStream): (line: string) => void
       at += out.write(line, at, 'utf8');
       out[at++] = 0x0a;
     }
-    stream.write(out.subarray(0, at));
+    writer.write(out.subarray(0, at));
   };
-  return (line) => {
+  const add = (line: string) => {
     if (pending === null) {
       pending = [];
       process.nextTick(flush);
     }
     pending.push(line);
   };
+  return Object.assign(add, {
+    // lines of this tick leave on the next; then whatever went to disk must come back
+    finished: () => new Promise<void>((resolve) => process.nextTick(resolve)).then(() => writer.finished()),
+  });
 }
+
+/** Adds one line; `finished()` resolves once every line added so far was handed to the stream. */
+export type LineBatch = ((line: string) => void) & { finished(): Promise<void> };

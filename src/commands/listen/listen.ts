@@ -101,7 +101,7 @@ export async function runListen(options: ListenOptions, io: IO): Promise<number>
   await renderer.ready({ url, sendHint: sendHint(url, options, io) });
   const outcome = await session.run();
   stopWatching();
-  await renderer.close();
+  renderer.ended?.();
   sayOutcome(outcome, io, term);
   writeLine(
     io.stderr,
@@ -109,6 +109,8 @@ export async function runListen(options: ListenOptions, io: IO): Promise<number>
   );
   session.on('fact', (fact) => fact.type === 'draining' && sayDraining(fact, io, term));
   await session.close();
+  // the deliveries that finished while draining are shown too, and a stalled reader gets every line
+  await renderer.close();
   await removeReadyFile();
   const count = session.listener.count;
   writeLine(io.stderr, tones(term.err).dim(`stopped after ${count} ${count === 1 ? 'delivery' : 'deliveries'}`));

@@ -17,6 +17,10 @@ export function liveRenderer(options: ListenOptions, io: IO, term: Terminal, ses
   const backlog: ListenSessionFact[] = [];
   let sink: ((fact: ListenSessionFact) => void) | null = null;
   let view: { unmount(): void } | null = null;
+  const unmount = () => {
+    view?.unmount();
+    view = null;
+  };
   const subscribe = (onFact: (fact: ListenSessionFact) => void) => {
     sink = onFact;
     for (const fact of backlog.splice(0)) onFact(fact);
@@ -29,7 +33,8 @@ export function liveRenderer(options: ListenOptions, io: IO, term: Terminal, ses
     ready: async (at) => {
       view = await mountLiveView(options, io, term, session, at, subscribe);
     },
-    close: async () => view?.unmount(),
+    ended: () => unmount(),
+    close: async () => unmount(),
   };
 }
 

@@ -23,6 +23,8 @@ export interface ListenReady {
 /** A renderer of listen's facts that also draws what it shows once the listener is bound. */
 export interface ListenRenderer extends Renderer<ListenSessionFact> {
   ready(at: ListenReady): Promise<void>;
+  /** The session's run ended (it still drains): a renderer that owns the screen lets go of it here. */
+  ended?(): void;
 }
 
 /** Plain lines: deliveries on stdout, talk on stderr. For pipes and non-TTY terminals. */
@@ -51,7 +53,7 @@ export function plainRenderer(io: IO, out: ChalkInstance, err: ChalkInstance): R
         break;
     }
   };
-  return { fact: onFact, close: closeLines };
+  return { fact: onFact, close: () => stdout.finished() };
 }
 
 /** NDJSON on stdout, one object per fact that matters to a machine; talk stays on stderr. */
@@ -87,10 +89,5 @@ export function jsonRenderer(io: IO, showPii: boolean, err: ChalkInstance): Rend
         break;
     }
   };
-  return { fact: onFact, close: closeLines };
-}
-
-/** Lines of one tick leave on the next (lineBatch): once that tick has run, everything was handed to the stream. */
-function closeLines(): Promise<void> {
-  return new Promise<void>((resolve) => process.nextTick(resolve));
+  return { fact: onFact, close: () => stdout.finished() };
 }
