@@ -3,7 +3,7 @@
  * the only part that talks to core (through its props), and the one owner of the exit.
  */
 
-import { useEffect, useReducer, useRef } from 'react';
+import { useEffect, useReducer, useRef, useState } from 'react';
 import { Box, Text, useApp, useInput, useStdin } from 'ink';
 import type { Delivery } from '../core/delivery/types.js';
 import type { ListenSessionFact } from '../core/receive/facts.js';
@@ -27,6 +27,8 @@ export interface LiveViewProps {
   /** Registers for facts; returns the unsubscribe. Facts that came before are delivered at once. */
   subscribe(onFact: (fact: ListenSessionFact) => void): () => void;
   replay(delivery: Delivery): Promise<Delivery>;
+  /** A delivery whose large body was let go of, read back whole (from the store) for its details. */
+  load?(delivery: Delivery): Promise<Delivery>;
   onQuit(): void;
   color: boolean;
   showPii: boolean;
@@ -73,6 +75,33 @@ function useBatchedFacts(
       clearInterval(timer);
     };
   }, []);
+}
+
+/**
+ * The delivery whose details are open, read back whole when the view let go of its large body;
+ * held only while those details stay open.
+ */
+function useOpenedBody(load: LiveViewProps['load'], detailOpen: boolean, current: Delivery | undefined): Delivery | null {
+  const [loaded, setLoaded] = useState<Delivery | null>(null);
+  const wanted = detailOpen && current?.bodyReleased ? current : null;
+  useEffect(() => {
+    setLoaded(null);
+    if (!wanted || !load) return;
+    let live = true;
+    load(wanted).then(
+      (whole) => live && setLoaded(whole),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [wanted?.id, load]);
+  return loaded;
+}
+
+/** The open row, or its whole self once read back. */
+function opened(current: Delivery, loaded: Delivery | null): Delivery {
+  return loaded && loaded.id === current.id ? loaded : current;
 }
 
 export function LiveView(props: LiveViewProps) {
@@ -124,6 +153,7 @@ export function LiveView(props: LiveViewProps) {
   const footerHeight = 2;
   const body = Math.max(3, size.rows - headerHeight - footerHeight - 1);
   const current = selectedRow(state);
+  const loaded = useOpenedBody(props.load, state.detail, current);
   const message = state.message;
   return (
     <Box flexDirection="column" width={size.columns}>
@@ -131,7 +161,7 @@ export function LiveView(props: LiveViewProps) {
       {state.help ? (
         <Help paint={paint} />
       ) : state.detail && current ? (
-        <Detail delivery={current} paint={paint} showPii={showPii} height={body} scroll={state.detailScroll} />
+        <Detail delivery={opened(current, loaded)} paint={paint} showPii={showPii} height={body} scroll={state.detailScroll} />
       ) : state.rows.length === 0 ? (
         <Waiting header={header} state={state} paint={paint} />
       ) : (

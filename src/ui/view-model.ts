@@ -6,6 +6,7 @@
 import type { Delivery } from '../core/delivery/types.js';
 import type { ListenSessionFact } from '../core/receive/facts.js';
 import { storeErrorText, storeResumedText } from '../output/render/store-error.js';
+import { heldBytes } from '../output/render/held.js';
 
 export type TunnelView =
   | { state: 'off' }
@@ -78,7 +79,9 @@ function boundRows(state: ViewState, rows: Delivery[]): ViewState {
   for (let i = rows.length - 1; i >= 0; i--) {
     const row = rows[i]!;
     if (row.body === null && row.json === undefined) continue;
-    const size = row.body?.length ?? 0;
+    // what holding the row costs: its bytes, and its parsed body (counted from the decoded text, so a
+    // small gzip body that inflates to 60 MB is counted as 60 MB)
+    const size = heldBytes(row);
     if (kept < ROWS_WITH_BODIES && bytes + size <= BODY_BYTES_KEPT) {
       kept++;
       bytes += size;

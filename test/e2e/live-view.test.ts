@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { sign } from '../../src/core/signing/sign.js';
 import { BIN } from '../helpers/cli.js';
 import { runInProcess } from '../helpers/run-command.js';
 import { tempHome } from '../helpers/listen.js';
-import { freePort } from '../helpers/receiver.js';
+import { freePort, postRaw } from '../helpers/receiver.js';
 import { testScope } from '../helpers/scope.js';
 import { Terminal } from '../helpers/tmux.js';
 
@@ -34,6 +35,26 @@ async function startLiveView(extraArgs: string[] = [], width = 120) {
 }
 
 describe('the live view in a real terminal (tmux)', () => {
+  it('a large body is not held by the view: Enter reads it back from the store, r replays every original byte', async () => {
+    const { term, app, url } = await startLiveView();
+    const key = 'test_pk_idpass0sandbox0key0not0for0production';
+    const body = JSON.stringify({
+      verification: { status: 'VERIFIED', reference: 'large-1' },
+      billing_info: {},
+      data: { note: 'n'.repeat(3_000_000) },
+    });
+    const { headers } = sign({ body, publicKey: key });
+    expect((await postRaw(url, body, headers as Record<string, string>)).status).toBe(200);
+    await term.waitFor((s) => s.includes('deliveries 1') && s.includes('large-1'), 'the large delivery');
+    term.keys('Enter');
+    // the details show the body read back (redacted note field elided by length), not the "loading" line
+    await term.waitFor((s) => s.includes('"reference": "large-1"') && !s.includes('loading it from the store'), 'the body read back');
+    term.keys('r');
+    await term.waitFor(() => app.received.length === 2, 'the replay at the app');
+    expect(app.received[1]!.body.toString()).toBe(body);
+    term.keys('q');
+  });
+
   it('shows deliveries as they arrive, opens details with Enter, replays with r and quits with q', async () => {
     const { term, app, url } = await startLiveView();
     expect(term.screen()).toContain(`npx idpass trigger verification.completed --to ${url}`);

@@ -6,6 +6,7 @@ import type { IO } from '../../output/io.js';
 import type { Terminal } from '../../output/terminal.js';
 import { describeKeys } from '../program/keys.js';
 import type { ListenOptions } from './options.js';
+import { withoutLargeBody } from '../../output/render/held.js';
 import type { ListenReady, ListenRenderer } from '../../output/render/listen-renderers.js';
 
 /**
@@ -29,7 +30,13 @@ export function liveRenderer(options: ListenOptions, io: IO, term: Terminal, ses
     };
   };
   return {
-    fact: (fact) => (sink ? sink(fact) : backlog.push(fact)),
+    fact: (given) => {
+      // the view never holds a large body: it reads it back from the store when the details open
+      const fact =
+        given.type === 'received' || given.type === 'completed' ? { ...given, delivery: withoutLargeBody(given.delivery) } : given;
+      if (sink) sink(fact);
+      else backlog.push(fact);
+    },
     ready: async (at) => {
       view = await mountLiveView(options, io, term, session, at, subscribe);
     },
@@ -51,9 +58,22 @@ async function mountLiveView(
   const { render } = await import('ink');
   const { LiveView } = await import('../../ui/live-view.js');
   const { ListenError } = await import('../../core/receive/bind.js');
+  // a row whose large body the view let go of is read back from the store first
+  const load = async (delivery: Delivery): Promise<Delivery> => {
+    if (!delivery.bodyReleased) return delivery;
+    const whole = await session.loadBody(delivery.id);
+    if (!whole) return delivery;
+    // the row keeps what it knows (signature, result, the app's answers); the store gives back the
+    // parsed body, and of the raw bytes only what the details show of a body that is not JSON (a
+    // view's props never carry megabytes: React walks them)
+    const shown = whole.json === undefined ? (whole.body?.subarray(0, 4096) ?? null) : null;
+    return { ...delivery, json: whole.json, body: shown, decodedLength: whole.decodedLength, bodyReleased: false };
+  };
   const replay = async (delivery: Delivery) => {
     try {
-      return await session.replay(delivery);
+      // a replay sends the original bytes: all of them, read back from the store when the row let go of them
+      const whole = delivery.bodyReleased ? await session.loadBody(delivery.id) : null;
+      return withoutLargeBody(await session.replay(whole ? { ...delivery, ...whole } : delivery));
     } catch (error) {
       if (error instanceof ListenError && error.code === 'no-forward-target') {
         throw new Error('nothing to replay to: start idpass listen with --forward-to <your app>', { cause: error });
@@ -74,6 +94,7 @@ async function mountLiveView(
     initialTunnel: options.tunnel ? { state: 'connecting', host: options.tunnelHost.origin } : { state: 'off' },
     subscribe,
     replay,
+    load,
     onQuit: () => session.stop(),
     color: term.color,
     showPii: Boolean(options.showPii),

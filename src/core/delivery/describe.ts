@@ -53,6 +53,8 @@ export interface ParsedBody {
   classification: Classification;
   /** Notes about the body itself (it came compressed). */
   notes: string[];
+  /** How long the text parsed was (decoded, when it came compressed): what holding `json` costs. */
+  textLength: number;
 }
 
 /**
@@ -63,8 +65,10 @@ export function parseBody(body: Buffer | null, headers: HeaderInput): ParsedBody
   const notes: string[] = [];
   let json: unknown;
   let jsonError: string | null = null;
+  let textLength = 0;
   if (body !== null) {
     const { text, error } = decodedBody(body, readHeader(headers, 'content-encoding'), notes);
+    textLength = text?.length ?? 0;
     if (error) jsonError = error;
     else {
       try {
@@ -74,7 +78,7 @@ export function parseBody(body: Buffer | null, headers: HeaderInput): ParsedBody
       }
     }
   }
-  return { json, jsonError, notes, classification: safely(() => classify(json), classify(undefined)) };
+  return { json, jsonError, notes, textLength, classification: safely(() => classify(json), classify(undefined)) };
 }
 
 /** `parsed` is the body's parseBody result when the caller already has it. */
@@ -91,7 +95,7 @@ export function describeDelivery(input: DescribeInput & { parsed?: ParsedBody })
       message: 'not checked: the body was over the size limit and was not read',
     };
   }
-  const { json, jsonError, classification, notes: bodyNotes } = input.parsed ?? parseBody(body, headers);
+  const { json, jsonError, classification, notes: bodyNotes, textLength } = input.parsed ?? parseBody(body, headers);
   const notes = [...bodyNotes];
   const contentType = readHeader(headers, 'content-type');
   if (!contentType) notes.push('no content-type header (Identitypass sends application/json)');
@@ -117,6 +121,7 @@ export function describeDelivery(input: DescribeInput & { parsed?: ParsedBody })
     body,
     size: input.size ?? body?.length ?? 0,
     json,
+    decodedLength: textLength,
     jsonError,
     tooLarge,
     verification,

@@ -23,6 +23,10 @@ export interface Delivery {
   size: number;
   /** The parsed body, when it was JSON. */
   json: unknown;
+  /** The length of the text `json` was parsed from (decoded when it came compressed); 0 when unknown. */
+  decodedLength?: number;
+  /** A view let go of this delivery's body (it was large): the store has it, if it was stored. */
+  bodyReleased?: boolean;
   jsonError: string | null;
   tooLarge: boolean;
   verification: VerifyResult;

@@ -110,6 +110,25 @@ export class ListenSession extends EventEmitter<{ fact: [ListenSessionFact] }> {
     this.end({ reason: 'stopped', waiting: Boolean(this.options.waitFor) });
   }
 
+  /**
+   * A recorded delivery's body read back from the store (for a view that let go of a large one):
+   * the bytes and the parsed body, nothing recomputed; null when it is not stored.
+   */
+  async loadBody(id: string): Promise<Pick<Delivery, 'body' | 'json' | 'decodedLength'> | null> {
+    const store = this.options.intake.store;
+    if (!store) return null;
+    const { readDeliveryAt, scanForId } = await import('../store/read.js');
+    const { parseBody } = await import('../delivery/describe.js');
+    // one read where the store wrote it; a scan only when it no longer knows (after a compaction)
+    const place = store.placeOf(id);
+    const record =
+      (place && (await readDeliveryAt(store.dir, id, place))) || (await scanForId(store.dir, id, 1)).matches.find((r) => r.id === id);
+    if (!record?.body) return null;
+    const body = Buffer.from(record.body, 'base64');
+    const parsed = parseBody(body, record.headers);
+    return { body, json: parsed.json, decodedLength: parsed.textLength };
+  }
+
   /** Sends a recorded delivery to the forward targets again. */
   replay(delivery: Delivery): Promise<Delivery> {
     return this.listener.replay(delivery);

@@ -87,7 +87,9 @@ export class DeliveryStore {
   readonly warnings: string[] = [];
   private handle: FileHandle | null = null;
   private identity: { dev: number; ino: number } | null = null;
-  private pending: { text: string; resolve: () => void; reject: (error: Error) => void }[] = [];
+  private pending: { text: string; delivery?: string; resolve: () => void; reject: (error: Error) => void }[] = [];
+  /** Where the newest delivery lines start in the file, and how long they are: one read brings one back. */
+  private places = new Map<string, { offset: number; length: number }>();
   private flushing: Promise<void> | null = null;
   private compacting: Promise<void> | null = null;
   private size = 0;
@@ -112,6 +114,8 @@ export class DeliveryStore {
   }
 
   private async reopen(): Promise<void> {
+    // another file now: the places noted in the old one mean nothing here
+    this.places.clear();
     await this.handle?.close().catch(() => undefined);
     this.handle = await openAppend(this.file);
     // the mode given to open applies only to a new file: make an older, looser one private too
@@ -134,6 +138,25 @@ export class DeliveryStore {
     this.size = (await this.handle!.stat()).size;
   }
 
+  /** Notes where each delivery line of a batch written at `start` lies (bounded: the newest 10,000). */
+  private remember(batch: { text: string; delivery?: string }[], start: number): void {
+    let at = start;
+    for (const b of batch) {
+      const length = Buffer.byteLength(b.text);
+      if (b.delivery) {
+        this.places.set(b.delivery, { offset: at, length });
+        // past 10,000 keep the newest half: one copy per 5,000 deliveries, never a walk per delivery
+        if (this.places.size > 10_000) this.places = new Map([...this.places].slice(-5_000));
+      }
+      at += length;
+    }
+  }
+
+  /** Where a delivery recorded by this store lies, if it still knows (compaction moves every line). */
+  placeOf(id: string): { offset: number; length: number } | null {
+    return this.places.get(id) ?? null;
+  }
+
   /** Whether the path still names the file this store appends to. */
   private async stillOurs(): Promise<boolean> {
     try {
@@ -151,7 +174,9 @@ export class DeliveryStore {
    */
   append(...lines: StoredLine[]): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ text: lines.map(lineText).join(''), resolve, reject });
+      const first = lines[0];
+      const delivery = lines.length === 1 && first?.kind === 'delivery' ? first.id : undefined;
+      this.pending.push({ text: lines.map(lineText).join(''), delivery, resolve, reject });
       if (!this.flushing) this.flushing = this.flush();
     });
   }
@@ -175,6 +200,7 @@ export class DeliveryStore {
           await this.reopen();
           await writeAll(this.handle, data);
         }
+        this.remember(batch, this.size);
         this.size += data.length;
         for (const b of batch) b.resolve();
       } catch (error) {

@@ -192,3 +192,18 @@ export async function countDeliveries(dir: string): Promise<number | null> {
   }
   return count;
 }
+
+/** One delivery read at a known place (offset and length of its line); null when the line there is not that delivery. */
+export async function readDeliveryAt(dir: string, id: string, place: { offset: number; length: number }): Promise<DeliveryRecord | null> {
+  const handle = await openRegular(join(dir, STORE_FILE), constants.O_RDONLY);
+  try {
+    const buffer = Buffer.alloc(place.length);
+    const { bytesRead } = await handle.read(buffer, 0, place.length, place.offset);
+    const line = parseLine(buffer.toString('utf8', 0, bytesRead));
+    return line?.kind === 'delivery' && line.id === id ? line : null;
+  } catch {
+    return null;
+  } finally {
+    await handle.close();
+  }
+}

@@ -125,6 +125,8 @@ function bodyLines(d: Delivery, showPii: boolean, out: DetailLine[]): void {
     // not JSON: still masked by pattern (digit runs, e-mail addresses) unless --show-pii
     const text = d.body.subarray(0, 2000).toString('utf8');
     out.push(line(`  ${showPii ? text : redactText(text)}${d.body.length > 2000 ? '…' : ''}`));
+  } else if (d.body === null && d.bodyReleased) {
+    out.push(line(`  a large body (${d.size} bytes): loading it from the store…`, 'dim'));
   } else if (d.body === null && !d.tooLarge) {
     out.push(line(`  no longer in memory: idpass events show ${d.id}`, 'dim'));
   } else {

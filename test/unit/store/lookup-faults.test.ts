@@ -51,3 +51,22 @@ describe('lookup and formatting faults', () => {
     expect(() => sign({ body: '{}', publicKey: '   ' })).toThrow(TypeError);
   });
 });
+
+describe('reading one delivery back where the store wrote it', () => {
+  it('placeOf and readDeliveryAt bring back exactly that delivery in one read; another id at that place is refused', async () => {
+    const { readDeliveryAt } = await import('../../../src/core/store/read.js');
+    const dir = mkdtempSync(join(tmpdir(), 'idpass-place-'));
+    const store = new DeliveryStore({ dir });
+    await store.open();
+    const ds = [0, 1, 2].map((i) => ({ ...makeDelivery(verified(`p-${i}`)), id: `place-${i}` }));
+    for (const d of ds) await store.append(encodeDelivery(d, null));
+    const place = store.placeOf('place-1')!;
+    expect(place).not.toBeNull();
+    const record = await readDeliveryAt(dir, 'place-1', place);
+    expect(record?.reference).toBe('p-1');
+    expect(Buffer.from(record!.body!, 'base64').toString()).toBe(ds[1]!.body!.toString());
+    expect(await readDeliveryAt(dir, 'place-2', place)).toBeNull();
+    expect(store.placeOf('never')).toBeNull();
+    await store.close();
+  });
+});

@@ -319,4 +319,27 @@ describe('column layout', () => {
       expect(used).toBeLessThanOrEqual(Math.max(w, 2 + 8 + 1 + 15));
     }
   });
+
+  it('a row whose large body was let go of reads it back when its details open, and lets go again when they close', async () => {
+    const whole = makeDelivery(verified('ref-large'));
+    const released: Delivery = { ...whole, body: null, json: undefined, bodyReleased: true };
+    const loads: string[] = [];
+    const { deliver, press, screen } = mount({
+      load: async (d) => {
+        loads.push(d.id);
+        return whole;
+      },
+    });
+    await deliver(released);
+    await press('\r');
+    await tick(50);
+    expect(loads).toEqual([whole.id]);
+    expect(screen()).toContain('ref-large');
+    expect(screen()).toContain('"status": "VERIFIED"');
+    await press(`${ESC}`);
+    await tick(50);
+    await press('\r');
+    await tick(50);
+    expect(loads).toEqual([whole.id, whole.id]);
+  });
 });
