@@ -280,3 +280,16 @@ describe('listen stopping', () => {
     await new Promise((resolve) => hung.close(resolve));
   });
 });
+
+describe('a store refused in a loose folder', () => {
+  it('the folder that others can read is still named when the store itself is refused (a link planted there)', async () => {
+    const { chmodSync, symlinkSync } = await import('node:fs');
+    const home = mkdtempSync(join(tmpdir(), 'idpass-loose-'));
+    chmodSync(home, 0o777);
+    symlinkSync('/etc/hostname', join(home, 'deliveries.ndjson'));
+    const res = await runInProcess(['listen', '--no-tunnel', '--port', '0', '--timeout', '50ms'], { env: { IDPASS_HOME: home } });
+    expect(res.code).toBe(0);
+    expect(res.stderr).toMatch(/readable by others \(mode 777\)/);
+    expect(res.stderr).toMatch(/symbolic link; refusing to follow it/);
+  });
+});

@@ -30,7 +30,11 @@ export class Recorder {
   async open(tokens: TokenWindow): Promise<void> {
     const store = this.store;
     if (!store) return;
+    let said = false;
     try {
+      await store.open();
+      for (const message of store.warnings) this.emit({ type: 'warning', message });
+      said = true;
       // duplicate detection needs recent tokens only: read them from the tail, not the whole store
       const { tokens: recent, unreadable } = await readRecentTokens(store.dir);
       for (const token of recent.slice(-tokens.capacity)) tokens.remember(token);
@@ -39,10 +43,10 @@ export class Recorder {
         const count = `${unreadable.length} unreadable line${unreadable.length > 1 ? 's' : ''}`;
         this.emit({ type: 'warning', message: `the store ${store.file} has ${count} (${lines}); skipped` });
       }
-      await store.open();
-      for (const message of store.warnings) this.emit({ type: 'warning', message });
     } catch (error) {
       this.broken = true;
+      // what was found about the folder before the store was refused (a 0777 folder) is still said
+      if (!said) for (const message of store.warnings) this.emit({ type: 'warning', message });
       this.emit({ type: 'store-error', phase: 'open', path: store.dir, cause: (error as Error).message });
     }
   }
