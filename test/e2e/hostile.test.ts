@@ -128,3 +128,23 @@ describe('hostile and unusual bodies (built binary)', () => {
     expect(jsonLines((await runInProcess(['events', 'list', '--json'], { env })).stdout)).toHaveLength(1);
   });
 });
+
+describe('a large body of 400,000 keys (built binary)', () => {
+  it('its NDJSON line is made off the listener thread and keeps its place: the small delivery after it comes after it, both whole', async () => {
+    const data: Record<string, number> = {};
+    for (let i = 0; i < 400_000; i++) data[`k${i}`] = i;
+    const large = JSON.stringify({ verification: { status: 'VERIFIED', reference: 'keys-1' }, billing_info: {}, data });
+    const small = JSON.stringify({ verification: { status: 'VERIFIED', reference: 'small-1' }, billing_info: {} });
+    const l = await scope.listen(['--public-key', KEY]);
+    const sent = postRaw(l.url, large, signed(large));
+    expect((await postRaw(l.url, small, signed(small))).status).toBe(200);
+    expect((await sent).status).toBe(200);
+    const lines = await l.waitForDeliveries(2, 20_000);
+    const refs = lines.map((d) => d.reference);
+    // both answered; the lines come in the order the deliveries were completed, the large one whole
+    expect(refs.sort()).toEqual(['keys-1', 'small-1']);
+    const big = lines.find((d) => d.reference === 'keys-1')!;
+    expect(Object.keys((big.body as { data: Record<string, number> }).data)).toHaveLength(400_000);
+    expect((big.body as { data: Record<string, number> }).data.k399999).toBe(399_999);
+  }, 30_000);
+});

@@ -4,11 +4,11 @@ import type { ChalkInstance } from 'chalk';
 import type { ListenSessionFact } from '../../core/receive/facts.js';
 import type { TunnelFact } from '../../core/tunnel/types.js';
 import { lineBatch, writeLine, type IO } from '../io.js';
-import { deliveryLine } from './delivery-json.js';
 import { deliveryLinesOrFallback } from './delivery-lines.js';
 import { storeErrorText, storeResumedText } from './store-error.js';
 import { tunnelLines } from './tunnel-lines.js';
 import { safeJson, visible } from '../sanitize.js';
+import { orderedDeliveryLines } from './large-lines.js';
 import type { Renderer } from './renderer.js';
 import { tones } from '../palette.js';
 
@@ -59,7 +59,10 @@ export function plainRenderer(io: IO, out: ChalkInstance, err: ChalkInstance): R
 /** NDJSON on stdout, one object per fact that matters to a machine; talk stays on stderr. */
 export function jsonRenderer(io: IO, showPii: boolean, err: ChalkInstance): Renderer<ListenSessionFact> {
   const tunnelState = {};
-  const stdout = lineBatch(io.stdout);
+  const batch = lineBatch(io.stdout);
+  // every line goes through one ordered queue: a large delivery's line, made on a worker, keeps its place
+  const lines = orderedDeliveryLines(batch, showPii);
+  const stdout = (line: string) => lines.line(line);
   const onFact = (fact: ListenSessionFact) => {
     if (fact.type.startsWith('tunnel-')) {
       const lines = tunnelLines(fact as TunnelFact, err, tunnelState);
@@ -73,7 +76,7 @@ export function jsonRenderer(io: IO, showPii: boolean, err: ChalkInstance): Rend
         stdout(safeJson({ type: 'ready', url: fact.url, host: fact.host, port: fact.port }));
         break;
       case 'completed':
-        if (!fact.delivery.ignored) stdout(deliveryLine(fact.delivery, showPii));
+        if (!fact.delivery.ignored) void lines.add(fact.delivery);
         break;
       case 'warning':
         writeLine(io.stderr, `warning: ${visible(fact.message)}`);
@@ -89,5 +92,5 @@ export function jsonRenderer(io: IO, showPii: boolean, err: ChalkInstance): Rend
         break;
     }
   };
-  return { fact: onFact, close: () => stdout.finished() };
+  return { fact: onFact, close: () => lines.finished().then(() => batch.finished()) };
 }
