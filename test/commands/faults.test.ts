@@ -14,6 +14,23 @@ import { testScope } from '../helpers/scope.js';
 
 /** Faults an adversarial run found, each reproduced as it was reported. */
 
+/** A receiver that takes each request and never answers it. */
+async function silentServer() {
+  const held: http.ServerResponse[] = [];
+  const server = http.createServer((req, res) => {
+    req.resume();
+    held.push(res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
+  const close = async () => {
+    for (const res of held) res.destroy();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  };
+  return { held, url, close };
+}
+
 describe('-H / --forward-header values that HTTP cannot carry', () => {
   it.each([
     ['x-env: a\r\nInjected: 1', /U\+000D \(carriage return\) at character 2/],
@@ -105,14 +122,7 @@ describe('endless input', () => {
 
 describe('trigger --count interrupted', () => {
   it('the deliveries in flight at Ctrl-C are reported, not lost from every bucket', async () => {
-    // a receiver that takes each delivery and never answers
-    const held: http.ServerResponse[] = [];
-    const server = http.createServer((req, res) => {
-      req.resume();
-      held.push(res);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
+    const { held, url, close } = await silentServer();
     try {
       const res = await runCommand(['trigger', 'verification.completed', '--count', '20', '--concurrency', '5', '--to', url, '--json'], {
         whileRunning: (io) => {
@@ -131,9 +141,7 @@ describe('trigger --count interrupted', () => {
       });
       expect(text.stdout).toMatch(/3 in flight when interrupted: no answer was awaited, and the receiver may have processed them/);
     } finally {
-      for (const res of held) res.destroy();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await close();
     }
   });
 });
@@ -141,13 +149,7 @@ describe('trigger --count interrupted', () => {
 describe('doctor against a handler that never answers', () => {
   it('stops sending once three deliveries in a row got no answer, and the card says why the rest did not run', async () => {
     // vitest's 30 s limit is the proof: every check to its 1 s limit (and 20 speed samples) took minutes at 10 s
-    const held: http.ServerResponse[] = [];
-    const server = http.createServer((req, res) => {
-      req.resume();
-      held.push(res);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
+    const { held, url, close } = await silentServer();
     try {
       const res = await runInProcess(['doctor', url, '--timeout', '1s', '--json']);
       expect(res.code).toBe(1);
@@ -161,9 +163,7 @@ describe('doctor against a handler that never answers', () => {
       expect(lines.some((l) => /not run: the handler answered none of the last 3 deliveries/.test(String(l.got)))).toBe(true);
       expect(held.length).toBeLessThan(10);
     } finally {
-      for (const res of held) res.destroy();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await close();
     }
   });
 });

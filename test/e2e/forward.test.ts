@@ -14,6 +14,14 @@ import { testScope } from '../helpers/scope.js';
 /** `idpass listen` forwarding the way teams work: several targets and routes, extra headers, HTTPS (built bin, real servers). */
 const scope = testScope();
 
+/** A key and a self-signed certificate for 127.0.0.1, made by openssl for this run. */
+function selfSignedCert(): { key: Buffer; cert: Buffer } {
+  const dir = tempHome();
+  const args = ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-days', '1'];
+  execFileSync('openssl', [...args, '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+  return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
+}
+
 describe('forwarding to several targets', () => {
   it('a route table: each app gets exactly its deliveries, byte for byte; the sender gets the first target’s answer', async () => {
     const main = await scope.receiver(() => ({ status: 200, body: '{"app":"main"}' }));
@@ -104,30 +112,7 @@ describe('forwarding to several targets', () => {
   }, 30_000);
 
   it('trigger, its load mode and doctor reach an HTTPS app with a self-signed certificate only with --insecure', async () => {
-    const dir = tempHome();
-    const pem = (name: string) => join(dir, name);
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-days',
-        '1',
-        '-keyout',
-        pem('key.pem'),
-        '-out',
-        pem('cert.pem'),
-      ],
-      {
-        stdio: 'ignore',
-      },
-    );
-    const server = https.createServer({ key: readFileSync(pem('key.pem')), cert: readFileSync(pem('cert.pem')) }, (req, res) => {
+    const server = https.createServer(selfSignedCert(), (req, res) => {
       req.resume();
       req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
     });
@@ -144,37 +129,12 @@ describe('forwarding to several targets', () => {
   }, 30_000);
 
   it('an HTTPS app with a self-signed certificate is reached only with --insecure; --forward-timeout none is said once', async () => {
-    const dir = tempHome();
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-days',
-        '1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      {
-        stdio: 'ignore',
-      },
-    );
     let hits = 0;
-    const server = https.createServer(
-      { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
-      (req, res) => {
-        hits++;
-        req.resume();
-        req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"tls":true}'));
-      },
-    );
+    const server = https.createServer(selfSignedCert(), (req, res) => {
+      hits++;
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"tls":true}'));
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     scope.defer(() => new Promise((resolve) => server.close(resolve)));
     const target = `https://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
