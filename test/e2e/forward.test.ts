@@ -82,10 +82,10 @@ describe('forwarding to several targets', () => {
 
   it('a slow second target does not hold the sender: it gets the first target’s answer at once, the slow one is recorded when it answers', async () => {
     const fast = await scope.receiver(() => ({ status: 200, body: '{"fast":true}' }));
-    const slow = await scope.receiver(() => ({ status: 200, body: '{"slow":true}', delayMs: 3_000 }));
+    const slow = await scope.receiver(() => ({ status: 200, body: '{"slow":true}', delayMs: 1_500 }));
     const l = await scope.listen(['-f', fast.url, '-f', slow.url]);
-    const res = await runInProcess(['trigger', 'verification.completed', '--to', `${l.url}/webhook`, '--json', '--timeout', '2s']);
-    // before: the sender waited for the slowest target (3 s here, past this 2 s limit)
+    const res = await runInProcess(['trigger', 'verification.completed', '--to', `${l.url}/webhook`, '--json', '--timeout', '1s']);
+    // before: the sender waited for the slowest target (1.5 s here, past this 1 s limit)
     expect(res.code).toBe(0);
     expect(jsonLines(res.stdout)[0]).toMatchObject({ status: 200 });
     const line = (await l.waitForLine((x) => x.type === 'delivery', 15_000)) as { forwards: { status: number; answered: boolean }[] };
