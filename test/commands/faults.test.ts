@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import http from 'node:http';
 import { connect } from 'node:net';
@@ -291,5 +291,23 @@ describe('a store refused in a loose folder', () => {
     expect(res.code).toBe(0);
     expect(res.stderr).toMatch(/readable by others \(mode 777\)/);
     expect(res.stderr).toMatch(/symbolic link; refusing to follow it/);
+  });
+});
+
+describe('a state folder that is not one', () => {
+  it.each([
+    ['IDPASS_HOME is a file', (dir: string) => writeFileSync(join(dir, 'home'), ''), /a part of that path is a file, not a folder/],
+    [
+      'the store path is a folder',
+      (dir: string) => mkdirSync(join(dir, 'home', 'deliveries.ndjson'), { recursive: true }),
+      /is a folder; the store is a regular file/,
+    ],
+  ])('%s: events list says so with exit 2, not an unexpected failure', async (_what, arrange, says) => {
+    const dir = mkdtempSync(join(tmpdir(), 'idpass-notdir-'));
+    arrange(dir);
+    const res = await runInProcess(['events', 'list'], { env: { IDPASS_HOME: join(dir, 'home') } });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(says);
+    expect(res.stderr).not.toMatch(/unexpected failure/);
   });
 });
