@@ -148,3 +148,23 @@ describe('a large body of 400,000 keys (built binary)', () => {
     expect((big.body as { data: Record<string, number> }).data.k399999).toBe(399_999);
   }, 30_000);
 });
+
+describe('a small gzip body that inflates to megabytes (built binary)', () => {
+  it('is decoded and parsed off the listener thread: answered, classified, shown decoded in NDJSON, and counted', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const text = JSON.stringify({
+      verification: { status: 'VERIFIED', reference: 'gz-big' },
+      billing_info: {},
+      data: { note: 'z'.repeat(20_000_000) },
+    });
+    const gz = gzipSync(text);
+    expect(gz.length).toBeLessThan(200_000);
+    const l = await scope.listen(['--public-key', KEY, '--wait-for', 'verification.completed', '--timeout', '20s']);
+    const reply = await postRaw(l.url, gz, { 'content-type': 'application/json', 'content-encoding': 'gzip', token: 'gz-1' });
+    expect(reply.status).toBe(200);
+    const [d] = await l.waitForDeliveries(1, 20_000);
+    expect(d).toMatchObject({ event: 'verification.completed', identityStatus: 'VERIFIED', reference: 'gz-big' });
+    expect(String((d!.body as { data: { note: string } }).data.note).length).toBeGreaterThan(0);
+    expect(await l.exited).toBe(0);
+  }, 30_000);
+});

@@ -55,6 +55,8 @@ export interface ParsedBody {
   notes: string[];
   /** How long the text parsed was (decoded, when it came compressed): what holding `json` costs. */
   textLength: number;
+  /** Parsed and classified on a worker thread: the body was JSON, but the parsed body was not kept. */
+  deferred?: boolean;
 }
 
 /**
@@ -95,7 +97,7 @@ export function describeDelivery(input: DescribeInput & { parsed?: ParsedBody })
       message: 'not checked: the body was over the size limit and was not read',
     };
   }
-  const { json, jsonError, classification, notes: bodyNotes, textLength } = input.parsed ?? parseBody(body, headers);
+  const { json, jsonError, classification, notes: bodyNotes, textLength, deferred } = input.parsed ?? parseBody(body, headers);
   const notes = [...bodyNotes];
   const contentType = readHeader(headers, 'content-type');
   if (!contentType) notes.push('no content-type header (Identitypass sends application/json)');
@@ -122,6 +124,7 @@ export function describeDelivery(input: DescribeInput & { parsed?: ParsedBody })
     size: input.size ?? body?.length ?? 0,
     json,
     decodedLength: textLength,
+    ...(deferred ? { jsonDeferred: true } : {}),
     jsonError,
     tooLarge,
     verification,

@@ -25,6 +25,8 @@ export interface Delivery {
   json: unknown;
   /** The length of the text `json` was parsed from (decoded when it came compressed); 0 when unknown. */
   decodedLength?: number;
+  /** The body is JSON but was parsed off the listener's thread and not kept: parse `body` again to see it. */
+  jsonDeferred?: boolean;
   /** A view let go of this delivery's body (it was large): the store has it, if it was stored. */
   bodyReleased?: boolean;
   jsonError: string | null;

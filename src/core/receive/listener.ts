@@ -1,6 +1,7 @@
 import { EventEmitter, setMaxListeners } from 'node:events';
 import { DEFAULT_FORWARD_TIMEOUT_MS, DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT } from '../common/defaults.js';
-import { describeDelivery, parseBody, type ParsedBody } from '../delivery/describe.js';
+import { describeDelivery, type ParsedBody } from '../delivery/describe.js';
+import { BodyParser } from '../delivery/parse-off-thread.js';
 import type { Delivery } from '../delivery/types.js';
 import { BUILTIN_TEST_KEY, type Scheme } from '../signing/schemes.js';
 import { encodeDelivery, encodeOutcome } from '../store/codec.js';
@@ -65,6 +66,7 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> implements 
   private readonly maxBodyBytes: number;
   private readonly forwardTimeoutMs: number | null;
   private readonly tokens = new TokenWindow(MAX_TOKENS);
+  private readonly parser = new BodyParser();
   private inFlight = 0;
   private drained: (() => void) | null = null;
   private closing: Promise<void> | null = null;
@@ -159,7 +161,7 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> implements 
       // What the body is decides where it goes; the app gets it at once and works on it while the
       // signature is checked and the delivery recorded.
       const { body, headers, path } = incoming;
-      const parsed = parseBody(body, headers);
+      const parsed = await this.parser.parse(body, headers);
       const filter = this.options.filter;
       const ignored = parsed.jsonError === null && body !== null && filter ? !filter(parsed.classification.event) : false;
       const targets = this.forwarder && !ignored ? this.forwarder.matching(parsed.classification.event) : [];
@@ -281,6 +283,7 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> implements 
       }
       await Promise.all(sources.map((source) => source.close()));
       this.forwarder?.close();
+      await this.parser.close();
       await this.recorder.close();
       this.fact({ type: 'closed' });
     })();

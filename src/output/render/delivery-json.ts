@@ -2,9 +2,17 @@ import type { Delivery, ForwardResult } from '../../core/delivery/types.js';
 import { displayCopy, redactText } from '../redact.js';
 import { safeJson } from '../sanitize.js';
 import { forwardWarning } from './verdict.js';
+import { parseBody } from '../../core/delivery/describe.js';
 
 /** The machine form of a delivery, PII redacted unless asked. */
+/** The parsed body: parsed again here when the listener parsed it on a worker and did not keep it. */
+export function bodyOf(d: Delivery): unknown {
+  if (d.json !== undefined || !d.jsonDeferred || !d.body) return d.json;
+  return parseBody(d.body, d.headers).json;
+}
+
 export function deliveryJson(d: Delivery, showPii: boolean) {
+  const json = bodyOf(d);
   const c = d.classification;
   return {
     type: 'delivery',
@@ -42,9 +50,9 @@ export function deliveryJson(d: Delivery, showPii: boolean) {
     // every target the delivery went to, the first (whose answer the sender got) included
     ...(d.otherForwards.length ? { forwards: [d.forward!, ...d.otherForwards].map((f) => forwardJson(f, c.event)) } : {}),
     answerStatus: d.answerStatus,
-    body: d.json === undefined ? null : displayCopy(d.json, { redact: !showPii }),
+    body: json === undefined ? null : displayCopy(json, { redact: !showPii }),
     // a body that is not JSON is still shown: masked by pattern unless --show-pii
-    ...(d.json === undefined && d.body && d.body.length > 0 ? { bodyText: bodyTextOf(d.body, showPii) } : {}),
+    ...(json === undefined && d.body && d.body.length > 0 ? { bodyText: bodyTextOf(d.body, showPii) } : {}),
   };
 }
 

@@ -11,6 +11,7 @@ import { identityTone, type Tone } from '../palette.js';
 import { clockTime } from './format.js';
 import { signatureHintText } from './signature-hint.js';
 import { forwardWarning } from './verdict.js';
+import { bodyOf } from './delivery-json.js';
 
 export interface DetailLine {
   text: string;
@@ -119,8 +120,9 @@ function resultLines(d: Delivery, out: DetailLine[]): void {
 
 function bodyLines(d: Delivery, showPii: boolean, out: DetailLine[]): void {
   out.push(line(`Body${showPii ? '' : ' (personal data redacted; --show-pii reveals)'}`, 'title'));
-  if (d.json !== undefined) {
-    for (const text of JSON.stringify(displayCopy(d.json, { redact: !showPii }), null, 2).split('\n')) out.push(line(`  ${text}`));
+  const json = bodyOf(d);
+  if (json !== undefined) {
+    for (const text of JSON.stringify(displayCopy(json, { redact: !showPii }), null, 2).split('\n')) out.push(line(`  ${text}`));
   } else if (d.body && d.body.length > 0) {
     // not JSON: still masked by pattern (digit runs, e-mail addresses) unless --show-pii
     const text = d.body.subarray(0, 2000).toString('utf8');

@@ -5,7 +5,7 @@ export const LARGE_BODY_BYTES = 1024 * 1024;
 
 /** What a delivery's body costs to hold: the raw bytes plus the parsed JSON (about twice its decoded text). */
 export function heldBytes(d: Delivery): number {
-  return (d.body?.length ?? 0) + (d.json !== undefined ? (d.decodedLength ?? 0) * 2 : 0);
+  return (d.body?.length ?? 0) + (d.json !== undefined || d.jsonDeferred ? (d.decodedLength ?? 0) * 2 : 0);
 }
 
 /**

@@ -1,0 +1,65 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
+import { readHeader, type HeaderInput } from '../signing/headers.js';
+import { parseBody, type ParsedBody } from './describe.js';
+
+/** Bodies past this (or any compressed one) are parsed on the worker. */
+export const PARSE_OFF_THREAD_BYTES = 1024 * 1024;
+
+/**
+ * Parses bodies for the listener: small ones here, at once; large or compressed ones on one worker
+ * thread (parse-worker.ts), so a huge body never holds up the answers to small ones. Where the
+ * worker cannot run (the sources run unbuilt, in tests), everything is parsed here, as before.
+ */
+export class BodyParser {
+  private worker: Worker | null | undefined;
+  private next = 0;
+  private readonly waiting = new Map<number, { resolve: (p: ParsedBody) => void; fallback: () => ParsedBody }>();
+
+  async parse(body: Buffer | null, headers: HeaderInput): Promise<ParsedBody> {
+    const compressed = Boolean(readHeader(headers, 'content-encoding')?.trim());
+    if (body === null || (body.length <= PARSE_OFF_THREAD_BYTES && !compressed)) return parseBody(body, headers);
+    this.worker ??= await this.start().catch(() => null);
+    const worker = this.worker;
+    if (!worker) return parseBody(body, headers);
+    const n = this.next++;
+    worker.ref();
+    return new Promise((resolve) => {
+      this.waiting.set(n, { resolve, fallback: () => parseBody(body, headers) });
+      worker.postMessage({ n, body, headers });
+    });
+  }
+
+  private async start(): Promise<Worker | null> {
+    const url = new URL('./parse-worker.js', import.meta.url);
+    if (!existsSync(fileURLToPath(url))) return null;
+    const { Worker } = await import('node:worker_threads');
+    const worker = new Worker(url);
+    worker.unref();
+    worker.on('message', ({ n, parsed, error }: { n: number; parsed?: ParsedBody; error?: string }) => {
+      const job = this.waiting.get(n);
+      this.waiting.delete(n);
+      if (this.waiting.size === 0) worker.unref();
+      if (job) job.resolve(parsed && !error ? parsed : job.fallback());
+    });
+    // a worker that dies takes no delivery with it: what it had is parsed here
+    worker.on('error', () => this.failAll());
+    worker.on('exit', () => this.failAll());
+    return worker;
+  }
+
+  private failAll(): void {
+    this.worker = null;
+    for (const [n, job] of this.waiting) {
+      this.waiting.delete(n);
+      job.resolve(job.fallback());
+    }
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    await worker?.terminate();
+  }
+}
