@@ -157,20 +157,6 @@ export class DeliveryStore {
     return this.places.get(id) ?? null;
   }
 
-  /** Whether the last few megabytes of the file hold these exact bytes (lines carry unique ids: no false match). */
-  private async tailHolds(data: Buffer): Promise<boolean> {
-    const window = Math.min(this.size, data.length + 4 * 1024 * 1024);
-    if (window < data.length) return false;
-    const reader = await openRegular(this.file, constants.O_RDONLY);
-    try {
-      const tail = Buffer.alloc(window);
-      const { bytesRead } = await reader.read(tail, 0, window, this.size - window);
-      return tail.subarray(0, bytesRead).indexOf(data) >= 0;
-    } finally {
-      await reader.close();
-    }
-  }
-
   /** Whether the path still names the file this store appends to. */
   private async stillOurs(): Promise<boolean> {
     try {
@@ -209,12 +195,10 @@ export class DeliveryStore {
         }
         const data = Buffer.from(batch.map((b) => b.text).join(''));
         await writeAll(this.handle, data);
-        // removed or replaced by another process meanwhile: write the batch again where the path points
-        // now, unless that process's compaction already copied it across (it copies up to its rename)
+        // removed or replaced by another process meanwhile: write the batch again where the path points now
         if (!(await this.stillOurs())) {
           await this.reopen();
-          if (!(await this.tailHolds(data))) await writeAll(this.handle, data);
-          else this.size -= data.length;
+          await writeAll(this.handle, data);
         }
         this.remember(batch, this.size);
         this.size += data.length;

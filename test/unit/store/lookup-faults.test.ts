@@ -70,35 +70,3 @@ describe('reading one delivery back where the store wrote it', () => {
     await store.close();
   });
 });
-
-describe('two processes on one store', () => {
-  it('a batch another process’s compaction already copied across is not written twice', async () => {
-    const { copyFileSync, renameSync, readFileSync } = await import('node:fs');
-    const dir = mkdtempSync(join(tmpdir(), 'idpass-twice-'));
-    const store = new DeliveryStore({ dir });
-    await store.open();
-    await store.append(encodeDelivery({ ...makeDelivery(verified('first')), id: 'twice-0' }, null));
-    // the other process: right after this store's next write lands, it renames a copy that holds that write over the file
-    const handle = (store as unknown as { handle: { write: (...args: unknown[]) => Promise<{ bytesWritten: number }> } }).handle;
-    const write = handle.write.bind(handle);
-    let replaced = false;
-    handle.write = async (...args: unknown[]) => {
-      const result = await write(...args);
-      if (!replaced) {
-        replaced = true;
-        const file = join(dir, 'deliveries.ndjson');
-        copyFileSync(file, `${file}.copy`);
-        renameSync(`${file}.copy`, file);
-      }
-      return result;
-    };
-    await store.append(encodeDelivery({ ...makeDelivery(verified('second')), id: 'twice-1' }, null));
-    await store.append(encodeDelivery({ ...makeDelivery(verified('third')), id: 'twice-2' }, null));
-    await store.close();
-    const ids = readFileSync(join(dir, 'deliveries.ndjson'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => (JSON.parse(l) as { id: string }).id);
-    expect(ids).toEqual(['twice-0', 'twice-1', 'twice-2']);
-  });
-});
