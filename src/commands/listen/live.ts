@@ -32,8 +32,8 @@ export function liveRenderer(options: ListenOptions, io: IO, term: Terminal, ses
   return {
     fact: (given) => {
       // the view never holds a large body: it reads it back from the store when the details open
-      const fact =
-        given.type === 'received' || given.type === 'completed' ? { ...given, delivery: withoutLargeBody(given.delivery) } : given;
+      const kept = given.type === 'received' || given.type === 'completed' ? withoutLargeBody(given.delivery) : null;
+      const fact = kept && kept !== (given as { delivery: Delivery }).delivery ? { ...given, delivery: kept } : given;
       if (sink) sink(fact);
       else backlog.push(fact);
     },

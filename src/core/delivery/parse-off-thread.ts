@@ -17,9 +17,15 @@ export class BodyParser {
   private next = 0;
   private readonly waiting = new Map<number, { resolve: (p: ParsedBody) => void; fallback: () => ParsedBody }>();
 
-  async parse(body: Buffer | null, headers: HeaderInput): Promise<ParsedBody> {
-    const compressed = Boolean(readHeader(headers, 'content-encoding')?.trim());
-    if (body === null || (body.length <= PARSE_OFF_THREAD_BYTES && !compressed)) return parseBody(body, headers);
+  /** The parse at once for an ordinary body (no promise on the hot path); a promise for one the worker takes. */
+  parse(body: Buffer | null, headers: HeaderInput): ParsedBody | Promise<ParsedBody> {
+    if (body === null || (body.length <= PARSE_OFF_THREAD_BYTES && !readHeader(headers, 'content-encoding')?.trim())) {
+      return parseBody(body, headers);
+    }
+    return this.parseOffThread(body, headers);
+  }
+
+  private async parseOffThread(body: Buffer, headers: HeaderInput): Promise<ParsedBody> {
     this.worker ??= await this.start().catch(() => null);
     const worker = this.worker;
     if (!worker) return parseBody(body, headers);

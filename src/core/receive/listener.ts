@@ -161,7 +161,8 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> implements 
       // What the body is decides where it goes; the app gets it at once and works on it while the
       // signature is checked and the delivery recorded.
       const { body, headers, path } = incoming;
-      const parsed = await this.parser.parse(body, headers);
+      const parsing = this.parser.parse(body, headers);
+      const parsed = parsing instanceof Promise ? await parsing : parsing;
       const filter = this.options.filter;
       const ignored = parsed.jsonError === null && body !== null && filter ? !filter(parsed.classification.event) : false;
       const targets = this.forwarder && !ignored ? this.forwarder.matching(parsed.classification.event) : [];

@@ -43,23 +43,13 @@ export function orderedDeliveryLines(write: (line: string) => void, showPii: boo
       queue.push({ line: text });
       drain();
     },
-    async add(d: Delivery): Promise<void> {
+    /** A delivery's line: made here at once for an ordinary one, on the worker for a large one. */
+    add(d: Delivery): void {
       if (heldBytes(d) <= LARGE_BODY_BYTES || worker === null) {
         queue.push({ line: deliveryLine(d, showPii) });
         return drain();
       }
-      const entry = { line: null as string | null };
-      queue.push(entry);
-      worker ??= await startWorker().catch(() => null);
-      if (!worker) {
-        entry.line = deliveryLine(d, showPii);
-        return drain();
-      }
-      const n = next++;
-      waiting.set(n, entry);
-      worker.ref();
-      // the parsed body stays here: the worker parses the bytes itself (cloning 400,000 keys costs as much)
-      worker.postMessage({ n, delivery: { ...d, json: undefined }, showPii });
+      void addLarge(d);
     },
     /** Resolves once every line added has been written, then lets the worker go. */
     async finished(): Promise<void> {
@@ -67,4 +57,19 @@ export function orderedDeliveryLines(write: (line: string) => void, showPii: boo
       await worker?.terminate();
     },
   };
+
+  async function addLarge(d: Delivery): Promise<void> {
+    const entry = { line: null as string | null };
+    queue.push(entry);
+    worker ??= await startWorker().catch(() => null);
+    if (!worker) {
+      entry.line = deliveryLine(d, showPii);
+      return drain();
+    }
+    const n = next++;
+    waiting.set(n, entry);
+    worker.ref();
+    // the parsed body stays here: the worker parses the bytes itself (cloning 400,000 keys costs as much)
+    worker.postMessage({ n, delivery: { ...d, json: undefined }, showPii });
+  }
 }

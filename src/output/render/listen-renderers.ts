@@ -76,7 +76,7 @@ export function jsonRenderer(io: IO, showPii: boolean, err: ChalkInstance): Rend
         stdout(safeJson({ type: 'ready', url: fact.url, host: fact.host, port: fact.port }));
         break;
       case 'completed':
-        if (!fact.delivery.ignored) void lines.add(fact.delivery);
+        if (!fact.delivery.ignored) lines.add(fact.delivery);
         break;
       case 'warning':
         writeLine(io.stderr, `warning: ${visible(fact.message)}`);
