@@ -15,6 +15,24 @@ function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException).code === 'ENOENT';
 }
 
+/**
+ * Ids already met by a reader, bounded: the oldest are forgotten past `max`. Two listeners on one
+ * folder can write the same delivery twice when one renames its compacted copy in while the other
+ * appends (the other then writes again, so nothing is lost); the two lines lie close together, so
+ * a bounded memory of recent ids is enough to show each delivery once.
+ */
+class RecentIds {
+  private ids = new Set<string>();
+  constructor(private readonly max = 100_000) {}
+  /** True the first time an id is met. */
+  first(id: string): boolean {
+    if (this.ids.has(id)) return false;
+    this.ids.add(id);
+    if (this.ids.size > this.max) this.ids.delete(this.ids.values().next().value as string);
+    return true;
+  }
+}
+
 function parseLine(text: string): ReturnType<typeof decodeLine> {
   try {
     return decodeLine(JSON.parse(text));
@@ -91,6 +109,7 @@ export async function readNewest(
     const { size } = await handle.stat();
     const outcomes = new Map<string, StoredOutcome>();
     const records: DeliveryRecord[] = [];
+    const seen = new RecentIds();
     let unreadable = 0;
     let end = size;
     let carry = Buffer.alloc(0);
@@ -115,6 +134,7 @@ export async function readNewest(
         const line = parseLine(text);
         if (line?.kind === 'outcome') outcomes.set(line.id, line);
         else if (line?.kind === 'delivery') {
+          if (!seen.first(line.id)) continue;
           const outcome = outcomes.get(line.id);
           const record: DeliveryRecord = outcome ? { ...line, outcome } : line;
           if (!filter || filter(record)) records.push(record);
@@ -146,6 +166,7 @@ export async function scanForId(
   let any = false;
   // every delivery the prefix matches, though only maxMatches are kept: the count a person is told
   let prefixCount = 0;
+  const counted = new RecentIds();
   try {
     const lines = createInterface({ input: stream, crlfDelay: Infinity });
     for await (const text of lines) {
@@ -158,7 +179,7 @@ export async function scanForId(
       const line = parseLine(text);
       if (line?.kind === 'delivery') {
         any = true;
-        if (line.id.startsWith(idOrPrefix)) prefixCount++;
+        if (line.id.startsWith(idOrPrefix) && counted.first(line.id)) prefixCount++;
         if (line.id === idOrPrefix) found.clear();
         if (found.size < maxMatches || line.id === idOrPrefix) found.set(line.id, line);
       } else if (line?.kind === 'outcome') {

@@ -6,7 +6,7 @@ import { sign } from '../../../src/core/signing/sign.js';
 import { encodeDelivery } from '../../../src/core/store/codec.js';
 import { DeliveryStore } from '../../../src/core/store/log.js';
 import { findRecord, RecordLookupError } from '../../../src/core/store/lookup.js';
-import { scanForId } from '../../../src/core/store/read.js';
+import { readNewest, scanForId } from '../../../src/core/store/read.js';
 import { clockTime, formatDuration } from '../../../src/output/render/format.js';
 import { makeDelivery, verified } from '../../helpers/deliveries.js';
 import { runInProcess } from '../../helpers/run-command.js';
@@ -27,6 +27,26 @@ describe('lookup and formatting faults', () => {
     const shown = await runInProcess(['events', 'show', '0prefix'], { env: { IDPASS_HOME: dir } });
     expect(shown.code).toBe(2);
     expect(shown.stderr).toMatch(/40 deliveries start with 0prefix/);
+  });
+
+  it('a delivery line written twice (two listeners racing a compaction) is listed, counted and shown once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'idpass-lookup-'));
+    const store = new DeliveryStore({ dir });
+    await store.open();
+    const twice = { ...makeDelivery(verified('twice')), id: 'dup0001' };
+    await store.append(encodeDelivery(twice, null));
+    await store.append(encodeDelivery({ ...makeDelivery(verified('between')), id: 'mid0001' }, null));
+    // the second copy, as the other listener writes it again where the path now points
+    await store.append(encodeDelivery(twice, null));
+    await store.close();
+    const { records } = await readNewest(dir, { limit: 10 });
+    expect(records.map((r) => r.id)).toEqual(['dup0001', 'mid0001']);
+    const { matches, prefixCount } = await scanForId(dir, 'dup');
+    expect(matches.map((r) => r.id)).toEqual(['dup0001']);
+    expect(prefixCount).toBe(1);
+    const listed = await runInProcess(['events', 'list', '--json'], { env: { IDPASS_HOME: dir } });
+    const ids = listed.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id);
+    expect(ids.filter((id) => id === 'dup0001')).toHaveLength(1);
   });
 
   it("an empty id matches nothing: events show '' is a usage error, not the first delivery", async () => {
