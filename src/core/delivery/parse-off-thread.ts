@@ -8,12 +8,19 @@ import { parseBody, type ParsedBody } from './describe.js';
 export const PARSE_OFF_THREAD_BYTES = 1024 * 1024;
 
 /**
+ * A worker idle this long is let go, and a new one started for the next large body: what parsing
+ * an 8 MB body left in its heap goes with it, instead of sitting in the listener's memory.
+ */
+export const WORKER_IDLE_MS = 1000;
+
+/**
  * Parses bodies for the listener: small ones here, at once; large or compressed ones on one worker
  * thread (parse-worker.ts), so a huge body never holds up the answers to small ones. Where the
  * worker cannot run (the sources run unbuilt, in tests), everything is parsed here, as before.
  */
 export class BodyParser {
   private worker: Worker | null | undefined;
+  private retire: NodeJS.Timeout | null = null;
   private next = 0;
   private readonly waiting = new Map<number, { resolve: (p: ParsedBody) => void; fallback: () => ParsedBody }>();
 
@@ -30,6 +37,7 @@ export class BodyParser {
     const worker = this.worker;
     if (!worker) return parseBody(body, headers);
     const n = this.next++;
+    if (this.retire) clearTimeout(this.retire);
     worker.ref();
     return new Promise((resolve) => {
       this.waiting.set(n, { resolve, fallback: () => parseBody(body, headers) });
@@ -46,13 +54,26 @@ export class BodyParser {
     worker.on('message', ({ n, parsed, error }: { n: number; parsed?: ParsedBody; error?: string }) => {
       const job = this.waiting.get(n);
       this.waiting.delete(n);
-      if (this.waiting.size === 0) worker.unref();
+      if (this.waiting.size === 0) {
+        worker.unref();
+        this.retireWhenIdle(worker);
+      }
       if (job) job.resolve(parsed && !error ? parsed : job.fallback());
     });
-    // a worker that dies takes no delivery with it: what it had is parsed here
+    // a worker that dies takes no delivery with it: what it had is parsed here (one let go when idle had nothing)
     worker.on('error', () => this.failAll());
     worker.on('exit', () => this.failAll());
     return worker;
+  }
+
+  private retireWhenIdle(worker: Worker): void {
+    if (this.retire) clearTimeout(this.retire);
+    this.retire = setTimeout(() => {
+      if (this.worker !== worker || this.waiting.size > 0) return;
+      this.worker = undefined;
+      void worker.terminate();
+    }, WORKER_IDLE_MS);
+    this.retire.unref();
   }
 
   private failAll(): void {
@@ -64,6 +85,7 @@ export class BodyParser {
   }
 
   async close(): Promise<void> {
+    if (this.retire) clearTimeout(this.retire);
     const worker = this.worker;
     this.worker = null;
     await worker?.terminate();

@@ -4,7 +4,7 @@ import { describeDelivery, type ParsedBody } from '../delivery/describe.js';
 import { BodyParser } from '../delivery/parse-off-thread.js';
 import type { Delivery } from '../delivery/types.js';
 import { BUILTIN_TEST_KEY, type Scheme } from '../signing/schemes.js';
-import { encodeDelivery, encodeOutcome } from '../store/codec.js';
+import { encodeDeliveryLine, encodeOutcome } from '../store/codec.js';
 import { newDeliveryId, type DeliveryStore } from '../store/log.js';
 import { AppForward, type ForwardTarget } from './app-forward.js';
 import { ListenError } from './bind.js';
@@ -186,7 +186,7 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> implements 
       if (unforwarded) delivery.notes.push('arrived while idpass listen was stopping: recorded, not forwarded, answered 503');
       this.count++;
       // Recorded before anything is answered: a delivery Identitypass will not resend is never lost.
-      delivery.stored = await this.recorder.record(encodeDelivery(delivery, targets[0] ?? null, targets));
+      delivery.stored = await this.recorder.record(encodeDeliveryLine(delivery, targets[0] ?? null, targets));
       this.fact({ type: 'received', delivery });
       delivery.answerStatus = await this.answer(delivery, forwarding, respond, unforwarded);
       this.fact({ type: 'completed', delivery });

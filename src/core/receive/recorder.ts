@@ -1,4 +1,4 @@
-import type { StoredLine } from '../store/codec.js';
+import type { EncodedDelivery, StoredLine } from '../store/codec.js';
 import type { DeliveryStore } from '../store/log.js';
 import { readRecentTokens } from '../store/read.js';
 import type { ListenerFact } from './facts.js';
@@ -52,12 +52,12 @@ export class Recorder {
   }
 
   /** Appends lines; false when they were not recorded. */
-  async record(...lines: StoredLine[]): Promise<boolean> {
+  async record(...lines: (StoredLine | EncodedDelivery)[]): Promise<boolean> {
     if (!this.store || this.broken) return false;
     try {
       await this.store.append(...lines);
     } catch (error) {
-      if (lines.some((line) => line.kind === 'delivery')) this.missed++;
+      if (lines.some((line) => line.kind === 'delivery' || line.kind === 'encoded-delivery')) this.missed++;
       if (!this.failing) this.emit({ type: 'store-error', phase: 'write', path: this.store.file, cause: (error as Error).message });
       this.failing = true;
       return false;

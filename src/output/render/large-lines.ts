@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import type { Delivery } from '../../core/delivery/types.js';
+import { WORKER_IDLE_MS } from '../../core/delivery/parse-off-thread.js';
 import { deliveryLine } from './delivery-json.js';
 import { heldBytes, LARGE_BODY_BYTES } from './held.js';
 
@@ -16,6 +17,7 @@ export function orderedDeliveryLines(write: (line: string) => void, showPii: boo
   let next = 0;
   const waiting = new Map<number, { line: string | null }>();
   let idle: (() => void) | null = null;
+  let retire: NodeJS.Timeout | null = null;
 
   const drain = () => {
     while (queue.length > 0 && queue[0]!.line !== null) write(queue.shift()!.line!);
@@ -31,10 +33,23 @@ export function orderedDeliveryLines(write: (line: string) => void, showPii: boo
       const entry = waiting.get(n);
       waiting.delete(n);
       if (entry) entry.line = line;
-      if (waiting.size === 0) started.unref();
+      if (waiting.size === 0) {
+        started.unref();
+        retireWhenIdle(started);
+      }
       drain();
     });
     return started;
+  };
+  // an idle worker is let go (with what walking a large body left in its heap); the next large one starts another
+  const retireWhenIdle = (started: Worker) => {
+    if (retire) clearTimeout(retire);
+    retire = setTimeout(() => {
+      if (worker !== started || waiting.size > 0) return;
+      worker = undefined;
+      void started.terminate();
+    }, WORKER_IDLE_MS);
+    retire.unref();
   };
 
   return {
@@ -54,6 +69,7 @@ export function orderedDeliveryLines(write: (line: string) => void, showPii: boo
     /** Resolves once every line added has been written, then lets the worker go. */
     async finished(): Promise<void> {
       if (queue.length > 0) await new Promise<void>((resolve) => (idle = resolve));
+      if (retire) clearTimeout(retire);
       await worker?.terminate();
     },
   };
@@ -67,6 +83,7 @@ export function orderedDeliveryLines(write: (line: string) => void, showPii: boo
       return drain();
     }
     const n = next++;
+    if (retire) clearTimeout(retire);
     waiting.set(n, entry);
     worker.ref();
     // the parsed body stays here: the worker parses the bytes itself (cloning 400,000 keys costs as much)

@@ -45,7 +45,10 @@ describe('lookup and formatting faults', () => {
     expect(matches.map((r) => r.id)).toEqual(['dup0001']);
     expect(prefixCount).toBe(1);
     const listed = await runInProcess(['events', 'list', '--json'], { env: { IDPASS_HOME: dir } });
-    const ids = listed.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id);
+    const ids = listed.stdout
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { id: string }).id);
     expect(ids.filter((id) => id === 'dup0001')).toHaveLength(1);
   });
 

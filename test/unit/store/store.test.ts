@@ -1,4 +1,5 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, renameSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +7,9 @@ import {
   decodeLine,
   deliveryFromRecord,
   encodeDelivery,
+  encodeDeliveryLine,
+  lineBytes,
+  lineText,
   encodeOutcome,
   parseStoreText,
   type StoredDelivery,
@@ -142,6 +146,39 @@ describe('codec', () => {
     expect(back.answerStatus).toBe(201);
     expect(back.forward).toMatchObject({ status: 201, preview: 'ok', verdict: 'not-exactly-200' });
     expect(records[0]!.forwardTo).toBe('http://app/hook');
+  });
+
+  it('a delivery line written straight into bytes is exactly the JSON line, whatever the body size', () => {
+    for (const size of [0, 1, 2, 3, 4, 49_151, 49_152, 49_153, 2_000_001]) {
+      const d = makeDelivery(verified());
+      d.body = Buffer.alloc(size, 0xab);
+      d.body.write('{"x":"\u001b</script>"}');
+      const bytes = lineBytes(encodeDeliveryLine(d, 'http://app/hook', ['http://app/hook', 'http://b/']));
+      expect(bytes.equals(Buffer.from(lineText(encodeDelivery(d, 'http://app/hook', ['http://app/hook', 'http://b/']))))).toBe(true);
+    }
+    const none = makeDelivery(verified());
+    none.body = null;
+    expect(lineBytes(encodeDeliveryLine(none, null)).toString()).toBe(lineText(encodeDelivery(none, null)));
+  });
+
+  it('large deliveries written together through the reused buffer come back byte for byte', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'idpass-big-'));
+    const store = new DeliveryStore({ dir });
+    await store.open();
+    const made = [300_000, 5, 2_000_000, 40_000_000, 1_000_001].map((size, i) => {
+      const d = { ...makeDelivery(verified(`big-${i}`)), id: `big${i}` };
+      d.body = randomBytes(size);
+      return d;
+    });
+    // all at once: one batch, partly through the reused buffer, one too large for it
+    await Promise.all(made.map((d) => store.append(encodeDeliveryLine(d, null))));
+    await Promise.all(made.slice(0, 2).map((d) => store.append(encodeDeliveryLine({ ...d, id: `${d.id}-again` }, null))));
+    await store.close();
+    const { records, skipped } = await DeliveryStore.load(dir);
+    expect(skipped).toEqual([]);
+    expect(records).toHaveLength(7);
+    for (const d of made) expect(Buffer.from(records.find((r) => r.id === d.id)!.body!, 'base64').equals(d.body!)).toBe(true);
+    expect(Buffer.from(records.find((r) => r.id === 'big0-again')!.body!, 'base64').equals(made[0]!.body!)).toBe(true);
   });
 
   it('reads lines written without the optional fields, and refuses ones that are not its own', () => {
