@@ -43,6 +43,12 @@ const COMMANDS: { name: string; term: string; summary: string; load(): Promise<C
     load: async () => (await import('./commands/events/events.js')).createEventsCommand,
   },
   {
+    name: 'relay',
+    term: 'relay <command>',
+    summary: 'a self-hosted server that keeps every delivery while you are away, for listen --relay',
+    load: async () => (await import('./commands/relay/relay.js')).createRelayCommand,
+  },
+  {
     name: 'verify',
     term: 'verify [options]',
     summary: 'check a captured delivery’s signature offline and explain it',

@@ -6,13 +6,13 @@ import { isValidSubdomain } from '../core/tunnel/subdomain.js';
 /** A flag value that cannot be used; the message says what would work. */
 export class ValueError extends Error {}
 
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** `500ms`, `2s`, `1.5s`, `1m`, `1h`, or `0`. */
+/** `500ms`, `2s`, `1.5s`, `1m`, `1h`, `7d`, or `0`. */
 export function parseDuration(text: string): number {
   const trimmed = text.trim();
   if (trimmed === '0') return 0;
-  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/i.exec(trimmed);
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/i.exec(trimmed);
   if (!match) {
     const hint = /^\d+(\.\d+)?$/.test(trimmed) ? ` (add a unit: ${trimmed}s or ${trimmed}ms)` : '';
     throw new ValueError(`"${text}" is not a duration${hint}; use forms like 500ms, 2s, 1.5s, 1m`);

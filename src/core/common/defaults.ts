@@ -18,3 +18,6 @@ export const DEFAULT_SANDBOX_PORT = 4568;
 export const SANDBOX_PENDING_DELAY_MS = 10_000;
 /** How long the sandbox's slow magic number takes to answer. */
 export const SANDBOX_SLOW_DELAY_MS = 5_000;
+
+/** `idpass relay serve` listens here unless told otherwise (IDPASS_RELAY_PORT, PORT, --port). */
+export const DEFAULT_RELAY_PORT = 8080;

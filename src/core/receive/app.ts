@@ -121,7 +121,7 @@ interface ReadBody {
  * Reads the body as it arrived, whatever its encoding. Over the limit it stops keeping bytes but
  * reports the size the sender declared (or, for a chunked body, what arrived before it was cut off).
  */
-function readBody(req: IncomingMessage, limit: number): Promise<ReadBody> {
+export function readBody(req: IncomingMessage, limit: number): Promise<ReadBody> {
   const declared = Number(req.headers['content-length']);
   const known = Number.isFinite(declared) && declared >= 0 ? declared : null;
   return new Promise((resolve) => {

@@ -18,3 +18,10 @@ export function formatDuration(ms: number): string {
 export function webhookUrl(base: string): string {
   return `${base.replace(/\/$/, '')}/webhook`;
 }
+
+/** 512 B, 2.0 KB, 8.4 MB. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

@@ -1,0 +1,126 @@
+/** `idpass relay serve`: opens the store, binds, prints where channels' URLs point, serves until interrupted. */
+
+import { join } from 'node:path';
+import { DEFAULT_RELAY_PORT } from '../../core/common/defaults.js';
+import { exposedHostWarning } from '../../flags/values.js';
+import { CliError, ExitCode, UsageError } from '../../output/errors.js';
+import { writeLine, type IO } from '../../output/io.js';
+import { tones } from '../../output/palette.js';
+import { terminal } from '../../output/terminal.js';
+import type { RelayServer } from '../../core/relay/server.js';
+import type { OutputOptions } from '../program/shared-flags.js';
+import { announceReady } from '../steps/ready-file.js';
+import { interrupted } from '../steps/stop.js';
+
+export interface RelayServeOptions extends OutputOptions {
+  port: number;
+  portGiven?: boolean;
+  host: string;
+  db?: string;
+  publicUrl?: URL;
+  maxBody: number;
+  retain: number;
+  retainSize: number;
+  adminToken?: string;
+  readyFile?: string;
+}
+
+/** The port: the flag, else IDPASS_RELAY_PORT, else PORT (what container platforms set), else 8080. */
+function portOf(options: RelayServeOptions, env: NodeJS.ProcessEnv): number {
+  if (options.portGiven) return options.port;
+  for (const name of ['IDPASS_RELAY_PORT', 'PORT'] as const) {
+    const text = env[name]?.trim();
+    if (!text) continue;
+    if (!/^\d{1,5}$/.test(text) || Number(text) > 65535)
+      throw new UsageError(`${name}="${text}" is not a port`, 'use a number from 0 to 65535');
+    return Number(text);
+  }
+  return DEFAULT_RELAY_PORT;
+}
+
+/** The database: the flag, else IDPASS_RELAY_DB, else DATABASE_URL, else relay.sqlite in the state folder. */
+async function databaseOf(options: RelayServeOptions, env: NodeJS.ProcessEnv): Promise<string> {
+  const given = options.db ?? env.IDPASS_RELAY_DB ?? env.DATABASE_URL;
+  if (given && /^postgres(ql)?:\/\//i.test(given)) {
+    throw new UsageError(
+      'PostgreSQL is not supported by this relay yet',
+      'use a SQLite file (--db relay.sqlite), or leave --db out for the state folder',
+    );
+  }
+  if (given !== undefined && given.trim() === '') throw new UsageError('--db is empty', 'give a SQLite file path, or leave it out');
+  if (given) return given;
+  const { defaultStateDir } = await import('../../core/store/location.js');
+  const { mkdir } = await import('node:fs/promises');
+  const dir = defaultStateDir(env);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  return join(dir, 'relay.sqlite');
+}
+
+async function openStorage(path: string) {
+  const { SqliteStorage } = await import('../../core/relay/sqlite.js');
+  const storage = new SqliteStorage(path);
+  try {
+    await storage.open();
+  } catch (error) {
+    throw new UsageError(
+      `the relay database ${path} cannot be opened: ${(error as Error).message}`,
+      'check the path, its folder and its permissions',
+    );
+  }
+  return storage;
+}
+
+async function bindRelay(server: RelayServer, port: number, host: string, close: () => Promise<void>) {
+  return server.start(port, host).catch(async (error: NodeJS.ErrnoException) => {
+    await close();
+    if (error.code === 'EADDRINUSE') throw new UsageError(`port ${port} is in use`, 'another program has it: --port 0 picks a free one');
+    throw new CliError(`the relay could not listen on ${host}:${port}: ${error.message}`, ExitCode.usage);
+  });
+}
+
+export async function runRelayServe(options: RelayServeOptions, io: IO): Promise<number> {
+  const port = portOf(options, io.env);
+  const path = await databaseOf(options, io.env);
+  if (options.adminToken !== undefined && options.adminToken.trim().length < 16)
+    throw new UsageError(
+      '--admin-token is too short to guard the relay',
+      'use 16 characters or more, or leave it out to have one generated',
+    );
+  const term = await terminal(io, options);
+  const { RelayServer } = await import('../../core/relay/server.js');
+  const { resolveAdminToken } = await import('../../core/relay/admin.js');
+  const storage = await openStorage(path);
+  const admin = await resolveAdminToken(storage, options.adminToken);
+  const server = new RelayServer({
+    storage,
+    adminTokenHash: admin.hash,
+    maxBodyBytes: options.maxBody,
+    retain: { ageMs: options.retain, maxBytes: options.retainSize },
+    publicUrl: options.publicUrl?.href,
+  });
+  const paint = tones(term.out);
+  await printFacts(server, options, io, paint.dim);
+  const bound = await bindRelay(server, port, options.host, () => storage.close());
+  const removeReadyFile = await announceReady(options.readyFile, { ...bound, close: () => server.close() });
+  const talk = (line: string) => writeLine(io.stderr, line);
+  talk(`relay on ${server.url} (SQLite ${path}, ${storage.driver}); channel URLs start ${server.publicUrl}/in/`);
+  const exposed = exposedHostWarning(options.host);
+  if (exposed) talk(paint.warn(exposed.replace('this listener', 'the relay')));
+  // the one time the generated token exists in clear: the database keeps only its hash
+  if (admin.generated) talk(`admin token (shown once; the relay keeps only its hash): ${admin.generated}`);
+  talk(paint.dim('Ctrl-C to stop.'));
+  await interrupted(io.signal);
+  await server.close();
+  await storage.close();
+  await removeReadyFile();
+  return ExitCode.ok;
+}
+
+async function printFacts(server: RelayServer, options: RelayServeOptions, io: IO, dim: (text: string) => string): Promise<void> {
+  const { relayFactLine } = await import('../../output/render/relay-lines.js');
+  server.on('fact', (fact) => {
+    if (options.json) return writeLine(io.stdout, JSON.stringify(fact));
+    const line = relayFactLine(fact);
+    if (line) writeLine(io.stdout, `${dim(new Date().toISOString().slice(11, 19))} ${line}`);
+  });
+}

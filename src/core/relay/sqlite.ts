@@ -1,0 +1,218 @@
+/**
+ * The relay's embedded engine: one SQLite file in WAL mode, `synchronous=FULL`, so a delivery is
+ * on disk (its commit fsynced) before the relay answers 200. A failed commit (a full disk, a
+ * read-only file) throws and the relay answers 503; the next delivery simply tries again, so
+ * recording resumes by itself once the disk can take it.
+ */
+
+import { EventEmitter } from 'node:events';
+import { chmod } from 'node:fs/promises';
+import { openSqlite, type SqlDatabase, type SqlRow, type SqlStatement } from './sqlite-driver.js';
+import type { ChannelRecord, ChannelStats, RelayDelivery, RelayIncoming, RelayStorage, Retention } from './storage.js';
+
+/** Versioned migrations, applied in order, each once; the version lives in the database. */
+const MIGRATIONS: string[] = [
+  `CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+   CREATE TABLE channels (
+     id TEXT PRIMARY KEY, name TEXT, token_hash TEXT NOT NULL, created_at TEXT NOT NULL,
+     last_seq INTEGER NOT NULL DEFAULT 0, acked_seq INTEGER NOT NULL DEFAULT 0,
+     held INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0);
+   CREATE TABLE deliveries (
+     channel_id TEXT NOT NULL, seq INTEGER NOT NULL, received_at TEXT NOT NULL,
+     method TEXT NOT NULL, path TEXT NOT NULL, query TEXT NOT NULL, headers TEXT NOT NULL,
+     body BLOB NOT NULL, size INTEGER NOT NULL, PRIMARY KEY (channel_id, seq));`,
+];
+
+const num = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : 0);
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+export class SqliteStorage implements RelayStorage {
+  private db: SqlDatabase | null = null;
+  private readonly events = new EventEmitter<{ stored: [string, number] }>();
+  private statements = new Map<string, SqlStatement>();
+
+  constructor(readonly path: string) {
+    this.events.setMaxListeners(0);
+  }
+
+  get driver(): string {
+    return this.db?.driver ?? 'none';
+  }
+
+  private sql(text: string): SqlStatement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      if (!this.db) throw new Error('the relay database is not open');
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
+  private transaction<T>(work: () => T): T {
+    this.db!.exec('BEGIN IMMEDIATE');
+    try {
+      const result = work();
+      this.db!.exec('COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        this.db!.exec('ROLLBACK');
+      } catch {
+        // the failed statement may have rolled back already
+      }
+      throw error;
+    }
+  }
+
+  async open(): Promise<void> {
+    const db = await openSqlite(this.path);
+    this.db = db;
+    db.exec('PRAGMA journal_mode = WAL');
+    db.exec('PRAGMA synchronous = FULL');
+    db.exec('PRAGMA foreign_keys = ON');
+    // the file holds tokens' hashes and every body: private, as the listener's store
+    await chmod(this.path, 0o600).catch(() => undefined);
+    this.transaction(() => {
+      const current = num((db.prepare('PRAGMA user_version').get() as SqlRow).user_version);
+      MIGRATIONS.slice(current).forEach((migration) => db.exec(migration));
+      if (current < MIGRATIONS.length) db.exec(`PRAGMA user_version = ${MIGRATIONS.length}`);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.statements.clear();
+    this.db?.close();
+    this.db = null;
+  }
+
+  async healthy(): Promise<boolean> {
+    try {
+      this.sql('SELECT 1 AS ok').get();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async getSetting(key: string): Promise<string | null> {
+    const row = this.sql('SELECT value FROM settings WHERE key = ?').get(key);
+    return row ? str(row.value) : null;
+  }
+
+  async initSetting(key: string, value: string): Promise<string> {
+    this.sql('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING').run(key, value);
+    return (await this.getSetting(key))!;
+  }
+
+  async createChannel(c: ChannelRecord): Promise<void> {
+    this.sql('INSERT INTO channels (id, name, token_hash, created_at) VALUES (?, ?, ?, ?)').run(c.id, c.name, c.tokenHash, c.createdAt);
+  }
+
+  async channel(id: string): Promise<ChannelRecord | null> {
+    const row = this.sql('SELECT id, name, token_hash, created_at, last_seq FROM channels WHERE id = ?').get(id);
+    if (!row) return null;
+    return {
+      id: str(row.id),
+      name: row.name === null ? null : str(row.name),
+      tokenHash: str(row.token_hash),
+      createdAt: str(row.created_at),
+      lastSeq: num(row.last_seq),
+    };
+  }
+
+  async deleteChannel(id: string): Promise<boolean> {
+    return this.transaction(() => {
+      this.sql('DELETE FROM deliveries WHERE channel_id = ?').run(id);
+      return num(this.sql('DELETE FROM channels WHERE id = ?').run(id).changes) > 0;
+    });
+  }
+
+  async channels(): Promise<ChannelStats[]> {
+    const rows = this.sql(
+      `SELECT c.id, c.name, c.created_at, c.last_seq, c.acked_seq, c.held, c.bytes,
+         (SELECT MIN(seq) FROM deliveries d WHERE d.channel_id = c.id) AS oldest
+       FROM channels c ORDER BY c.created_at, c.id`,
+    ).all();
+    return rows.map((r) => ({
+      id: str(r.id),
+      name: r.name === null ? null : str(r.name),
+      createdAt: str(r.created_at),
+      held: num(r.held),
+      bytes: num(r.bytes),
+      lastSeq: num(r.last_seq),
+      ackedSeq: num(r.acked_seq),
+      oldestSeq: r.oldest === null ? null : num(r.oldest),
+    }));
+  }
+
+  async store(channelId: string, d: RelayIncoming): Promise<{ seq: number; bytes: number }> {
+    const stored = this.transaction(() => {
+      const row = this.sql(
+        'UPDATE channels SET last_seq = last_seq + 1, held = held + 1, bytes = bytes + ? WHERE id = ? RETURNING last_seq, bytes',
+      ).get(d.body.length, channelId);
+      if (!row) throw new Error(`no channel ${channelId}`);
+      const next = num(row.last_seq);
+      this.sql(
+        'INSERT INTO deliveries (channel_id, seq, received_at, method, path, query, headers, body, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ).run(channelId, next, d.receivedAt, d.method, d.path, d.query, JSON.stringify(d.headers), d.body, d.body.length);
+      return { seq: next, bytes: num(row.bytes) };
+    });
+    this.events.emit('stored', channelId, stored.seq);
+    return stored;
+  }
+
+  async after(channelId: string, seq: number, { maxRows, maxBytes }: { maxRows: number; maxBytes: number }): Promise<RelayDelivery[]> {
+    // the running total of body sizes keeps a batch within maxBytes (its first row always comes)
+    const rows = this.sql(
+      `SELECT seq, received_at, method, path, query, headers, body FROM (
+         SELECT *, SUM(size) OVER (ORDER BY seq) - size AS before FROM deliveries
+         WHERE channel_id = ? AND seq > ? ORDER BY seq LIMIT ?)
+       WHERE before < ? OR before = 0 ORDER BY seq`,
+    ).all(channelId, seq, maxRows, maxBytes);
+    return rows.map((r) => ({
+      seq: num(r.seq),
+      receivedAt: str(r.received_at),
+      method: str(r.method),
+      path: str(r.path),
+      query: str(r.query),
+      headers: JSON.parse(str(r.headers)) as [string, string][],
+      body: Buffer.isBuffer(r.body) ? r.body : Buffer.alloc(0),
+    }));
+  }
+
+  async ack(channelId: string, seq: number): Promise<void> {
+    this.sql('UPDATE channels SET acked_seq = MAX(acked_seq, MIN(?, last_seq)) WHERE id = ?').run(seq, channelId);
+  }
+
+  async prune(channelId: string, { olderThan, maxBytes }: Retention): Promise<number> {
+    return this.transaction(() => {
+      // the newest deliveries whose bodies fit in maxBytes stay; anything older, or received before the cut, goes
+      const keepFrom = this.sql(
+        `SELECT MIN(seq) AS seq FROM (
+           SELECT seq, SUM(size) OVER (ORDER BY seq DESC) AS total FROM deliveries WHERE channel_id = ?)
+         WHERE total <= ?`,
+      ).get(channelId, maxBytes);
+      // even the newest alone is over the limit: it stays (a client has yet to get it)
+      const newest = () => num(this.sql('SELECT MAX(seq) AS seq FROM deliveries WHERE channel_id = ?').get(channelId)?.seq);
+      const floor = keepFrom?.seq === null || keepFrom?.seq === undefined ? newest() : num(keepFrom.seq);
+      const gone = this.sql(
+        'SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes FROM deliveries WHERE channel_id = ? AND (seq < ? OR received_at < ?)',
+      ).get(channelId, floor, olderThan.toISOString())!;
+      const n = num(gone.n);
+      if (n === 0) return 0;
+      this.sql('DELETE FROM deliveries WHERE channel_id = ? AND (seq < ? OR received_at < ?)').run(
+        channelId,
+        floor,
+        olderThan.toISOString(),
+      );
+      this.sql('UPDATE channels SET held = held - ?, bytes = bytes - ? WHERE id = ?').run(n, num(gone.bytes), channelId);
+      return n;
+    });
+  }
+
+  onStored(listener: (channelId: string, seq: number) => void): () => void {
+    this.events.on('stored', listener);
+    return () => this.events.off('stored', listener);
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * One client's event stream of a channel: everything after its cursor, oldest first, then live
+ * as deliveries are committed. A delivery is written a piece at a time (its body's base64 in
+ * steps), so a 10 MB body is held once as bytes, never again as one 13 MB string; the socket's
+ * back-pressure is respected. Retention that dropped what the cursor asked for is said as `gap`.
+ */
+
+import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
+import type { RelayDelivery, RelayStorage } from './storage.js';
+
+/** Raw bytes per base64 piece (a multiple of 3: only the last piece is padded). */
+const PIECE = 3 * 64 * 1024;
+/** A batch read from the database: this many rows, and no more body bytes than this past the first. */
+const BATCH = { maxRows: 200, maxBytes: 8 * 1024 * 1024 };
+/** A stream with nothing to send checks the database this often anyway (a notification missed, another writer). */
+const IDLE_CHECK_MS = 5_000;
+
+export interface StreamOptions {
+  storage: RelayStorage;
+  channelId: string;
+  after: number;
+  heartbeatMs: number;
+  /** Counted per delivery sent. */
+  sent: (bytes: number) => void;
+}
+
+async function write(res: ServerResponse, chunk: string | Buffer): Promise<boolean> {
+  if (res.destroyed || res.writableEnded) return false;
+  if (res.write(chunk)) return true;
+  await Promise.race([once(res, 'drain'), once(res, 'close')]);
+  return !res.destroyed;
+}
+
+async function writeDelivery(res: ServerResponse, d: RelayDelivery): Promise<boolean> {
+  const head = JSON.stringify({ seq: d.seq, receivedAt: d.receivedAt, method: d.method, path: d.path, query: d.query, headers: d.headers });
+  if (!(await write(res, `event: delivery\nid: ${d.seq}\ndata: ${head.slice(0, -1)},"body":"`))) return false;
+  for (let from = 0; from < d.body.length; from += PIECE) {
+    if (!(await write(res, d.body.subarray(from, from + PIECE).toString('base64')))) return false;
+  }
+  return write(res, '"}\n\n');
+}
+
+/** Streams until the client goes away or `stopped` resolves. */
+export async function streamChannel(res: ServerResponse, options: StreamOptions, stopped: Promise<void>): Promise<void> {
+  const { storage, channelId } = options;
+  let cursor = options.after;
+  let wake: (() => void) | null = null;
+  let closed = false;
+  const unsubscribe = storage.onStored((id) => id === channelId && wake?.());
+  const finish = () => {
+    closed = true;
+    wake?.();
+  };
+  res.once('close', finish);
+  void stopped.then(finish);
+  const heartbeat = setInterval(() => void write(res, ': keep-alive\n\n'), options.heartbeatMs);
+  heartbeat.unref();
+  try {
+    while (!closed) {
+      const rows = await storage.after(channelId, cursor, BATCH);
+      if (rows.length === 0) {
+        // everything after the cursor was dropped by retention: say so, then wait for what comes
+        const last = (await storage.channel(channelId))?.lastSeq ?? cursor;
+        if (last > cursor) {
+          if (!(await write(res, `event: gap\ndata: ${JSON.stringify({ from: cursor + 1, to: last })}\n\n`))) break;
+          cursor = last;
+          continue;
+        }
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, IDLE_CHECK_MS).unref();
+        });
+        wake = null;
+        continue;
+      }
+      for (const row of rows) {
+        if (row.seq > cursor + 1 && !(await write(res, `event: gap\ndata: ${JSON.stringify({ from: cursor + 1, to: row.seq - 1 })}\n\n`))) {
+          closed = true;
+          break;
+        }
+        if (closed || !(await writeDelivery(res, row))) {
+          closed = true;
+          break;
+        }
+        cursor = row.seq;
+        options.sent(row.body.length);
+      }
+    }
+  } finally {
+    clearInterval(heartbeat);
+    unsubscribe();
+    res.off('close', finish);
+  }
+}
