@@ -3,6 +3,7 @@
  * and the user's keys. Components only draw what is here.
  */
 
+import { RELAY_MODE_NOTE, relayStateText } from '../output/render/relay-state.js';
 import type { Delivery } from '../core/delivery/types.js';
 import type { ListenSessionFact } from '../core/receive/facts.js';
 import { storeErrorText, storeResumedText } from '../output/render/store-error.js';
@@ -26,6 +27,8 @@ export interface ViewState {
   /** Rows that fell out of the window (the store still has them). */
   dropped: number;
   tunnel: TunnelView;
+  /** With --relay: the relay client's state in words, and whether it is trouble. */
+  relay: { text: string; bad: boolean } | null;
   message: { text: string; tone: 'info' | 'warn' | 'error' } | null;
   /** Deliveries still in flight when the view was cleared: their completion stays hidden. */
   hidden: ReadonlySet<string>;
@@ -53,6 +56,7 @@ export function initialViewState(tunnel: TunnelView): ViewState {
     counts: { deliveries: 0, invalidSignatures: 0, forwardFailures: 0 },
     dropped: 0,
     tunnel,
+    relay: null,
     message: null,
     hidden: new Set(),
   };
@@ -160,6 +164,12 @@ function applyFact(state: ViewState, fact: ListenSessionFact, rows: Delivery[]):
       return { ...state, message: { text: storeResumedText(fact), tone: 'warn' } };
     case 'warning':
       return { ...state, message: { text: fact.message, tone: 'warn' } };
+    case 'relay-mode':
+      return { ...state, relay: { text: `relay ${fact.url}`, bad: false }, message: { text: RELAY_MODE_NOTE, tone: 'info' } };
+    case 'relay-state':
+      return { ...state, relay: { text: relayStateText(fact), bad: fact.state === 'reconnecting' || fact.state === 'refused' } };
+    case 'relay-gap':
+      return { ...state, message: { text: relayStateText(fact), tone: 'warn' } };
     default:
       return state;
   }

@@ -20,6 +20,7 @@ import { addSharedOptions, argParser, type CommandContext, type RunCommand } fro
 import { announceReady } from '../steps/ready-file.js';
 import { onInterrupt } from '../steps/stop.js';
 import { addForwardOptions } from './forward-options.js';
+import { addRelayOptions } from './relay-options.js';
 import { checkListenOptions, sessionOptions, type ListenOptions } from './options.js';
 import { listenRenderer } from './renderers.js';
 import { tones } from '../../output/palette.js';
@@ -77,11 +78,14 @@ export function createListenCommand(ctx: CommandContext, run: RunCommand<ListenO
       ).argParser(argParser(parseDuration)),
     );
   addForwardOptions(command);
+  addRelayOptions(command);
   addSharedOptions(command, { role: 'verify' });
   command.action(async (flags: ListenOptions, self: Command) => {
     // Only a scheme the user chose is worth a note when a delivery uses another one.
     const schemeChosen = self.getOptionValueSource('scheme') !== 'default';
-    ctx.exitCode = await run({ ...flags, expectScheme: schemeChosen }, ctx.io);
+    // --tunnel / --no-tunnel only when typed: left out, the tunnel opens unless deliveries come from a relay
+    const tunnel = self.getOptionValueSource('tunnel') === 'cli' ? flags.tunnel : undefined;
+    ctx.exitCode = await run({ ...flags, tunnel, expectScheme: schemeChosen }, ctx.io);
   });
   return command;
 }
@@ -93,6 +97,7 @@ export async function runListen(options: ListenOptions, io: IO): Promise<number>
   const session = new ListenSession(await sessionOptions(options, io.env));
   const renderer = await listenRenderer(options, io, term, session);
   session.on('fact', (fact) => renderer.fact(fact));
+  const refused = refusedByRelay(session);
   const ready = await bind(session);
   const removeReadyFile = await announceReady(options.readyFile, { ...ready, close: () => session.close() });
   const stopWatching = onInterrupt(io.signal, () => session.stop());
@@ -114,7 +119,18 @@ export async function runListen(options: ListenOptions, io: IO): Promise<number>
   await removeReadyFile();
   const count = session.listener.count;
   writeLine(io.stderr, tones(term.err).dim(`stopped after ${count} ${count === 1 ? 'delivery' : 'deliveries'}`));
-  return exitCode(outcome);
+  return refused() ? ExitCode.usage : exitCode(outcome);
+}
+
+/** A relay that refuses the token or knows no such channel ends the session: retrying would not help. */
+function refusedByRelay(session: ListenSession): () => boolean {
+  let refused = false;
+  session.on('fact', (fact) => {
+    if (fact.type !== 'relay-state' || fact.state !== 'refused') return;
+    refused = true;
+    session.stop();
+  });
+  return () => refused;
 }
 
 /** The trigger command that sends this listener a delivery (naming --public-key when the key is the user's own and not in the environment). */

@@ -8,6 +8,7 @@ import { UsageError } from '../../output/errors.js';
 import type { IO } from '../../output/io.js';
 import { checkKeys } from '../program/keys.js';
 import type { SharedOptions } from '../program/shared-flags.js';
+import { checkRelayFlags, relaySource, tunnelWanted, type RelayFlags } from './relay-options.js';
 
 export interface ForwardFlags {
   forwardTo?: ForwardTarget[];
@@ -18,7 +19,7 @@ export interface ForwardFlags {
   forwardTimeout: number;
 }
 
-export interface ListenOptions extends SharedOptions, ForwardFlags {
+export interface ListenOptions extends SharedOptions, ForwardFlags, RelayFlags {
   port: number;
   host: string;
   events?: EventFilter;
@@ -30,7 +31,6 @@ export interface ListenOptions extends SharedOptions, ForwardFlags {
   waitFor?: EventFilter;
   count?: number;
   timeout?: number;
-  tunnel: boolean;
   tunnelHost: URL;
   subdomain?: string;
   /** Whether --scheme / IDPASS_SCHEME was given (else any scheme is expected). */
@@ -53,12 +53,15 @@ export function checkListenOptions(options: ListenOptions, io: IO): void {
     );
   }
   if (options.maxBody < 1) throw new UsageError('--max-body must be at least 1 byte', 'use a size like 512kb or 10mb');
+  checkRelayFlags(options);
 }
 
 /** The session the options describe; the store lives where the environment says. */
 export async function sessionOptions(options: ListenOptions, env: NodeJS.ProcessEnv): Promise<ListenSessionOptions> {
   const { DeliveryStore, defaultStateDir } = await import('../../core/store/log.js');
-  const store = options.store ? new DeliveryStore({ dir: defaultStateDir(env), maxBytes: options.storeMax }) : null;
+  const stateDir = defaultStateDir(env);
+  const store = options.store ? new DeliveryStore({ dir: stateDir, maxBytes: options.storeMax }) : null;
+  const relay = relaySource(options, stateDir, options.store);
   return {
     intake: {
       publicKey: options.publicKey,
@@ -74,7 +77,8 @@ export async function sessionOptions(options: ListenOptions, env: NodeJS.Process
       filter: options.events,
     },
     bind: { port: options.port, host: options.host },
-    tunnel: options.tunnel ? { host: options.tunnelHost, subdomain: options.subdomain } : null,
+    tunnel: tunnelWanted(options) ? { host: options.tunnelHost, subdomain: options.subdomain } : null,
+    sources: relay ? [relay] : [],
     waitFor: waiting(options) ? { filter: options.waitFor, count: options.count ?? 1 } : null,
     timeoutMs: options.timeout,
   };

@@ -11,6 +11,14 @@ export interface ForwardResult extends ForwardReply {
 }
 
 /** A delivery as the listener saw it; the one shape every renderer consumes. */
+/** Where a relayed delivery was held: its channel, its sequence there, when the relay got it and how long it was held. */
+export interface RelayMark {
+  channel: string;
+  seq: number;
+  receivedAt: string;
+  heldMs: number;
+}
+
 export interface Delivery {
   id: string;
   receivedAt: string;
@@ -51,4 +59,6 @@ export interface Delivery {
   answerStatus: number | null;
   /** Set on a replay: the id of the delivery whose bytes were sent again. */
   replayOf?: string;
+  /** Set when it came through a relay (listen --relay): Prembly got its answer from the relay, not from here. */
+  relayed?: RelayMark;
 }

@@ -16,5 +16,22 @@ export type ListenerFact =
   | { type: 'draining'; inFlight: number; graceMs: number }
   | { type: 'closed' };
 
-/** Everything `idpass listen` reports: the listener's facts and the tunnel supervisor's. */
-export type ListenSessionFact = ListenerFact | TunnelFact;
+/** The relay client's (listen --relay) state, said in every renderer. */
+export type RelaySourceFact =
+  /** Once, at start: the relay answered Prembly, so the app's answers are shown and stored but never reach it. */
+  | { type: 'relay-mode'; url: string }
+  | {
+      type: 'relay-state';
+      state: 'connecting' | 'catching-up' | 'live' | 'reconnecting' | 'refused';
+      url: string;
+      /** Deliveries held at the relay still to come (catching up). */
+      behind?: number;
+      /** Since when it has been reconnecting. */
+      since?: string;
+      cause?: string;
+    }
+  /** The relay's retention dropped deliveries this client had not received. */
+  | { type: 'relay-gap'; url: string; from: number; to: number; dropped: number };
+
+/** Everything `idpass listen` reports: the listener's facts, the tunnel supervisor's and the relay client's. */
+export type ListenSessionFact = ListenerFact | TunnelFact | RelaySourceFact;

@@ -151,6 +151,7 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> implements 
       parsed,
     });
     delivery.duplicate = this.tokens.seen(delivery.verification.token);
+    if (incoming.relayed) delivery.relayed = incoming.relayed;
     return delivery;
   }
 
@@ -187,6 +188,7 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> implements 
       this.count++;
       // Recorded before anything is answered: a delivery Identitypass will not resend is never lost.
       delivery.stored = await this.recorder.record(encodeDeliveryLine(delivery, targets[0] ?? null, targets));
+      incoming.onRecorded?.(delivery);
       this.fact({ type: 'received', delivery });
       delivery.answerStatus = await this.answer(delivery, forwarding, respond, unforwarded);
       this.fact({ type: 'completed', delivery });

@@ -4,7 +4,8 @@
  * forwards and decides the answer; the source then gives that answer to whoever sent it.
  */
 
-import type { Delivery } from '../delivery/types.js';
+import type { Delivery, RelayMark } from '../delivery/types.js';
+import type { RelaySourceFact } from './facts.js';
 
 /** One request as it arrived: the exact bytes and headers, nothing parsed yet. */
 export interface IncomingDelivery {
@@ -17,6 +18,10 @@ export interface IncomingDelivery {
   body: Buffer | null;
   /** The declared Content-Length, else the bytes that arrived. */
   size: number;
+  /** Came through a relay: where it was held. */
+  relayed?: RelayMark;
+  /** Called once the delivery is recorded (or could not be), before it is forwarded's answer is awaited. */
+  onRecorded?: (delivery: Delivery) => void;
 }
 
 /** What the sender is answered. */
@@ -40,4 +45,6 @@ export interface DeliverySource {
   stop(): Promise<void>;
   /** After the intake drained: ends whatever is still open (connections, subscriptions). */
   close(): Promise<void>;
+  /** What the source has to say about itself (a relay's connection state), for every renderer. */
+  onFact?(listener: (fact: RelaySourceFact) => void): void;
 }

@@ -50,7 +50,10 @@ export class ListenSession extends EventEmitter<{ fact: [ListenSessionFact] }> {
     super();
     this.ended = new Promise((resolve) => (this.end = resolve));
     this.listener = createListener({ ...options.intake, probeSecret: this.probeSecret });
-    for (const source of options.sources ?? []) this.listener.addSource(source);
+    for (const source of options.sources ?? []) {
+      this.listener.addSource(source);
+      source.onFact?.((fact) => this.emit('fact', fact));
+    }
     this.listener.on('fact', (fact) => {
       this.emit('fact', fact);
       if (fact.type === 'completed') this.count(fact.delivery);

@@ -7,7 +7,7 @@
 import { premblyVerdict, type DeliveryVerdict } from '../delivery/rules.js';
 import { describeDelivery } from '../delivery/describe.js';
 import type { IdentityStatus } from '../delivery/classify.js';
-import type { Delivery, ForwardResult } from '../delivery/types.js';
+import type { Delivery, ForwardResult, RelayMark } from '../delivery/types.js';
 import type { SendFailureKind } from '../http/send.js';
 import type { KeyKind, Scheme } from '../signing/schemes.js';
 import type { VerifyReason } from '../signing/verify.js';
@@ -59,6 +59,8 @@ export interface StoredDelivery {
   forwardTo: string | null;
   /** Every target it was forwarded to, when there were several. */
   forwardTargets?: string[];
+  /** Came through a relay: its channel, sequence there, when the relay got it, how long it was held. */
+  relay?: RelayMark;
 }
 
 export interface StoredOutcome {
@@ -99,6 +101,8 @@ export function encodeDelivery(d: Delivery, forwardTo: string | null, forwardTar
     ignored: d.ignored,
     forwardTo,
     ...(forwardTargets.length > 1 ? { forwardTargets } : {}),
+    // last on the line: the newest relay mark is then in the store's last few bytes, whatever the body's size
+    ...(d.relayed ? { relay: d.relayed } : {}),
   };
 }
 
@@ -287,7 +291,13 @@ export function decodeLine(value: unknown): StoredLine | null {
     ...(Array.isArray(value.forwardTargets)
       ? { forwardTargets: value.forwardTargets.filter((t): t is string => typeof t === 'string') }
       : {}),
+    ...(decodeRelay(value.relay) ? { relay: decodeRelay(value.relay)! } : {}),
   };
+}
+
+function decodeRelay(v: unknown): RelayMark | null {
+  if (!isObj(v) || typeof v.channel !== 'string' || typeof v.seq !== 'number' || typeof v.receivedAt !== 'string') return null;
+  return { channel: v.channel, seq: v.seq, receivedAt: v.receivedAt, heldMs: typeof v.heldMs === 'number' ? v.heldMs : 0 };
 }
 
 export interface LoadResult {
@@ -339,6 +349,7 @@ export function deliveryFromRecord(record: DeliveryRecord, keys: { publicKey: st
   d.duplicate = record.duplicate;
   d.ignored = record.ignored;
   d.stored = true;
+  if (record.relay) d.relayed = record.relay;
   const forward = record.outcome?.forward;
   if (forward) d.forward = { ...forward, contentType: null, body: Buffer.from(forward.preview) };
   d.otherForwards = (record.outcome?.others ?? []).map((f) => ({ ...f, contentType: null, body: Buffer.from(f.preview) }));

@@ -228,3 +228,33 @@ export async function readDeliveryAt(dir: string, id: string, place: { offset: n
     await handle.close();
   }
 }
+
+/**
+ * The newest relay sequence the store holds for a channel, read from its last `maxBytes`: the
+ * mark is the last field of a delivery line, so it sits in the file's last bytes whatever the
+ * size of the body before it. 0 when none is there (the cursor file says the rest).
+ */
+export async function lastRelaySeq(dir: string, channel: string, maxBytes = 4 * 1024 * 1024): Promise<number> {
+  let handle;
+  try {
+    handle = await openRegular(join(dir, STORE_FILE), constants.O_RDONLY);
+  } catch {
+    return 0;
+  }
+  try {
+    const { size } = await handle.stat();
+    const start = Math.max(0, size - maxBytes);
+    const tail = Buffer.alloc(size - start);
+    await handle.read(tail, 0, tail.length, start);
+    // the mark as JSON.stringify writes it; inside a string its quotes would be escaped, so this matches only the field
+    const marker = Buffer.from(`"relay":{"channel":${JSON.stringify(channel)},"seq":`);
+    let newest = 0;
+    for (let at = tail.indexOf(marker); at >= 0; at = tail.indexOf(marker, at + 1)) {
+      const digits = /^\d+/.exec(tail.toString('latin1', at + marker.length, at + marker.length + 20))?.[0];
+      if (digits && Number(digits) > newest) newest = Number(digits);
+    }
+    return newest;
+  } finally {
+    await handle.close();
+  }
+}

@@ -30,6 +30,8 @@ export function deliveryJson(d: Delivery, showPii: boolean) {
     envelope: c.envelope,
     retry: c.retry,
     duplicate: d.duplicate,
+    // came through a relay: its sequence there, when the relay got it and how long it was held
+    ...(d.relayed ? { relayed: { seq: d.relayed.seq, receivedAt: d.relayed.receivedAt, heldMs: d.relayed.heldMs } } : {}),
     signature: {
       valid: d.verification.valid,
       scheme: d.verification.scheme,

@@ -1,7 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { Delivery } from '../../core/delivery/types.js';
 import { identityTone, painter, tones } from '../palette.js';
-import { clockTime } from './format.js';
+import { clockTime, formatDuration } from './format.js';
 import { visible } from '../sanitize.js';
 import { signatureHintText } from './signature-hint.js';
 import { findEvent } from '../../core/delivery/catalog.js';
@@ -30,6 +30,7 @@ export function formatDeliveryLines(d: Delivery, c: ChalkInstance): string[] {
   );
   if (k.retry) parts.push(tones(c).info('retry'));
   if (d.duplicate) parts.push(tones(c).mark('duplicate token'));
+  if (d.relayed) parts.push(tones(c).info(`relayed #${d.relayed.seq}, held ${formatDuration(d.relayed.heldMs)}`));
   if (d.forward) {
     const f = d.forward;
     const label = f.answered ? `app ${f.status} ${f.ms}ms` : `app ${f.error?.kind === 'timeout' ? 'timeout' : 'unreachable'} → ${f.status}`;

@@ -6,6 +6,8 @@ import type { TunnelFact } from '../../core/tunnel/types.js';
 import { lineBatch, writeLine, type IO } from '../io.js';
 import { deliveryLinesOrFallback } from './delivery-lines.js';
 import { storeErrorText, storeResumedText } from './store-error.js';
+import { relayStateText } from './relay-state.js';
+import type { RelaySourceFact } from '../../core/receive/facts.js';
 import { tunnelLines } from './tunnel-lines.js';
 import { safeJson, visible } from '../sanitize.js';
 import { orderedDeliveryLines } from './large-lines.js';
@@ -34,6 +36,11 @@ export function plainRenderer(io: IO, out: ChalkInstance, err: ChalkInstance): R
   const onFact = (fact: ListenSessionFact) => {
     if (fact.type.startsWith('tunnel-')) {
       for (const line of tunnelLines(fact as TunnelFact, err, tunnelState)) writeLine(io.stderr, line);
+      return;
+    }
+    if (fact.type.startsWith('relay-')) {
+      const bad = fact.type === 'relay-gap' || (fact.type === 'relay-state' && (fact.state === 'reconnecting' || fact.state === 'refused'));
+      writeLine(io.stderr, (bad ? tones(err).warn : tones(err).dim)(relayStateText(fact as RelaySourceFact)));
       return;
     }
     switch (fact.type) {
@@ -69,6 +76,11 @@ export function jsonRenderer(io: IO, showPii: boolean, err: ChalkInstance): Rend
       // a retry that failed the same way as the last says nothing new: one line per cause
       if (lines.length > 0) stdout(safeJson(fact));
       for (const line of lines) writeLine(io.stderr, line);
+      return;
+    }
+    if (fact.type.startsWith('relay-')) {
+      stdout(safeJson(fact));
+      writeLine(io.stderr, relayStateText(fact as RelaySourceFact));
       return;
     }
     switch (fact.type) {

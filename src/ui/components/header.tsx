@@ -15,7 +15,7 @@ export function tunnelCause(state: ViewState): string | null {
 /** How many lines the header takes at this width (the cause wraps). */
 export function headerLines(state: ViewState, width: number): number {
   const cause = tunnelCause(state);
-  return 5 + (cause ? Math.ceil((cause.length + 4) / Math.max(10, width)) : 0);
+  return 5 + (cause ? Math.ceil((cause.length + 4) / Math.max(10, width)) : 0) + (state.relay && state.tunnel.state !== 'off' ? 1 : 0);
 }
 
 export function Header({ header, state, paint, width }: { header: HeaderInfo; state: ViewState; paint: Paint; width: number }) {
@@ -26,7 +26,9 @@ export function Header({ header, state, paint, width }: { header: HeaderInfo; st
       tunnel = { text: `● public ${t.url}`, colour: 'green' };
       break;
     case 'off':
-      tunnel = { text: '○ local only (--no-tunnel)', colour: 'gray' };
+      tunnel = state.relay
+        ? { text: `⇄ ${state.relay.text}`, colour: state.relay.bad ? 'yellow' : 'green' }
+        : { text: '○ local only (--no-tunnel)', colour: 'gray' };
       break;
     case 'connecting':
       tunnel = { text: `◌ tunnel connecting to ${t.host}…`, colour: 'yellow' };
@@ -48,6 +50,11 @@ export function Header({ header, state, paint, width }: { header: HeaderInfo; st
         <Text wrap="wrap" color={paint(tunnel.colour ?? '')}>
           {'  '}
           {visible(tunnelCause(state))}
+        </Text>
+      ) : null}
+      {state.relay && t.state !== 'off' ? (
+        <Text wrap="truncate" color={paint(state.relay.bad ? 'yellow' : 'green')}>
+          ⇄ {visible(state.relay.text)}
         </Text>
       ) : null}
       <Text wrap="truncate">
