@@ -29,14 +29,15 @@ function docsPages(dir: string): string[] {
 }
 const README = [join(ROOT, 'README.md'), ...docsPages(join(ROOT, 'docs'))].map((file) => readFileSync(file, 'utf8')).join('\n');
 /** The ports the examples name, as ports the OS picked for this run. */
-const PORTS = { app: 0, listen: 0, sandbox: 0 };
+const PORTS = { app: 0, listen: 0, sandbox: 0, relay: 0 };
 
 /** An example's text with its ports swapped for this run's. */
 function onOurPorts(text: string): string {
   return text
     .replace(/\b3000\b/g, String(PORTS.app))
     .replace(/\b4567\b/g, String(PORTS.listen))
-    .replace(/\b4568\b/g, String(PORTS.sandbox));
+    .replace(/\b4568\b/g, String(PORTS.sandbox))
+    .replace(/\b8080\b/g, String(PORTS.relay));
 }
 
 /** What the examples' defaults read, pointed at this run's ports. */
@@ -89,6 +90,7 @@ const MARKERS = {
   importLine: 'a clone, as an ES module',
   middleware: 'a clone, as an ES module, with IDPASS_PUBLIC_KEY set',
   inTests: 'the middleware example listening on 127.0.0.1:3000',
+  relay: 'a relay on this machine (relay)',
 };
 
 interface ShellRun {
@@ -214,6 +216,16 @@ describe('README.md and docs/, run as written', () => {
     PORTS.app = await freePort();
     PORTS.listen = await freePort();
     PORTS.sandbox = await freePort();
+    PORTS.relay = await freePort();
+  });
+
+  it('the relay example: a channel keeps the delivery sent while nothing listens, and listen --relay gets it', async () => {
+    const home = tempHome();
+    const run = await runShell(runnable(MARKERS.relay).code, { cwd: ROOT, env: { IDPASS_HOME: home, ...BUILTIN_KEYS }, timeoutMs: 60_000 });
+    expect(run.output).toMatch(/1 of 1 matching deliveries arrived/);
+    expect(run.code, run.output).toBe(0);
+    // the token the example generated never shows up in what it printed
+    expect(run.output).not.toMatch(/rta_/);
   });
 
   it('marks every block it expects to run, and each marked block is one the tests below run', () => {

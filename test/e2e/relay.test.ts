@@ -1,7 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, connect, type Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { tempHome } from '../helpers/listen.js';
 import { postRaw } from '../helpers/receiver.js';
@@ -243,5 +247,42 @@ describe('idpass relay (built binary, real SQLite)', () => {
     expect(health.status).toBe(200);
     const metrics = await (await fetch(`${r.url}/metrics`)).text();
     expect(metrics).toMatch(/idpass_relay_errors_total 0/);
+  });
+});
+
+// A full disk, for real: the relay's database on a 2 MB tmpfs. Needs root and mount, as on the CI machines.
+const canMount = process.getuid?.() === 0 && spawnSync('mount', ['--version']).status === 0;
+
+describe.runIf(canMount)('the relay on a full disk (2 MB tmpfs)', () => {
+  let disk = '';
+  beforeAll(() => {
+    disk = mkdtempSync(join(tmpdir(), 'idpass-relay-full-'));
+    if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', disk]).status !== 0) throw new Error('could not mount a tmpfs');
+  });
+  afterAll(() => {
+    if (disk) spawnSync('umount', [disk]);
+  });
+
+  it('answers 503 (never 200) for what it could not store, and stores again once space returns, without a restart', async () => {
+    const r = await relay({ home: disk });
+    const channel = await r.channel();
+    writeFileSync(join(disk, 'filler'), Buffer.alloc(1200 * 1024));
+    const statuses: [string, number][] = [];
+    for (let i = 0; i < 40; i++) {
+      const ref = `full-${i}`;
+      statuses.push([ref, (await deliver(channel.url, ref, 'f'.repeat(60_000))).status]);
+      if (statuses.filter(([, s]) => s === 503).length >= 3) break;
+    }
+    expect(statuses.some(([, s]) => s === 503)).toBe(true);
+    expect(statuses.every(([, s]) => s === 200 || s === 503)).toBe(true);
+    rmSync(join(disk, 'filler'));
+    expect((await deliver(channel.url, 'after-space', 'f'.repeat(60_000))).status).toBe(200);
+    const answered = [...statuses.filter(([, s]) => s === 200).map(([ref]) => ref), 'after-space'];
+    const l = await scope.listen(relayArgs(channel));
+    await l.waitForDeliveries(answered.length, 30_000);
+    await l.stop();
+    // every 200 was stored; nothing that got 503 was handed on as if it had been kept
+    expect(references(l.home)).toEqual(answered);
+    expect(r.stdout()).toMatch(/"type":"store-failed"/);
   });
 });

@@ -1,3 +1,4 @@
+import { tunnelWanted } from './relay-options.js';
 import type { Delivery } from '../../core/delivery/types.js';
 import type { ListenSessionFact } from '../../core/receive/facts.js';
 import type { ListenSession } from '../../core/session/listen-session.js';
@@ -91,7 +92,7 @@ async function mountLiveView(
       scheme: options.expectScheme ? `expecting ${options.scheme}` : 'any scheme',
       store: session.listener.storeFile,
     },
-    initialTunnel: options.tunnel ? { state: 'connecting', host: options.tunnelHost.origin } : { state: 'off' },
+    initialTunnel: tunnelWanted(options) ? { state: 'connecting', host: options.tunnelHost.origin } : { state: 'off' },
     subscribe,
     replay,
     load,

@@ -1,3 +1,4 @@
+import { tunnelWanted } from './relay-options.js';
 import type { ListenSession } from '../../core/session/listen-session.js';
 import { exposedHostWarning } from '../../flags/values.js';
 import { writeLine, type IO } from '../../output/io.js';
@@ -45,7 +46,8 @@ async function printBanner(
     expectedScheme: options.expectScheme ? options.scheme : null,
     storeFile: session.listener.storeFile,
     storeOn: options.store,
-    tunnelHost: options.tunnel ? options.tunnelHost.origin : null,
+    tunnelHost: tunnelWanted(options) ? options.tunnelHost.origin : null,
+    relay: Boolean(options.relay),
   });
   for (const line of banner) writeLine(io.stderr, line);
 }

@@ -22,6 +22,8 @@ export interface BannerFacts {
   storeFile: string | null;
   storeOn: boolean;
   tunnelHost: string | null;
+  /** Deliveries come from a relay channel (its state follows on lines of its own). */
+  relay?: boolean;
 }
 
 export function bannerLines(c: ChalkInstance, f: BannerFacts): string[] {
@@ -35,7 +37,12 @@ export function bannerLines(c: ChalkInstance, f: BannerFacts): string[] {
     ],
     ['verify', `${f.key}, scheme detected per delivery${f.expectedScheme ? tones(c).dim(` (expecting ${f.expectedScheme})`) : ''}`],
     ['store', f.storeFile ?? tones(c).dim(f.storeOn ? 'unavailable' : 'off (--no-store)')],
-    ['tunnel', f.tunnelHost ? `connecting to ${f.tunnelHost}…` : tones(c).dim('off (--no-tunnel): local only')],
+    [
+      'tunnel',
+      f.tunnelHost
+        ? `connecting to ${f.tunnelHost}…`
+        : tones(c).dim(f.relay ? 'off: deliveries come from the relay (--tunnel opens one too)' : 'off (--no-tunnel): local only'),
+    ],
   ];
   const lines = [tones(c).strong('idpass listen'), ...rows.map(([label, value]) => `  ${label.padEnd(8)} ${value}`)];
   if (f.exposed) lines.push(tones(c).warn(`warning: ${f.exposed}`));

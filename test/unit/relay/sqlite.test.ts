@@ -1,0 +1,78 @@
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SqliteStorage } from '../../../src/core/relay/sqlite.js';
+import { bearerMatches, hashToken, newChannelId, newToken } from '../../../src/core/relay/secrets.js';
+
+const incoming = (n: number, size = 10) => ({
+  receivedAt: new Date(Date.now() - (10 - n) * 1000).toISOString(),
+  method: 'POST',
+  path: '/hooks',
+  query: 'a=1',
+  headers: [
+    ['X-Odd', 'a'],
+    ['x-odd', 'b'],
+  ] as [string, string][],
+  body: Buffer.alloc(size, n),
+});
+
+async function opened() {
+  const path = join(mkdtempSync(join(tmpdir(), 'idpass-relay-db-')), 'relay.sqlite');
+  const storage = new SqliteStorage(path);
+  await storage.open();
+  return { storage, path };
+}
+
+describe('the relay’s SQLite engine (a real file)', () => {
+  it('numbers deliveries per channel, keeps every byte and header, and reads them back in batches', async () => {
+    const { storage, path } = await opened();
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const a = newChannelId();
+    const b = newChannelId();
+    for (const id of [a, b])
+      await storage.createChannel({ id, name: null, tokenHash: hashToken(newToken('channel')), createdAt: new Date().toISOString() });
+    for (let i = 1; i <= 5; i++) expect((await storage.store(a, incoming(i))).seq).toBe(i);
+    expect((await storage.store(b, incoming(9))).seq).toBe(1);
+    const all = await storage.after(a, 0, { maxRows: 100, maxBytes: 1e9 });
+    expect(all.map((d) => d.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(all[2]!.body.equals(Buffer.alloc(10, 3))).toBe(true);
+    expect(all[0]!.headers).toEqual([
+      ['X-Odd', 'a'],
+      ['x-odd', 'b'],
+    ]);
+    expect((await storage.after(a, 3, { maxRows: 100, maxBytes: 1e9 })).map((d) => d.seq)).toEqual([4, 5]);
+    // past the first row, a batch stops at the byte limit
+    expect((await storage.after(a, 0, { maxRows: 100, maxBytes: 25 })).map((d) => d.seq)).toEqual([1, 2, 3]);
+    await storage.ack(a, 4);
+    await storage.ack(a, 2);
+    const stats = (await storage.channels()).find((c) => c.id === a)!;
+    expect(stats).toMatchObject({ held: 5, bytes: 50, lastSeq: 5, ackedSeq: 4, oldestSeq: 1 });
+    await storage.close();
+  });
+
+  it('retention by size and by age keeps the newest, and never the newest alone past the limit', async () => {
+    const { storage } = await opened();
+    const id = newChannelId();
+    await storage.createChannel({ id, name: 'r', tokenHash: hashToken('x'), createdAt: new Date().toISOString() });
+    for (let i = 1; i <= 10; i++) await storage.store(id, incoming(i, 100));
+    expect(await storage.prune(id, { olderThan: new Date(0), maxBytes: 350 })).toBe(7);
+    expect((await storage.after(id, 0, { maxRows: 100, maxBytes: 1e9 })).map((d) => d.seq)).toEqual([8, 9, 10]);
+    expect(await storage.prune(id, { olderThan: new Date(0), maxBytes: 10 })).toBe(2);
+    expect((await storage.after(id, 0, { maxRows: 100, maxBytes: 1e9 })).map((d) => d.seq)).toEqual([10]);
+    expect(await storage.prune(id, { olderThan: new Date(Date.now() + 1000), maxBytes: 1e9 })).toBe(1);
+    expect((await storage.channels())[0]).toMatchObject({ held: 0, bytes: 0, lastSeq: 10, oldestSeq: null });
+    await storage.close();
+  });
+
+  it('tokens: 256 random bits, kept as a hash, compared whole', () => {
+    const token = newToken('channel');
+    expect(token).toMatch(/^rtc_[A-Za-z0-9_-]{43}$/);
+    expect(newChannelId()).toMatch(/^ch_[0-9a-f]{32}$/);
+    const hash = hashToken(token);
+    expect(bearerMatches(`Bearer ${token}`, hash)).toBe(true);
+    expect(bearerMatches(`Bearer ${token.slice(0, -1)}`, hash)).toBe(false);
+    expect(bearerMatches(token, hash)).toBe(false);
+    expect(bearerMatches(undefined, hash)).toBe(false);
+  });
+});
