@@ -34,7 +34,8 @@ describe('flags → options, nothing run', () => {
     expect(defaults).toMatchObject({
       port: 4567,
       host: '127.0.0.1',
-      tunnel: true,
+      // neither --tunnel nor --no-tunnel: on, unless deliveries come from a relay
+      tunnel: undefined,
       store: true,
       maxBody: 10 * 1024 * 1024,
       forwardTimeout: 10_000,
@@ -71,6 +72,16 @@ describe('flags → options, nothing run', () => {
     expect(o).toMatchObject({ tunnel: false, scheme: 'prembly-legacy', expectScheme: true, count: 2 });
     expect(o.waitFor!('verification.completed')).toBe(true);
     expect(o.waitFor!('workflow.process.completed')).toBe(false);
+
+    const relayed = await parse<ListenOptions>(createListenCommand, [
+      '--relay',
+      'https://relay.example/in/ch_' + 'a'.repeat(32),
+      '--relay-token',
+      't',
+    ]);
+    expect(relayed).toMatchObject({ relayToken: 't', tunnel: undefined });
+    expect(relayed.relay!.href).toBe(`https://relay.example/in/ch_${'a'.repeat(32)}`);
+    expect((await parse<ListenOptions>(createListenCommand, ['--relay', 'https://relay.example/in/x', '--tunnel'])).tunnel).toBe(true);
   });
 
   it('listen: a bad value is refused before anything runs', async () => {
