@@ -6,11 +6,12 @@ import { tempHome } from '../helpers/listen.js';
 import { freePort, postRaw } from '../helpers/receiver.js';
 import { testScope } from '../helpers/scope.js';
 import { Terminal } from '../helpers/tmux.js';
+import { startRelay } from '../helpers/relay.js';
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const scope = testScope();
 
-async function startLiveView(extraArgs: string[] = [], width = 120) {
+async function startLiveView(extraArgs: string[] = [], width = 120, shown = 'Waiting for deliveries') {
   if (!Terminal.available()) throw new Error('tmux is needed for the live view tests (.ci/run installs it)');
   const app = await scope.receiver();
   const port = await freePort();
@@ -30,11 +31,32 @@ async function startLiveView(extraArgs: string[] = [], width = 120) {
     '; echo "EXIT=$?"',
   ].join(' ');
   term.start(command);
-  await term.waitFor((s) => s.includes('Waiting for deliveries'), 'the waiting screen');
+  await term.waitFor((s) => s.includes(shown), `the screen to show ${shown}`);
   return { term, app, url: `http://127.0.0.1:${port}/webhook` };
 }
 
 describe('the live view in a real terminal (tmux)', () => {
+  it('with --relay: the header says where the relay stands, the note says answers stay here, held deliveries arrive', async () => {
+    const relay = await startRelay();
+    scope.defer(() => relay.stop('SIGKILL'));
+    const channel = await relay.channel();
+    const key = 'test_pk_idpass0sandbox0key0not0for0production';
+    const body = JSON.stringify({ verification: { status: 'VERIFIED', reference: 'held-while-away' }, billing_info: {} });
+    const { headers } = sign({ body, publicKey: key });
+    expect((await postRaw(channel.url, body, { ...headers, 'content-type': 'application/json' })).status).toBe(200);
+    const { term } = await startLiveView(['--relay', channel.url, '--relay-token', channel.token], 120, 'idpass listen');
+    const screen = await term.waitFor(
+      (s) => s.includes('held-whi') && s.includes('connected · live'),
+      'the relayed delivery and the live state',
+    );
+    expect(screen).toMatch(/VERIFIED\s+✔ hmac\s+200 \d+ms\s+relay/);
+    expect(screen).toMatch(/⇄ relay: connected · live/);
+    expect(screen).toMatch(/never reach Prembly/);
+    await relay.stop('SIGKILL');
+    const down = await term.waitFor((s) => s.includes('reconnecting since'), 'the reconnecting state');
+    expect(down).toMatch(/⇄ relay: reconnecting since \d\d:\d\d/);
+  });
+
   it('a large body is not held by the view: Enter reads it back from the store, r replays every original byte', async () => {
     const { term, app, url } = await startLiveView();
     const key = 'test_pk_idpass0sandbox0key0not0for0production';
