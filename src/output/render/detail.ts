@@ -8,7 +8,7 @@ import { displayCopy, redactText } from '../redact.js';
 import { visible } from '../sanitize.js';
 import { IDENTITYPASS_SIGNATURE_HEADER, PREMBLY_SIGNATURE_HEADER } from '../../core/signing/schemes.js';
 import { identityTone, type Tone } from '../palette.js';
-import { clockTime } from './format.js';
+import { clockTime, formatDuration } from './format.js';
 import { signatureHintText } from './signature-hint.js';
 import { forwardWarning } from './verdict.js';
 import { bodyOf } from './delivery-json.js';
@@ -68,6 +68,14 @@ export function detailLines(d: Delivery, showPii: boolean, sections: DetailSecti
         'title',
       ),
     );
+    const r = d.relayed;
+    if (r)
+      out.push(
+        line(
+          `  relayed: #${r.seq} on ${r.channel.slice(0, 9)}…, received by the relay ${clockTime(r.receivedAt)}, held ${formatDuration(r.heldMs)}; Prembly got its 200 from the relay`,
+          'dim',
+        ),
+      );
   }
   if (want.has('signature')) signatureLines(d, out);
   if (want.has('result')) resultLines(d, out);
