@@ -7,11 +7,11 @@
  * a crash between the two never records a delivery twice.
  */
 
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { RelaySourceFact } from '../receive/facts.js';
+import { PARSE_OFF_THREAD_BYTES } from '../delivery/parse-off-thread.js';
+import type { Delivery } from '../delivery/types.js';
 import type { DeliveryIntake, DeliverySource } from '../receive/source.js';
+import { readCursor, writeCursor } from './cursor.js';
 import { sseEvents } from './sse.js';
 
 export interface RelaySourceOptions {
@@ -28,8 +28,10 @@ export interface RelaySourceOptions {
   silenceMs?: number;
 }
 
-export const CURSOR_FILE = 'relay-cursors.json';
-const MAX_IN_FLIGHT = 64;
+/** Deliveries handed to the intake whose forwards are still running. */
+const MAX_IN_FLIGHT = 256;
+/** Deliveries handed to the intake and not yet recorded. */
+const MAX_UNRECORDED = 512;
 
 /** The relay's base URL and the channel id in a channel URL; null when it is not one. */
 export function parseChannelUrl(url: URL): { base: string; channel: string } | null {
@@ -50,6 +52,12 @@ export class RelaySource implements DeliverySource {
   private connection: AbortController | null = null;
   private loop: Promise<void> | null = null;
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** The newest sequence handed to the intake (at or past the cursor). */
+  private handed = 0;
+  private readonly unrecorded = new Map<number, Promise<void>>();
+  /** Recorded, but past a sequence still unrecorded: the cursor moves over them once the gap closes. */
+  private readonly recordedAhead = new Set<number>();
+  private recordFailed = false;
   private saveTimer: NodeJS.Timeout | null = null;
   private ackTimer: NodeJS.Timeout | null = null;
   private acked = 0;
@@ -76,16 +84,7 @@ export class RelaySource implements DeliverySource {
 
   /** The newest sequence recorded here: the store's newest relay mark, or the cursor file's, whichever is newer. */
   private async recordedSeq(): Promise<number> {
-    let fromFile = 0;
-    if (this.options.stateDir) {
-      try {
-        const all = JSON.parse(await readFile(join(this.options.stateDir, CURSOR_FILE), 'utf8')) as Record<string, unknown>;
-        const value = all[this.cursorKey];
-        if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) fromFile = value;
-      } catch {
-        // no cursor yet, or an unreadable one: the store's mark (or the start) it is
-      }
-    }
+    const fromFile = this.options.stateDir ? await readCursor(this.options.stateDir, this.cursorKey) : 0;
     let fromStore = 0;
     if (this.options.storeDir) {
       const { lastRelaySeq } = await import('../store/read.js');
@@ -96,6 +95,7 @@ export class RelaySource implements DeliverySource {
 
   async start(intake: DeliveryIntake): Promise<void> {
     this.cursor = await this.recordedSeq();
+    this.handed = this.cursor;
     this.acked = this.cursor;
     this.fact({ type: 'relay-mode', url: this.shown });
     this.loop = this.run(intake);
@@ -118,6 +118,10 @@ export class RelaySource implements DeliverySource {
         if (refused) return this.fact({ type: 'relay-state', state: 'refused', url: this.shown, cause: refused });
         throw new Error('the relay ended the stream');
       } catch (error) {
+        // what was handed over is recorded before asking again, from the cursor on
+        await this.allRecorded();
+        this.handed = this.cursor;
+        this.recordFailed = false;
         if (this.stopped) break;
         since ??= new Date().toISOString();
         const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
@@ -209,7 +213,13 @@ export class RelaySource implements DeliverySource {
     }
   }
 
-  /** Hands one streamed delivery to the intake; resolves once it is recorded. False when it was one already recorded. */
+  /**
+   * Hands one streamed delivery to the intake. An ordinary one is not waited for: the intake
+   * records deliveries in the order it is handed them (the store appends in call order, several
+   * to a write), so a backfill goes at the store's pace, not one write per delivery. A large or
+   * compressed one, parsed on a worker, is handed alone, once everything before it is recorded, so
+   * the order on disk stays the order of the sequence. False when it was one already recorded.
+   */
   private async take(intake: DeliveryIntake, data: string): Promise<boolean> {
     const event = JSON.parse(data) as {
       seq: number;
@@ -220,32 +230,63 @@ export class RelaySource implements DeliverySource {
       headers: [string, string][];
       body: string;
     };
-    if (!Number.isSafeInteger(event.seq) || event.seq <= this.cursor) return false;
+    if (!Number.isSafeInteger(event.seq) || event.seq <= this.handed) return false;
+    if (this.recordedAhead.has(event.seq)) {
+      this.handed = event.seq;
+      return false;
+    }
+    if (this.recordFailed) throw new Error('the store could not record a relayed delivery: it is asked for again');
     const body = Buffer.from(event.body, 'base64');
     const heldMs = Math.max(0, Date.now() - Date.parse(event.receivedAt)) || 0;
-    while (this.inFlight.size >= MAX_IN_FLIGHT) await Promise.race(this.inFlight);
-    await new Promise<void>((recorded) => {
-      const done = intake
-        .receive(
-          {
-            method: event.method,
-            path: `${event.path}${event.query ? `?${event.query}` : ''}`,
-            headers: event.headers,
-            body,
-            size: body.length,
-            relayed: { channel: this.channel, seq: event.seq, receivedAt: event.receivedAt, heldMs },
-            onRecorded: () => recorded(),
-          },
-          () => undefined,
-        )
-        .catch(() => recorded())
-        .finally(() => this.inFlight.delete(done));
-      this.inFlight.add(done);
-    });
-    this.cursor = event.seq;
+    const alone = body.length > PARSE_OFF_THREAD_BYTES || event.headers.some(([name]) => name.toLowerCase() === 'content-encoding');
+    if (alone) await this.allRecorded();
+    while (this.inFlight.size >= MAX_IN_FLIGHT || this.unrecorded.size >= MAX_UNRECORDED)
+      await Promise.race([...this.inFlight, ...this.unrecorded.values()]);
+    this.handed = event.seq;
+    let recorded!: () => void;
+    const waiting = new Promise<void>((resolve) => (recorded = resolve));
+    this.unrecorded.set(event.seq, waiting);
+    const onRecorded = (delivery?: Delivery) => {
+      if (!this.unrecorded.has(event.seq)) return;
+      this.unrecorded.delete(event.seq);
+      // recording is on and this one did not make it: the cursor stays before it, and the stream is asked again
+      if (this.options.storeDir && delivery?.stored !== true) this.recordFailed = true;
+      else this.recordedAhead.add(event.seq);
+      this.advance();
+      recorded();
+    };
+    const done = intake
+      .receive(
+        {
+          method: event.method,
+          path: `${event.path}${event.query ? `?${event.query}` : ''}`,
+          headers: event.headers,
+          body,
+          size: body.length,
+          relayed: { channel: this.channel, seq: event.seq, receivedAt: event.receivedAt, heldMs },
+          onRecorded,
+        },
+        () => undefined,
+      )
+      .catch(() => onRecorded())
+      .finally(() => this.inFlight.delete(done));
+    this.inFlight.add(done);
+    if (alone) await waiting;
+    return true;
+  }
+
+  /** Moves the cursor over every sequence recorded without a gap before it. */
+  private advance(): void {
+    const before = this.cursor;
+    while (this.recordedAhead.has(this.cursor + 1)) this.recordedAhead.delete(++this.cursor);
+    if (this.cursor === before) return;
     this.saveSoon();
     this.ackSoon();
-    return true;
+  }
+
+  /** Resolves once every delivery handed over has been recorded (or failed to be). */
+  private async allRecorded(): Promise<void> {
+    while (this.unrecorded.size > 0) await Promise.all([...this.unrecorded.values()]);
   }
 
   private saveSoon(): void {
@@ -257,23 +298,7 @@ export class RelaySource implements DeliverySource {
   }
 
   private async saveCursor(): Promise<void> {
-    const dir = this.options.stateDir;
-    if (!dir) return;
-    const file = join(dir, CURSOR_FILE);
-    let all: Record<string, unknown> = {};
-    try {
-      all = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
-    } catch {
-      // a first cursor
-    }
-    all[this.cursorKey] = this.cursor;
-    const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-    try {
-      await writeFile(temp, JSON.stringify(all), { mode: 0o600, flag: 'wx' });
-      await rename(temp, file);
-    } catch {
-      // the store's relay marks still say how far we got
-    }
+    if (this.options.stateDir) await writeCursor(this.options.stateDir, this.cursorKey, this.cursor);
   }
 
   private ackSoon(): void {

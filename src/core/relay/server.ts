@@ -16,7 +16,7 @@ import type { RelayFact } from './facts.js';
 export type { RelayFact } from './facts.js';
 import { bearerMatches, isChannelId } from './secrets.js';
 import type { RelayStorage, Retention } from './storage.js';
-import { streamChannel } from './stream.js';
+import { sharedReads, streamChannel } from './stream.js';
 
 export interface RelayServerOptions {
   storage: RelayStorage;
@@ -41,9 +41,11 @@ export class RelayServer extends EventEmitter<{ fact: [RelayFact] }> {
   private readonly stopped = new Promise<void>((resolve) => (this.stop = resolve));
   url = '';
   publicUrl = '';
+  private readonly read: ReturnType<typeof sharedReads>;
 
   constructor(private readonly options: RelayServerOptions) {
     super();
+    this.read = sharedReads(options.storage);
   }
 
   private fact(fact: RelayFact): void {
@@ -201,6 +203,7 @@ export class RelayServer extends EventEmitter<{ fact: [RelayFact] }> {
       res,
       {
         storage: this.options.storage,
+        read: this.read,
         channelId: id,
         after,
         heartbeatMs: this.options.heartbeatMs ?? 15_000,

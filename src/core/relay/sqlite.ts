@@ -163,13 +163,18 @@ export class SqliteStorage implements RelayStorage {
   }
 
   async after(channelId: string, seq: number, { maxRows, maxBytes }: { maxRows: number; maxBytes: number }): Promise<RelayDelivery[]> {
-    // the running total of body sizes keeps a batch within maxBytes (its first row always comes)
-    const rows = this.sql(
-      `SELECT seq, received_at, method, path, query, headers, body FROM (
-         SELECT *, SUM(size) OVER (ORDER BY seq) - size AS before FROM deliveries
+    // which rows fit is worked out on sizes alone (a window over the bodies would copy every one of
+    // them into a temporary table); then the rows themselves are read plainly by primary key
+    const last = this.sql(
+      `SELECT MAX(seq) AS last FROM (
+         SELECT seq, SUM(size) OVER (ORDER BY seq) - size AS before FROM deliveries
          WHERE channel_id = ? AND seq > ? ORDER BY seq LIMIT ?)
-       WHERE before < ? OR before = 0 ORDER BY seq`,
-    ).all(channelId, seq, maxRows, maxBytes);
+       WHERE before < ? OR before = 0`,
+    ).get(channelId, seq, maxRows, maxBytes)?.last;
+    if (last === null || last === undefined) return [];
+    const rows = this.sql(
+      'SELECT seq, received_at, method, path, query, headers, body FROM deliveries WHERE channel_id = ? AND seq > ? AND seq <= ? ORDER BY seq',
+    ).all(channelId, seq, num(last));
     return rows.map((r) => ({
       seq: num(r.seq),
       receivedAt: str(r.received_at),

@@ -18,6 +18,8 @@ const IDLE_CHECK_MS = 5_000;
 
 export interface StreamOptions {
   storage: RelayStorage;
+  /** Reads a batch; streams at the same place share one read (and so one copy of a big body). */
+  read?: (channelId: string, after: number) => Promise<RelayDelivery[]>;
   channelId: string;
   after: number;
   heartbeatMs: number;
@@ -28,7 +30,12 @@ export interface StreamOptions {
 async function write(res: ServerResponse, chunk: string | Buffer): Promise<boolean> {
   if (res.destroyed || res.writableEnded) return false;
   if (res.write(chunk)) return true;
-  await Promise.race([once(res, 'drain'), once(res, 'close')]);
+  // the socket is full: wait for it to drain (or to close), leaving no listener behind
+  const controller = new AbortController();
+  await Promise.race([once(res, 'drain', { signal: controller.signal }), once(res, 'close', { signal: controller.signal })]).catch(
+    () => undefined,
+  );
+  controller.abort();
   return !res.destroyed;
 }
 
@@ -39,6 +46,31 @@ async function writeDelivery(res: ServerResponse, d: RelayDelivery): Promise<boo
     if (!(await write(res, d.body.subarray(from, from + PIECE).toString('base64')))) return false;
   }
   return write(res, '"}\n\n');
+}
+
+/**
+ * Batch reads shared between the streams of one server: clients at the same place in a channel
+ * (every live client, right after a delivery) get the same rows, read once, so a 10 MB body sits
+ * in memory once for all of them rather than once per client. A read is kept a second after it
+ * settles for the streams that come to it a little later.
+ */
+export function sharedReads(storage: RelayStorage, keepMs = 1000): (channelId: string, after: number) => Promise<RelayDelivery[]> {
+  const reads = new Map<string, Promise<RelayDelivery[]>>();
+  return (channelId, after) => {
+    const key = `${channelId}:${after}`;
+    let read = reads.get(key);
+    if (!read) {
+      read = storage.after(channelId, after, BATCH);
+      reads.set(key, read);
+      const forget = () => setTimeout(() => reads.get(key) === read && reads.delete(key), keepMs).unref();
+      // an empty answer is not kept: a delivery may be committed the next moment
+      read.then(
+        (rows) => (rows.length ? forget() : reads.delete(key)),
+        () => reads.delete(key),
+      );
+    }
+    return read;
+  };
 }
 
 /** Streams until the client goes away or `stopped` resolves. */
@@ -58,7 +90,7 @@ export async function streamChannel(res: ServerResponse, options: StreamOptions,
   heartbeat.unref();
   try {
     while (!closed) {
-      const rows = await storage.after(channelId, cursor, BATCH);
+      const rows = await (options.read ? options.read(channelId, cursor) : storage.after(channelId, cursor, BATCH));
       if (rows.length === 0) {
         // everything after the cursor was dropped by retention: say so, then wait for what comes
         const last = (await storage.channel(channelId))?.lastSeq ?? cursor;

@@ -1,0 +1,40 @@
+/**
+ * The relay client's cursors beside the store: `relay-cursors.json`, one sequence per channel,
+ * replaced whole (a temp file renamed over it) and private. The store's own relay marks are the
+ * other half of the truth; the newer of the two wins.
+ */
+
+import { randomBytes } from 'node:crypto';
+import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export const CURSOR_FILE = 'relay-cursors.json';
+
+async function readAll(dir: string): Promise<Record<string, unknown>> {
+  try {
+    const value: unknown = JSON.parse(await readFile(join(dir, CURSOR_FILE), 'utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    // no cursor yet, or an unreadable one: the store's marks (or the start) it is
+    return {};
+  }
+}
+
+export async function readCursor(dir: string, key: string): Promise<number> {
+  const value = (await readAll(dir))[key];
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : 0;
+}
+
+export async function writeCursor(dir: string, key: string, seq: number): Promise<void> {
+  const all = await readAll(dir);
+  all[key] = seq;
+  const file = join(dir, CURSOR_FILE);
+  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await writeFile(temp, JSON.stringify(all), { mode: 0o600, flag: 'wx' });
+    await rename(temp, file);
+  } catch {
+    // the store's relay marks still say how far we got
+    await unlink(temp).catch(() => undefined);
+  }
+}
