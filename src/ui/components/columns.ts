@@ -106,7 +106,9 @@ export const COLUMNS: Column[] = [
     width: 12,
     priority: 4,
     cell: (d) => ({
-      text: [d.replayOf && 'replay', d.relayed && 'relay', d.classification.retry && 'retry', d.duplicate && 'dup'].filter(Boolean).join(' '),
+      text: [d.replayOf && 'replay', d.relayed && 'relay', d.classification.retry && 'retry', d.duplicate && 'dup']
+        .filter(Boolean)
+        .join(' '),
       colour: 'magenta',
     }),
   },
