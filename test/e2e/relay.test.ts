@@ -1,12 +1,12 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, connect, type Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { BIN, runCli } from '../helpers/cli.js';
 import { tempHome } from '../helpers/listen.js';
 import { postRaw } from '../helpers/receiver.js';
 import { startRelay, type RunningRelay } from '../helpers/relay.js';
@@ -230,6 +230,37 @@ describe('idpass relay (built binary, real SQLite)', () => {
     await flood;
     expect(d!.reference).toBe('quiet-one');
     expect(floodedWhenSeen).toBeLessThan(4000);
+  });
+
+  it('trigger and sandbox --webhook-url deliver to a channel URL as to any URL; listen --relay verifies them', async () => {
+    const r = await relay();
+    const channel = await r.channel();
+    const trigger = await runCli(['trigger', 'verification.completed', '--pending-first', '--to', channel.url, '--public-key', KEY]);
+    expect(trigger.code, trigger.stderr).toBe(0);
+    const home = tempHome();
+    const ready = join(home, 'sandbox.ready');
+    const sandbox = spawn(
+      process.execPath,
+      [BIN, 'sandbox', '--port', '0', '--ready-file', ready, '--webhook-url', channel.url, '--public-key', KEY],
+      {
+        env: { ...process.env, IDPASS_HOME: home },
+        stdio: 'ignore',
+      },
+    );
+    scope.defer(() => sandbox.kill('SIGKILL'));
+    while (!existsSync(ready)) await new Promise((resolve) => setTimeout(resolve, 50));
+    const sandboxUrl = (JSON.parse(readFileSync(ready, 'utf8')) as { url: string }).url;
+    const raised = await fetch(`${sandboxUrl}/__idpass/watchlist`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(raised.status).toBe(201);
+    const l = await scope.listen(relayArgs(channel));
+    const shown = await l.waitForDeliveries(3, 20_000);
+    expect(shown.map((d) => d.event)).toEqual(['verification.pending', 'verification.retry.completed', 'watchlist.identity_flagged']);
+    // the retry result and the watchlist event are signed with the live key, as Prembly signs them: verified with the built-in live key here
+    expect(shown.map((d) => (d.signature as { valid: boolean; key: string }).key)).toEqual(['sandbox', 'live', 'live']);
   });
 
   it('channel create, list and delete from the CLI; a deleted channel is 404', async () => {
