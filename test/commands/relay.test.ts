@@ -21,15 +21,15 @@ describe('relay usage', () => {
     expect(plain.stderr).not.toContain('"t"');
   });
 
-  it('relay serve refuses a PostgreSQL URL it cannot serve yet, an empty --db and a short admin token', async () => {
-    const pg = await runInProcess(['relay', 'serve', '--port', '0', '--db', 'postgres://u:secret@db/relay'], {
+  it('relay serve: a PostgreSQL it cannot reach is a usage error without the password, as are a short admin token and a bad PORT', async () => {
+    const pg = await runInProcess(['relay', 'serve', '--port', '0', '--db', 'postgres://u:secret@127.0.0.1:1/relay'], {
       env: { IDPASS_HOME: tempHome() },
     });
     expect(pg.code).toBe(2);
-    expect(pg.stderr).toMatch(/PostgreSQL/);
+    expect(pg.stderr).toMatch(/cannot be opened[\s\S]*PostgreSQL runs there/);
     expect(pg.stderr).not.toContain('secret');
     const fromEnv = await runInProcess(['relay', 'serve', '--port', '0'], {
-      env: { IDPASS_HOME: tempHome(), DATABASE_URL: 'postgresql://x/y' },
+      env: { IDPASS_HOME: tempHome(), DATABASE_URL: 'postgresql://127.0.0.1:1/y' },
     });
     expect(fromEnv.code).toBe(2);
     const short = await runInProcess(['relay', 'serve', '--port', '0', '--admin-token', 'short'], { env: { IDPASS_HOME: tempHome() } });

@@ -71,7 +71,12 @@ function serveCommand(ctx: CommandContext, runServe?: RunCommand<RelayServeOptio
         .default('127.0.0.1')
         .argParser(argParser(parseHost)),
     )
-    .addOption(new Option('--db <path>', 'SQLite file (env IDPASS_RELAY_DB, then DATABASE_URL; default relay.sqlite in the state folder)'))
+    .addOption(
+      new Option(
+        '--db <file-or-url>',
+        'SQLite file or postgres:// URL (env IDPASS_RELAY_DB, then DATABASE_URL; default relay.sqlite in the state folder)',
+      ),
+    )
     .addOption(
       new Option('--public-url <url>', 'the address the world sees, used in printed channel URLs')
         .env('IDPASS_RELAY_PUBLIC_URL')

@@ -6,6 +6,7 @@ import { exposedHostWarning } from '../../flags/values.js';
 import { CliError, ExitCode, UsageError } from '../../output/errors.js';
 import { writeLine, type IO } from '../../output/io.js';
 import { tones } from '../../output/palette.js';
+import { visible } from '../../output/sanitize.js';
 import { terminal } from '../../output/terminal.js';
 import type { RelayServer } from '../../core/relay/server.js';
 import type { OutputOptions } from '../program/shared-flags.js';
@@ -41,13 +42,8 @@ function portOf(options: RelayServeOptions, env: NodeJS.ProcessEnv): number {
 /** The database: the flag, else IDPASS_RELAY_DB, else DATABASE_URL, else relay.sqlite in the state folder. */
 async function databaseOf(options: RelayServeOptions, env: NodeJS.ProcessEnv): Promise<string> {
   const given = options.db ?? env.IDPASS_RELAY_DB ?? env.DATABASE_URL;
-  if (given && /^postgres(ql)?:\/\//i.test(given)) {
-    throw new UsageError(
-      'PostgreSQL is not supported by this relay yet',
-      'use a SQLite file (--db relay.sqlite), or leave --db out for the state folder',
-    );
-  }
-  if (given !== undefined && given.trim() === '') throw new UsageError('--db is empty', 'give a SQLite file path, or leave it out');
+  if (given !== undefined && given.trim() === '')
+    throw new UsageError('--db is empty', 'give a SQLite file path or a postgres:// URL, or leave it out');
   if (given) return given;
   const { defaultStateDir } = await import('../../core/store/location.js');
   const { mkdir } = await import('node:fs/promises');
@@ -56,15 +52,34 @@ async function databaseOf(options: RelayServeOptions, env: NodeJS.ProcessEnv): P
   return join(dir, 'relay.sqlite');
 }
 
-async function openStorage(path: string) {
-  const { SqliteStorage } = await import('../../core/relay/sqlite.js');
-  const storage = new SqliteStorage(path);
+const isPostgres = (db: string) => /^postgres(ql)?:\/\//i.test(db);
+
+/** The database as printed: a PostgreSQL URL without its password. */
+export function shownDatabase(db: string): string {
+  if (!isPostgres(db)) return `SQLite ${db}`;
+  try {
+    const url = new URL(db);
+    if (url.password) url.password = '****';
+    return `PostgreSQL ${url.href}`;
+  } catch {
+    return 'PostgreSQL (an unparsable URL)';
+  }
+}
+
+async function openStorage(db: string) {
+  const storage = isPostgres(db)
+    ? new (await import('../../core/relay/postgres.js')).PostgresStorage(db)
+    : new (await import('../../core/relay/sqlite.js')).SqliteStorage(db);
   try {
     await storage.open();
   } catch (error) {
+    await storage.close().catch(() => undefined);
+    const cause = visible((error as Error).message).replaceAll(db, shownDatabase(db));
     throw new UsageError(
-      `the relay database ${path} cannot be opened: ${(error as Error).message}`,
-      'check the path, its folder and its permissions',
+      `the relay database (${shownDatabase(db)}) cannot be opened: ${cause}`,
+      isPostgres(db)
+        ? 'check that PostgreSQL runs there and the URL’s user, password and database'
+        : 'check the path, its folder and its permissions',
     );
   }
   return storage;
@@ -103,7 +118,7 @@ export async function runRelayServe(options: RelayServeOptions, io: IO): Promise
   const bound = await bindRelay(server, port, options.host, () => storage.close());
   const removeReadyFile = await announceReady(options.readyFile, { ...bound, close: () => server.close() });
   const talk = (line: string) => writeLine(io.stderr, line);
-  talk(`relay on ${server.url} (SQLite ${path}, ${storage.driver}); channel URLs start ${server.publicUrl}/in/`);
+  talk(`relay on ${server.url} (${shownDatabase(path)}, ${storage.driver}); channel URLs start ${server.publicUrl}/in/`);
   const exposed = exposedHostWarning(options.host);
   if (exposed) talk(paint.warn(exposed.replace('this listener', 'the relay')));
   // the one time the generated token exists in clear: the database keeps only its hash

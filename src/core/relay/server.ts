@@ -63,7 +63,8 @@ export class RelayServer extends EventEmitter<{ fact: [RelayFact] }> {
   }
 
   async start(port: number, host: string): Promise<{ url: string; port: number }> {
-    const server = createServer({ requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => {
+    // a request (headers and body) must arrive within two minutes: a stream's response is not bound by it
+    const server = createServer({ requestTimeout: 120_000, headersTimeout: 60_000 }, (req, res) => {
       this.route(req, res).catch((error: unknown) => {
         this.errors++;
         send(res, 500, { error: `the relay failed: ${(error as Error).message}` });

@@ -79,7 +79,8 @@ export async function streamChannel(res: ServerResponse, options: StreamOptions,
   let cursor = options.after;
   let wake: (() => void) | null = null;
   let closed = false;
-  const unsubscribe = storage.onStored((id) => id === channelId && wake?.());
+  // '*': the storage lost and regained its notifications, so every stream looks again
+  const unsubscribe = storage.onStored((id) => (id === channelId || id === '*') && wake?.());
   const finish = () => {
     closed = true;
     wake?.();

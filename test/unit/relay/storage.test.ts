@@ -1,8 +1,11 @@
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PostgresStorage } from '../../../src/core/relay/postgres.js';
 import { SqliteStorage } from '../../../src/core/relay/sqlite.js';
+import type { RelayStorage } from '../../../src/core/relay/storage.js';
+import { startCluster, type TestCluster } from '../../helpers/postgres.js';
 import { bearerMatches, hashToken, newChannelId, newToken } from '../../../src/core/relay/secrets.js';
 
 const incoming = (n: number, size = 10) => ({
@@ -17,17 +20,45 @@ const incoming = (n: number, size = 10) => ({
   body: Buffer.alloc(size, n),
 });
 
-async function opened() {
-  const path = join(mkdtempSync(join(tmpdir(), 'idpass-relay-db-')), 'relay.sqlite');
-  const storage = new SqliteStorage(path);
-  await storage.open();
-  return { storage, path };
+let cluster: TestCluster | null = null;
+
+/** Both engines, one suite: a real SQLite file, and a real PostgreSQL (a throwaway cluster). */
+const engines: { name: string; open: () => Promise<RelayStorage> }[] = [
+  {
+    name: 'SQLite (a real file)',
+    open: async () => {
+      const path = join(mkdtempSync(join(tmpdir(), 'idpass-relay-db-')), 'relay.sqlite');
+      const storage = new SqliteStorage(path);
+      await storage.open();
+      expect(statSync(path).mode & 0o777).toBe(0o600);
+      return storage;
+    },
+  },
+  {
+    name: 'PostgreSQL (a throwaway cluster)',
+    open: async () => {
+      cluster ??= await startCluster();
+      const storage = new PostgresStorage(await cluster.database());
+      await storage.open();
+      return storage;
+    },
+  },
+];
+
+afterAll(() => cluster?.stop());
+
+async function opened(engine: (typeof engines)[number]) {
+  return { storage: await engine.open() };
 }
 
-describe('the relay’s SQLite engine (a real file)', () => {
+describe.each(engines)('the relay’s storage: $name', (engine) => {
+  beforeAll(async () => {
+    // the cluster starts once, before the first PostgreSQL case
+    if (engine.name.startsWith('PostgreSQL')) cluster ??= await startCluster();
+  }, 60_000);
+
   it('numbers deliveries per channel, keeps every byte and header, and reads them back in batches', async () => {
-    const { storage, path } = await opened();
-    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const { storage } = await opened(engine);
     const a = newChannelId();
     const b = newChannelId();
     for (const id of [a, b])
@@ -52,7 +83,7 @@ describe('the relay’s SQLite engine (a real file)', () => {
   });
 
   it('retention by size and by age keeps the newest, and never the newest alone past the limit', async () => {
-    const { storage } = await opened();
+    const { storage } = await opened(engine);
     const id = newChannelId();
     await storage.createChannel({ id, name: 'r', tokenHash: hashToken('x'), createdAt: new Date().toISOString() });
     for (let i = 1; i <= 10; i++) await storage.store(id, incoming(i, 100));
@@ -65,6 +96,40 @@ describe('the relay’s SQLite engine (a real file)', () => {
     await storage.close();
   });
 
+  it('a setting is set once; a commit is heard by onStored', async () => {
+    const first = await engine.open();
+    const ch = newChannelId();
+    await first.createChannel({ id: ch, name: null, tokenHash: 'h', createdAt: new Date().toISOString() });
+    expect(await first.initSetting('k', 'one')).toBe('one');
+    expect(await first.initSetting('k', 'two')).toBe('one');
+    const seen: string[] = [];
+    first.onStored((id) => seen.push(id));
+    await first.store(ch, incoming(1));
+    for (let i = 0; i < 40 && !seen.includes(ch); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(seen).toContain(ch);
+    await first.close();
+  });
+});
+
+describe('two relays on one PostgreSQL', () => {
+  it('start at once on an empty database: one schema, no error; a commit through one is heard by the other', async () => {
+    cluster ??= await startCluster();
+    const url = await cluster.database();
+    const [a, b] = [new PostgresStorage(url), new PostgresStorage(url)];
+    await Promise.all([a.open(), b.open()]);
+    const ch = newChannelId();
+    await a.createChannel({ id: ch, name: null, tokenHash: 'h', createdAt: new Date().toISOString() });
+    const heard: number[] = [];
+    b.onStored((id, seq) => id === ch && heard.push(seq));
+    await Promise.all([a.store(ch, incoming(1)), b.store(ch, incoming(2)), a.store(ch, incoming(3))]);
+    for (let i = 0; i < 40 && heard.length < 3; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(heard.sort()).toEqual([1, 2, 3]);
+    expect((await b.after(ch, 0, { maxRows: 10, maxBytes: 1e9 })).map((d) => d.seq)).toEqual([1, 2, 3]);
+    await Promise.all([a.close(), b.close()]);
+  }, 60_000);
+});
+
+describe('relay tokens', () => {
   it('tokens: 256 random bits, kept as a hash, compared whole', () => {
     const token = newToken('channel');
     expect(token).toMatch(/^rtc_[A-Za-z0-9_-]{43}$/);

@@ -1,0 +1,100 @@
+import { createHmac } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postRaw } from '../helpers/receiver.js';
+import { startCluster, type TestCluster } from '../helpers/postgres.js';
+import { startRelay, type RunningRelay } from '../helpers/relay.js';
+import { testScope } from '../helpers/scope.js';
+import { storedDeliveries } from '../helpers/store.js';
+
+/** Several relays on one real PostgreSQL (a throwaway cluster on loopback), from the built CLI. */
+
+const KEY = 'test_pk_relay0team0key0abcdef';
+const scope = testScope();
+let cluster: TestCluster;
+
+beforeAll(async () => {
+  cluster = await startCluster();
+}, 90_000);
+afterAll(() => cluster?.stop());
+
+const deliver = (channelUrl: string, ref: string) => {
+  const text = JSON.stringify({ verification: { status: 'VERIFIED', reference: ref }, billing_info: {} });
+  return postRaw(`${channelUrl}/hooks`, text, {
+    'content-type': 'application/json',
+    'x-prembly-signature': createHmac('sha256', KEY).update(text).digest('base64'),
+    token: ref,
+  });
+};
+const references = (home: string) =>
+  storedDeliveries(home).map((d) => JSON.parse(Buffer.from(d.body, 'base64').toString('utf8')).verification.reference as string);
+const on = (relay: RunningRelay, url: string) => url.replace(/^http:\/\/127\.0\.0\.1:\d+/, relay.url);
+
+async function relays(count: number, db: string): Promise<RunningRelay[]> {
+  const started = await Promise.all(Array.from({ length: count }, () => startRelay({ args: ['--db', db] })));
+  for (const r of started) scope.defer(() => r.stop('SIGKILL'));
+  return started;
+}
+
+describe('the relay on PostgreSQL, several instances (built binary)', () => {
+  it('two relays started at once on an empty database; a delivery stored through one reaches a stream held on the other at once', async () => {
+    const [a, b] = await relays(2, await cluster.database());
+    const channel = await a!.channel('team');
+    const l = await scope.listen(['--public-key', KEY, '--relay', on(b!, channel.url), '--relay-token', channel.token]);
+    await l.waitForLine((f) => f.type === 'relay-state' && f.state === 'live');
+    const sent = Date.now();
+    expect((await deliver(on(a!, channel.url), 'across')).status).toBe(200);
+    const [d] = await l.waitForDeliveries(1, 10_000);
+    // streams re-check the database every 5 s on their own: sooner than that, it was the notification
+    expect(Date.now() - sent).toBeLessThan(4_000);
+    expect(d!.reference).toBe('across');
+    expect(a!.stderr()).toMatch(/PostgreSQL postgres:\/\/idpass@127\.0\.0\.1:\d+\/relay_/);
+  });
+
+  it('kill -9 of one relay mid-burst while the other keeps serving: every 200 is streamed, nothing twice', async () => {
+    const [a, b] = await relays(2, await cluster.database());
+    const channel = await a!.channel();
+    const answered: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      const target = i % 2 === 0 ? a! : b!;
+      if (i === 100) a!.child.kill('SIGKILL');
+      const reply = await deliver(on(target, channel.url), `team-${i}`).catch(() => null);
+      if (reply?.status === 200) answered.push(`team-${i}`);
+    }
+    expect(answered.length).toBeGreaterThanOrEqual(150);
+    const l = await scope.listen(['--public-key', KEY, '--relay', on(b!, channel.url), '--relay-token', channel.token]);
+    await l.waitForDeliveries(answered.length, 30_000);
+    await l.stop();
+    const got = references(l.home);
+    for (const ref of answered) expect(got).toContain(ref);
+    expect(new Set(got).size).toBe(got.length);
+  });
+
+  it('PostgreSQL stopped for 5 s: POSTs get 503, never 200; afterwards ingest and streams recover without restarting the relays', async () => {
+    const [a] = await relays(1, await cluster.database());
+    const channel = await a!.channel();
+    const l = await scope.listen(['--public-key', KEY, '--relay', channel.url, '--relay-token', channel.token]);
+    await l.waitForLine((f) => f.type === 'relay-state' && f.state === 'live');
+    expect((await deliver(channel.url, 'before')).status).toBe(200);
+    await l.waitForDeliveries(1);
+    cluster.kill();
+    const during: number[] = [];
+    const until = Date.now() + 5_000;
+    let i = 0;
+    while (Date.now() < until) {
+      during.push((await deliver(channel.url, `during-${i++}`)).status);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect((await fetch(`${a!.url}/healthz`)).status).toBe(503);
+    cluster.start();
+    expect(during.length).toBeGreaterThan(5);
+    expect(during.every((s) => s === 503)).toBe(true);
+    let after = 0;
+    for (let tries = 0; tries < 50 && after !== 200; tries++) {
+      after = (await deliver(channel.url, 'after')).status;
+      if (after !== 200) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(after).toBe(200);
+    const shown = await l.waitForDeliveries(2, 30_000);
+    expect(shown.map((d) => d.reference)).toEqual(['before', 'after']);
+  }, 60_000);
+});
