@@ -69,6 +69,64 @@ describe('the relay on PostgreSQL, several instances (built binary)', () => {
     expect(new Set(got).size).toBe(got.length);
   });
 
+  it('filters on the relay: two clients each get exactly their own, in order, after a backfill; what no filter matches stays for an unfiltered client', async () => {
+    const [a] = await relays(1, await cluster.database());
+    const channel = await a!.channel('shared');
+    const refs = ['alice-1', 'bob-1', 'nobody-1', 'alice-2', 'bob-2', 'alice-3'];
+    for (const ref of refs) expect((await deliver(channel.url, ref)).status).toBe(200);
+    const client = (name: string, rule: string) =>
+      scope.listen([
+        '--public-key',
+        KEY,
+        '--relay',
+        channel.url,
+        '--relay-token',
+        channel.token,
+        '--relay-client',
+        name,
+        '--relay-filter',
+        'verification.*',
+        '--relay-filter',
+        rule,
+      ]);
+    const alice = await client('alice', 'verification.reference^=alice-');
+    const bob = await client('bob', 'verification.reference^=bob-');
+    await alice.waitForDeliveries(3);
+    await bob.waitForDeliveries(2);
+    await alice.waitForLine((f) => f.type === 'relay-state' && f.state === 'live');
+    await bob.waitForLine((f) => f.type === 'relay-state' && f.state === 'live');
+    // live: each new delivery goes only to the client whose rule it matches
+    await deliver(channel.url, 'bob-3');
+    await bob.waitForDeliveries(3);
+    await alice.stop();
+    await bob.stop();
+    expect(references(alice.home)).toEqual(['alice-1', 'alice-2', 'alice-3']);
+    expect(references(bob.home)).toEqual(['bob-1', 'bob-2', 'bob-3']);
+    // the relay never sent a filtered client a body its rule does not match: read its stream's raw bytes
+    const raw = await fetch(`${channel.url.replace('/in/', '/out/')}?filter=${encodeURIComponent('verification.reference=bob-2')}`, {
+      headers: { authorization: `Bearer ${channel.token}` },
+      signal: AbortSignal.timeout(1500),
+    });
+    let text = '';
+    try {
+      for await (const chunk of raw.body!) text += Buffer.from(chunk).toString();
+    } catch {
+      // the timeout ends the stream
+    }
+    const bodies = [...text.matchAll(/"body":"([^"]*)"/g)].map((m) => Buffer.from(m[1]!, 'base64').toString());
+    expect(bodies).toHaveLength(1);
+    expect(bodies[0]).toContain('"bob-2"');
+    expect(text).toMatch(/event: skip/);
+    const everyone = await scope.listen(['--public-key', KEY, '--relay', channel.url, '--relay-token', channel.token]);
+    await everyone.waitForDeliveries(7);
+    await everyone.stop();
+    expect(references(everyone.home)).toEqual([...refs, 'bob-3']);
+    const bad = await fetch(`${channel.url.replace('/in/', '/out/')}?filter=${encodeURIComponent('no.such.event.*')}`, {
+      headers: { authorization: `Bearer ${channel.token}` },
+    });
+    expect(bad.status).toBe(400);
+  });
+
   it('PostgreSQL stopped for 5 s: POSTs get 503, never 200; afterwards ingest and streams recover without restarting the relays', async () => {
     const [a] = await relays(1, await cluster.database());
     const channel = await a!.channel();

@@ -2,14 +2,17 @@
 
 import { isLoopbackHost } from '../../core/common/hosts.js';
 import { parseChannelUrl, RelaySource } from '../../core/relay/client.js';
-import { parseHttpUrl } from '../../flags/values.js';
+import { parseRelayRule, RelayFilterError } from '../../core/relay/filter.js';
+import { parseHttpUrl, ValueError } from '../../flags/values.js';
 import { UsageError } from '../../output/errors.js';
-import { Option, type Command } from '../program/commander.js';
+import { InvalidArgumentError, Option, type Command } from '../program/commander.js';
 import { argParser } from '../program/shared-flags.js';
 
 export interface RelayFlags {
   relay?: URL;
   relayToken?: string;
+  relayClient?: string;
+  relayFilter?: string[];
   /** undefined: neither --tunnel nor --no-tunnel (on, unless --relay). */
   tunnel?: boolean;
 }
@@ -25,7 +28,36 @@ export function addRelayOptions(command: Command): Command {
         .argParser(argParser((t) => parseHttpUrl(t, '--relay'))),
     )
     .addOption(new Option('--relay-token <t>', 'the channel token relay channel create printed').env('IDPASS_RELAY_TOKEN'))
+    .addOption(
+      new Option(
+        '--relay-client <name>',
+        'with --relay: this client’s name, with a cursor of its own (one per developer on a shared channel)',
+      ).argParser(argParser(parseClientName)),
+    )
+    .addOption(
+      new Option(
+        '--relay-filter <rule>',
+        'with --relay: only deliveries that match, filtered on the relay (event patterns, dot.path=value, dot.path^=prefix); repeat: all must match',
+      ).argParser(collectRule),
+    )
     .addOption(new Option('--tunnel', 'with --relay: open the public tunnel as well'));
+}
+
+function parseClientName(text: string): string {
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(text))
+    throw new ValueError(`"${text}" is not a client name: use 1 to 64 letters, digits, dots, dashes or underscores`);
+  return text;
+}
+
+/** One more --relay-filter rule, checked: commander hands over the rules given before it. */
+function collectRule(text: string, previous: string[] | undefined): string[] {
+  try {
+    parseRelayRule(text);
+  } catch (error) {
+    if (error instanceof RelayFilterError) throw new InvalidArgumentError(error.message);
+    throw error;
+  }
+  return [...(previous ?? []), text];
 }
 
 /** Whether the tunnel opens: --tunnel / --no-tunnel when given, else on unless deliveries come from a relay. */
@@ -34,7 +66,11 @@ export function tunnelWanted(flags: RelayFlags): boolean {
 }
 
 export function checkRelayFlags(flags: RelayFlags): void {
-  if (!flags.relay) return;
+  if (!flags.relay) {
+    if (flags.relayFilter?.length || flags.relayClient)
+      throw new UsageError('--relay-filter and --relay-client go with --relay', 'add --relay <channel-url>');
+    return;
+  }
   if (!parseChannelUrl(flags.relay))
     throw new UsageError(
       `--relay ${flags.relay.origin}${flags.relay.pathname} is not a channel URL`,
@@ -54,5 +90,12 @@ export function checkRelayFlags(flags: RelayFlags): void {
 
 export function relaySource(flags: RelayFlags, stateDir: string, recording: boolean): RelaySource | null {
   if (!flags.relay) return null;
-  return new RelaySource({ url: flags.relay, token: flags.relayToken!.trim(), stateDir, storeDir: recording ? stateDir : null });
+  return new RelaySource({
+    url: flags.relay,
+    token: flags.relayToken!.trim(),
+    stateDir,
+    storeDir: recording ? stateDir : null,
+    client: flags.relayClient,
+    filters: flags.relayFilter,
+  });
 }

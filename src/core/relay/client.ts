@@ -11,7 +11,7 @@ import type { RelaySourceFact } from '../receive/facts.js';
 import { PARSE_OFF_THREAD_BYTES } from '../delivery/parse-off-thread.js';
 import type { Delivery } from '../delivery/types.js';
 import type { DeliveryIntake, DeliverySource } from '../receive/source.js';
-import { readCursor, writeCursor } from './cursor.js';
+import { postAck, readCursor, writeCursor } from './cursor.js';
 import { sseEvents } from './sse.js';
 
 export interface RelaySourceOptions {
@@ -24,6 +24,10 @@ export interface RelaySourceOptions {
   storeDir: string | null;
   /** The largest event taken from the stream (a body's base64 plus its headers). */
   maxEventBytes?: number;
+  /** This client's name: its own cursor (several developers, or several terminals, on one channel). */
+  client?: string;
+  /** Rules the relay applies before sending (event patterns, dot.path=value, dot.path^=prefix): all must match. */
+  filters?: string[];
   /** No byte for this long (heartbeats come every 15 s) and the connection is taken for dead. */
   silenceMs?: number;
 }
@@ -78,8 +82,9 @@ export class RelaySource implements DeliverySource {
     for (const listener of this.listeners) listener(fact);
   }
 
+  /** One cursor per channel and client name: two clients of one channel on this machine keep their own. */
   private get cursorKey(): string {
-    return `${this.base}/${this.channel}`;
+    return `${this.base}/${this.channel}${this.options.client ? `#${this.options.client}` : ''}`;
   }
 
   /** The newest sequence recorded here: the store's newest relay mark, or the cursor file's, whichever is newer. */
@@ -153,12 +158,17 @@ export class RelaySource implements DeliverySource {
       watchdog = setTimeout(() => controller.abort(new Error('the relay went silent')), silence);
     };
     try {
-      const res = await fetch(`${this.base}/out/${this.channel}?after=${this.cursor}`, {
+      const query = new URLSearchParams({ after: String(this.cursor) });
+      if (this.options.client) query.set('client', this.options.client);
+      for (const rule of this.options.filters ?? []) query.append('filter', rule);
+      const res = await fetch(`${this.base}/out/${this.channel}?${query}`, {
         headers: { authorization: `Bearer ${this.options.token}`, accept: 'text/event-stream', 'last-event-id': String(this.cursor) },
         signal: controller.signal,
       });
       if (res.status === 401) return 'the relay refused the token: check --relay-token (relay channel create printed it)';
       if (res.status === 404) return 'the relay has no such channel: check --relay (relay channel list shows them)';
+      if (res.status === 400)
+        return `the relay refused the request: ${((await res.json().catch(() => ({}))) as { error?: string }).error ?? 'bad request'}`;
       if (!res.ok || !res.body) throw new Error(`the relay answered ${res.status}`);
       const counted = (async function* (body: AsyncIterable<Uint8Array>) {
         for await (const chunk of body) {
@@ -188,9 +198,15 @@ export class RelaySource implements DeliverySource {
             to: gap.to,
             dropped: gap.to - Math.max(gap.from, this.cursor + 1) + 1,
           });
-          behind = Math.max(0, behind - (gap.to - this.cursor));
-          this.cursor = gap.to;
-          this.saveSoon();
+          behind = Math.max(0, behind - (gap.to - this.handed));
+          await this.jumpTo(gap.to);
+        } else if (event.event === 'skip') {
+          // deliveries this client's filter does not match: passed over, never sent
+          const { to } = JSON.parse(event.data) as { to: number };
+          if (to <= this.handed) continue;
+          behind = Math.max(0, behind - (to - this.handed));
+          await this.jumpTo(to);
+          if (behind === 0) this.fact({ type: 'relay-state', state: 'live', url: this.shown });
         } else if (event.event === 'delivery') {
           if (!(await this.take(intake, event.data))) continue;
           if (behind > 0) {
@@ -275,6 +291,18 @@ export class RelaySource implements DeliverySource {
     return true;
   }
 
+  /** Moves the cursor to `seq` over deliveries that will never come (dropped, or filtered out), once all before are recorded. */
+  private async jumpTo(seq: number): Promise<void> {
+    await this.allRecorded();
+    if (seq <= this.cursor) return;
+    this.cursor = seq;
+    this.handed = Math.max(this.handed, seq);
+    for (const s of this.recordedAhead) if (s <= seq) this.recordedAhead.delete(s);
+    this.advance();
+    this.saveSoon();
+    this.ackSoon();
+  }
+
   /** Moves the cursor over every sequence recorded without a gap before it. */
   private advance(): void {
     const before = this.cursor;
@@ -312,18 +340,8 @@ export class RelaySource implements DeliverySource {
   private async ack(): Promise<void> {
     if (this.cursor <= this.acked) return;
     const seq = this.cursor;
-    try {
-      const res = await fetch(`${this.base}/out/${this.channel}/ack`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${this.options.token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ seq }),
-        signal: AbortSignal.timeout(5_000),
-      });
-      await res.arrayBuffer();
-      if (res.ok) this.acked = Math.max(this.acked, seq);
-    } catch {
-      // the next ack carries it
-    }
+    if (await postAck(`${this.base}/out/${this.channel}/ack`, this.options.token, seq, this.options.client))
+      this.acked = Math.max(this.acked, seq);
   }
 
   async stop(): Promise<void> {

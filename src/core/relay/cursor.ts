@@ -1,5 +1,5 @@
 /**
- * The relay client's cursors beside the store: `relay-cursors.json`, one sequence per channel,
+ * The relay client's cursors: its acks to the relay, and `relay-cursors.json`, one sequence per channel,
  * replaced whole (a temp file renamed over it) and private. The store's own relay marks are the
  * other half of the truth; the newer of the two wins.
  */
@@ -36,5 +36,21 @@ export async function writeCursor(dir: string, key: string, seq: number): Promis
   } catch {
     // the store's relay marks still say how far we got
     await unlink(temp).catch(() => undefined);
+  }
+}
+
+/** Tells the relay what this client recorded; false when it could not (the next ack carries it). */
+export async function postAck(url: string, token: string, seq: number, client?: string): Promise<boolean> {
+  try {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(client ? { seq, client } : { seq }),
+      signal: AbortSignal.timeout(5_000),
+    });
+    await res.arrayBuffer();
+    return res.ok;
+  } catch {
+    return false;
   }
 }

@@ -16,6 +16,7 @@ import type { RelayFact } from './facts.js';
 export type { RelayFact } from './facts.js';
 import { bearerMatches, isChannelId } from './secrets.js';
 import type { RelayStorage, Retention } from './storage.js';
+import { parseRelayRule, RelayFilterError, type RelayRule } from './filter.js';
 import { sharedReads, streamChannel } from './stream.js';
 
 export interface RelayServerOptions {
@@ -196,6 +197,13 @@ export class RelayServer extends EventEmitter<{ fact: [RelayFact] }> {
     const given = req.headers['last-event-id'] ?? url.searchParams.get('after') ?? '0';
     const after = /^\d{1,15}$/.test(String(given).trim()) ? Number(String(given).trim()) : NaN;
     if (!Number.isSafeInteger(after)) return send(res, 400, { error: 'Last-Event-ID / after must be a sequence number' });
+    let rules: RelayRule[];
+    try {
+      rules = url.searchParams.getAll('filter').slice(0, 20).map(parseRelayRule);
+    } catch (error) {
+      if (error instanceof RelayFilterError) return send(res, 400, { error: `filter: ${error.message}` });
+      throw error;
+    }
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
     res.write(`retry: 2000\nevent: hello\ndata: ${JSON.stringify({ channel: id, lastSeq: channel.lastSeq ?? 0, after })}\n\n`);
     this.fact({ type: 'client-connected', channel: id, after });
@@ -205,6 +213,7 @@ export class RelayServer extends EventEmitter<{ fact: [RelayFact] }> {
       {
         storage: this.options.storage,
         read: this.read,
+        rules,
         channelId: id,
         after,
         heartbeatMs: this.options.heartbeatMs ?? 15_000,

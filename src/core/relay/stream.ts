@@ -7,6 +7,7 @@
 
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
+import { matchesAll, type RelayRule } from './filter.js';
 import type { RelayDelivery, RelayStorage } from './storage.js';
 
 /** Raw bytes per base64 piece (a multiple of 3: only the last piece is padded). */
@@ -25,6 +26,8 @@ export interface StreamOptions {
   heartbeatMs: number;
   /** Counted per delivery sent. */
   sent: (bytes: number) => void;
+  /** The client's filter: what it does not match is never sent, only skipped over (`skip {to}`). */
+  rules?: RelayRule[];
 }
 
 async function write(res: ServerResponse, chunk: string | Buffer): Promise<boolean> {
@@ -107,18 +110,34 @@ export async function streamChannel(res: ServerResponse, options: StreamOptions,
         wake = null;
         continue;
       }
+      // deliveries the filter does not match move the client's cursor (skip), never their bytes
+      let skipped = 0;
+      const skip = async () => {
+        if (skipped === 0) return true;
+        const to = skipped;
+        skipped = 0;
+        return write(res, `event: skip\ndata: ${JSON.stringify({ to })}\n\n`);
+      };
       for (const row of rows) {
-        if (row.seq > cursor + 1 && !(await write(res, `event: gap\ndata: ${JSON.stringify({ from: cursor + 1, to: row.seq - 1 })}\n\n`))) {
+        if (
+          row.seq > cursor + 1 &&
+          !((await skip()) && (await write(res, `event: gap\ndata: ${JSON.stringify({ from: cursor + 1, to: row.seq - 1 })}\n\n`)))
+        ) {
           closed = true;
           break;
         }
-        if (closed || !(await writeDelivery(res, row))) {
+        if (options.rules?.length && !matchesAll(options.rules, row)) {
+          cursor = skipped = row.seq;
+          continue;
+        }
+        if (closed || !(await skip()) || !(await writeDelivery(res, row))) {
           closed = true;
           break;
         }
         cursor = row.seq;
         options.sent(row.body.length);
       }
+      if (!closed && !(await skip())) closed = true;
     }
   } finally {
     clearInterval(heartbeat);

@@ -1,0 +1,75 @@
+/**
+ * A client's filter, evaluated on the relay so an unmatched body never leaves it: rules are
+ * event patterns (`verification.*`, comma-separated), `dot.path=value` (the JSON value at that
+ * path, as text, equals) and `dot.path^=prefix` (starts with). Every rule of a client must match.
+ * The body is decoded (gzip and the like) and parsed once per delivery however many clients ask.
+ */
+
+import { parseBody } from '../delivery/describe.js';
+import { compileEventPatterns, EventPatternError, type EventFilter } from '../delivery/event-filter.js';
+import type { RelayDelivery } from './storage.js';
+
+export type RelayRule =
+  { kind: 'event'; text: string; match: EventFilter } | { kind: 'equals' | 'prefix'; text: string; path: string[]; value: string };
+
+export class RelayFilterError extends Error {}
+
+const MAX_RULE = 500;
+
+export function parseRelayRule(text: string): RelayRule {
+  const rule = text.trim();
+  if (rule === '' || rule.length > MAX_RULE) throw new RelayFilterError(`a filter rule is 1 to ${MAX_RULE} characters`);
+  const at = rule.search(/\^?=/);
+  if (at < 0) {
+    try {
+      return { kind: 'event', text: rule, match: compileEventPatterns(rule) };
+    } catch (error) {
+      if (error instanceof EventPatternError) throw new RelayFilterError(`"${rule}" matches no event (idpass trigger --list shows them)`);
+      throw error;
+    }
+  }
+  const prefix = rule[at] === '^';
+  const path = rule.slice(0, at).split('.');
+  if (path.some((part) => part === ''))
+    throw new RelayFilterError(`"${rule}": the path before ${prefix ? '^=' : '='} is dot-separated keys, like verification.reference`);
+  return { kind: prefix ? 'prefix' : 'equals', text: rule, path, value: rule.slice(at + (prefix ? 2 : 1)) };
+}
+
+interface Seen {
+  event: string | null;
+  json: unknown;
+}
+
+/** What rules look at in a delivery, worked out once per delivery object (the streams share them). */
+const seen = new WeakMap<RelayDelivery, Seen>();
+
+function look(d: RelayDelivery): Seen {
+  let s = seen.get(d);
+  if (!s) {
+    const parsed = parseBody(d.body, d.headers);
+    s = { event: parsed.jsonError ? null : parsed.classification.event, json: parsed.json };
+    seen.set(d, s);
+  }
+  return s;
+}
+
+function valueAt(json: unknown, path: string[]): string | null {
+  let here: unknown = json;
+  for (const key of path) {
+    if (typeof here !== 'object' || here === null || !Object.hasOwn(here, key)) return null;
+    here = (here as Record<string, unknown>)[key];
+  }
+  if (here === null || here === undefined) return null;
+  return typeof here === 'object' ? JSON.stringify(here) : String(here);
+}
+
+export function matchesAll(rules: RelayRule[], d: RelayDelivery): boolean {
+  if (rules.length === 0) return true;
+  const s = look(d);
+  return rules.every((rule) => {
+    if (rule.kind === 'event') return rule.match(s.event);
+    const value = valueAt(s.json, rule.path);
+    if (value === null) return false;
+    return rule.kind === 'equals' ? value === rule.value : value.startsWith(rule.value);
+  });
+}
