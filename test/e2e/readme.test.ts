@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { tempHome } from '../helpers/listen.js';
 import { freePort } from '../helpers/receiver.js';
+import { startCluster } from '../helpers/postgres.js';
 import { testScope } from '../helpers/scope.js';
 
 /**
@@ -29,7 +30,7 @@ function docsPages(dir: string): string[] {
 }
 const README = [join(ROOT, 'README.md'), ...docsPages(join(ROOT, 'docs'))].map((file) => readFileSync(file, 'utf8')).join('\n');
 /** The ports the examples name, as ports the OS picked for this run. */
-const PORTS = { app: 0, listen: 0, sandbox: 0, relay: 0 };
+const PORTS = { app: 0, listen: 0, sandbox: 0, relay: 0, relayB: 0 };
 
 /** An example's text with its ports swapped for this run's. */
 function onOurPorts(text: string): string {
@@ -37,7 +38,8 @@ function onOurPorts(text: string): string {
     .replace(/\b3000\b/g, String(PORTS.app))
     .replace(/\b4567\b/g, String(PORTS.listen))
     .replace(/\b4568\b/g, String(PORTS.sandbox))
-    .replace(/\b8080\b/g, String(PORTS.relay));
+    .replace(/\b8080\b/g, String(PORTS.relay))
+    .replace(/\b8081\b/g, String(PORTS.relayB));
 }
 
 /** What the examples' defaults read, pointed at this run's ports. */
@@ -91,6 +93,7 @@ const MARKERS = {
   middleware: 'a clone, as an ES module, with IDPASS_PUBLIC_KEY set',
   inTests: 'the middleware example listening on 127.0.0.1:3000',
   relay: 'a relay on this machine (relay)',
+  relayTeam: 'two relays on one PostgreSQL (relay team)',
 };
 
 interface ShellRun {
@@ -217,7 +220,23 @@ describe('README.md and docs/, run as written', () => {
     PORTS.listen = await freePort();
     PORTS.sandbox = await freePort();
     PORTS.relay = await freePort();
+    PORTS.relayB = await freePort();
   });
+
+  it('the team example: two relays on one PostgreSQL, a filtered client on the other relay gets only its own', async () => {
+    const cluster = await startCluster();
+    scope.defer(() => cluster.stop());
+    const home = tempHome();
+    const env = { IDPASS_HOME: home, DATABASE_URL: await cluster.database(), ...BUILTIN_KEYS };
+    const run = await runShell(runnable(MARKERS.relayTeam).code, { cwd: ROOT, env, timeoutMs: 90_000 });
+    expect(run.output).toMatch(/1 of 1 matching deliveries arrived/);
+    expect(run.code, run.output).toBe(0);
+    // trigger names each reference once; listen shows only Ada's delivery
+    const mentions = (ref: string) => run.output.split('\n').filter((line) => line.includes(ref));
+    expect(mentions('bola-7'), run.output).toHaveLength(1);
+    expect(mentions('ada-42').length, run.output).toBeGreaterThanOrEqual(2);
+    expect(mentions('ada-42').some((line) => /VERIFIED/.test(line) && /relayed #1/.test(line))).toBe(true);
+  }, 120_000);
 
   it('the relay example: a channel keeps the delivery sent while nothing listens, and listen --relay gets it', async () => {
     const home = tempHome();
