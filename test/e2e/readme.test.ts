@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { tempHome } from '../helpers/listen.js';
 import { freePort } from '../helpers/receiver.js';
-import { startCluster } from '../helpers/postgres.js';
+import { startCluster } from '../helpers/pg-cluster.mjs';
 import { testScope } from '../helpers/scope.js';
 
 /**

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postRaw } from '../helpers/receiver.js';
-import { startCluster, type TestCluster } from '../helpers/postgres.js';
+import { startCluster, type TestCluster } from '../helpers/pg-cluster.mjs';
 import { startRelay, type RunningRelay } from '../helpers/relay.js';
 import { testScope } from '../helpers/scope.js';
 import { storedDeliveries } from '../helpers/store.js';

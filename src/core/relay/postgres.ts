@@ -183,22 +183,19 @@ export class PostgresStorage implements RelayStorage {
   }
 
   async store(channelId: string, d: RelayIncoming): Promise<{ seq: number; bytes: number }> {
-    return this.transaction(async (client) => {
-      const { rows } = await client.query(
-        'UPDATE relay_channels SET last_seq = last_seq + 1, held = held + 1, bytes = bytes + $1 WHERE id = $2 RETURNING last_seq, bytes',
-        [d.body.length, channelId],
-      );
-      const row = rows[0] as Row | undefined;
-      if (!row) throw new Error(`no channel ${channelId}`);
-      const seq = num(row.last_seq);
-      await client.query(
-        'INSERT INTO relay_deliveries (channel_id, seq, received_at, method, path, query, headers, body, size) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
-        [channelId, seq, d.receivedAt, d.method, d.path, d.query, JSON.stringify(d.headers), d.body, d.body.length],
-      );
-      // delivered at commit, to every relay listening on this database (this one included)
-      await client.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, `${channelId}:${seq}`]);
-      return { seq, bytes: num(row.bytes) };
-    });
+    // one statement, so one round trip and its own transaction: the channel row is bumped (its lock
+    // orders commits per channel), the delivery inserted, and every relay notified at commit
+    const [row] = await this.query(
+      `WITH c AS (
+         UPDATE relay_channels SET last_seq = last_seq + 1, held = held + 1, bytes = bytes + $9 WHERE id = $1 RETURNING last_seq, bytes),
+       d AS (
+         INSERT INTO relay_deliveries (channel_id, seq, received_at, method, path, query, headers, body, size)
+         SELECT $1, c.last_seq, $2, $3, $4, $5, $6, $7, $9 FROM c RETURNING seq)
+       SELECT c.last_seq, c.bytes, pg_notify($8, $1 || ':' || c.last_seq) FROM c, d`,
+      [channelId, d.receivedAt, d.method, d.path, d.query, JSON.stringify(d.headers), d.body, NOTIFY_CHANNEL, d.body.length],
+    );
+    if (!row) throw new Error(`no channel ${channelId}`);
+    return { seq: num(row.last_seq), bytes: num(row.bytes) };
   }
 
   async after(channelId: string, seq: number, { maxRows, maxBytes }: { maxRows: number; maxBytes: number }): Promise<RelayDelivery[]> {

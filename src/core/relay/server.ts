@@ -15,7 +15,7 @@ import type { RelayFact } from './facts.js';
 
 export type { RelayFact } from './facts.js';
 import { bearerMatches, isChannelId } from './secrets.js';
-import type { RelayStorage, Retention } from './storage.js';
+import type { ChannelRecord, RelayStorage, Retention } from './storage.js';
 import { parseRelayRule, RelayFilterError, type RelayRule } from './filter.js';
 import { sharedReads, streamChannel } from './stream.js';
 
@@ -43,6 +43,7 @@ export class RelayServer extends EventEmitter<{ fact: [RelayFact] }> {
   url = '';
   publicUrl = '';
   private readonly read: ReturnType<typeof sharedReads>;
+  private readonly known = new Map<string, { channel: ChannelRecord | null; at: number }>();
 
   constructor(private readonly options: RelayServerOptions) {
     super();
@@ -127,7 +128,7 @@ export class RelayServer extends EventEmitter<{ fact: [RelayFact] }> {
       req.resume();
       return send(res, 503, { error: 'the relay is restarting: send it again' }, { 'retry-after': '5', connection: 'close' });
     }
-    const channel = isChannelId(id) ? await this.options.storage.channel(id).catch(() => undefined) : null;
+    const channel = isChannelId(id) ? await this.knownChannel(id) : null;
     if (channel === undefined) {
       req.resume();
       return send(
@@ -169,12 +170,31 @@ export class RelayServer extends EventEmitter<{ fact: [RelayFact] }> {
       this.fact({ type: 'stored', channel: id, seq, size: read.body.length });
       if (bytes > this.options.retain.maxBytes) await this.pruneOne(id).catch(() => undefined);
     } catch (error) {
+      this.known.delete(id);
+      // deleted since it was looked up: that is a 404, not a failure to store
+      if ((await this.options.storage.channel(id).catch(() => undefined)) === null) return send(res, 404, { error: 'no such channel' });
       this.count(id).errors++;
       this.errors++;
       // never a 200 for what is not on disk: Prembly's retried kinds come back, the others the sender can resend
       send(res, 503, { error: 'the relay could not store the delivery: it was not kept, send it again' }, { 'retry-after': '5' });
       this.fact({ type: 'store-failed', channel: id, cause: (error as Error).message });
     }
+  }
+
+  /**
+   * Whether a channel exists, for ingest: remembered for a few seconds, so a burst does not ask the
+   * database once per delivery (a channel deleted meanwhile gets 503 from its failed insert, then 404).
+   * undefined when the database cannot be asked.
+   */
+  private async knownChannel(id: string): Promise<ChannelRecord | null | undefined> {
+    const known = this.known.get(id);
+    if (known && Date.now() - known.at < 5_000) return known.channel;
+    const channel = await this.options.storage.channel(id).catch(() => undefined);
+    if (channel === undefined) return undefined;
+    if (this.known.size > 10_000) this.known.clear();
+    // only a channel that exists is remembered: one created a moment after a 404 takes deliveries at once
+    if (channel) this.known.set(id, { channel, at: Date.now() });
+    return channel;
   }
 
   /** The channel when the request carries its token; else the answer was sent and null returned. */

@@ -82,8 +82,14 @@ export async function streamChannel(res: ServerResponse, options: StreamOptions,
   let cursor = options.after;
   let wake: (() => void) | null = null;
   let closed = false;
+  // set by a commit heard after the last read began: the stream reads again instead of waiting
+  let notified: boolean | undefined;
   // '*': the storage lost and regained its notifications, so every stream looks again
-  const unsubscribe = storage.onStored((id) => (id === channelId || id === '*') && wake?.());
+  const unsubscribe = storage.onStored((id) => {
+    if (id !== channelId && id !== '*') return;
+    notified = true;
+    wake?.();
+  });
   const finish = () => {
     closed = true;
     wake?.();
@@ -94,19 +100,26 @@ export async function streamChannel(res: ServerResponse, options: StreamOptions,
   heartbeat.unref();
   try {
     while (!closed) {
-      const rows = await (options.read ? options.read(channelId, cursor) : storage.after(channelId, cursor, BATCH));
+      notified = false;
+      let rows = await (options.read ? options.read(channelId, cursor) : storage.after(channelId, cursor, BATCH));
       if (rows.length === 0) {
-        // everything after the cursor was dropped by retention: say so, then wait for what comes
+        // Nothing after the cursor. The newest sequence is read first and the rows again after it:
+        // every sequence up to that newest one was committed before it could be read, so rows still
+        // missing then were dropped by retention (a gap), not committed a moment too late.
         const last = (await storage.channel(channelId))?.lastSeq ?? cursor;
-        if (last > cursor) {
+        rows = await storage.after(channelId, cursor, BATCH);
+        if (rows.length === 0 && last > cursor) {
           if (!(await write(res, `event: gap\ndata: ${JSON.stringify({ from: cursor + 1, to: last })}\n\n`))) break;
           cursor = last;
           continue;
         }
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, IDLE_CHECK_MS).unref();
-        });
+      }
+      if (rows.length === 0) {
+        if (!notified)
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            setTimeout(resolve, IDLE_CHECK_MS).unref();
+          });
         wake = null;
         continue;
       }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresStorage } from '../../../src/core/relay/postgres.js';
 import { SqliteStorage } from '../../../src/core/relay/sqlite.js';
 import type { RelayStorage } from '../../../src/core/relay/storage.js';
-import { startCluster, type TestCluster } from '../../helpers/postgres.js';
+import { startCluster, type TestCluster } from '../../helpers/pg-cluster.mjs';
 import { bearerMatches, hashToken, newChannelId, newToken } from '../../../src/core/relay/secrets.js';
 
 const incoming = (n: number, size = 10) => ({

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './receiver.js';
+import { createServer } from 'node:net';
 
 /**
  * A throwaway PostgreSQL cluster for the team-scale relay tests: initdb into a temp folder, started
@@ -10,32 +10,32 @@ import { freePort } from './receiver.js';
  * command runs as the `postgres` user, as the server refuses to run as root. Debian's `postgresql`
  * package provides the binaries (.ci/run installs it).
  */
-export function postgresBinDir(): string | null {
+/** The newest installed server's bin folder, or null. */
+export function postgresBinDir() {
   const base = '/usr/lib/postgresql';
   if (!existsSync(base)) return null;
   const versions = readdirSync(base)
     .filter((v) => existsSync(join(base, v, 'bin', 'initdb')))
     .sort((a, b) => Number(b) - Number(a));
-  return versions.length ? join(base, versions[0]!, 'bin') : null;
+  return versions.length ? join(base, versions[0], 'bin') : null;
 }
 
-export interface TestCluster {
-  /** A URL for a fresh database of its own (each call makes another). */
-  database(): Promise<string>;
-  /** Stops the server at once (as a crash would), keeping its data. */
-  kill(): void;
-  /** Starts it again on the same port and data. */
-  start(): void;
-  stop(): void;
+async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
-export async function startCluster(): Promise<TestCluster> {
+/** Starts a cluster; its database() makes a fresh database and returns its URL. Used by the tests and bench/relay-team. */
+export async function startCluster() {
   const bin = postgresBinDir();
   if (!bin) throw new Error('PostgreSQL server binaries are needed (.ci/run installs Debian’s postgresql)');
   const root = process.getuid?.() === 0;
   const dir = mkdtempSync(join(tmpdir(), 'idpass-pg-'));
   const data = join(dir, 'data');
-  const asServer = (command: string, args: string[]) => {
+  const asServer = (command, args) => {
     const [file, argv] = root ? ['runuser', ['-u', 'postgres', '--', join(bin, command), ...args]] : [join(bin, command), args];
     const result = spawnSync(file, argv, { encoding: 'utf8', timeout: 60_000 });
     if (result.status !== 0) throw new Error(`${command} failed: ${result.stderr || result.stdout}`);
