@@ -50,6 +50,23 @@ describe('the relay on PostgreSQL, several instances (built binary)', () => {
     expect(a!.stderr()).toMatch(/PostgreSQL postgres:\/\/idpass@127\.0\.0\.1:\d+\/relay_/);
   });
 
+  it('live deliveries committed while a stream looks for more are sent, never taken for a retention gap', async () => {
+    const [a, b] = await relays(2, await cluster.database());
+    const channel = await a!.channel();
+    const l = await scope.listen(['--public-key', KEY, '--relay', on(b!, channel.url), '--relay-token', channel.token]);
+    await l.waitForLine((f) => f.type === 'relay-state' && f.state === 'live');
+    // two senders, one per relay, so commits land while the stream is between its reads
+    await Promise.all(
+      [a!, b!].map(async (relay, n) => {
+        for (let i = 0; i < 150; i++) expect((await deliver(on(relay, channel.url), `live-${n}-${i}`)).status).toBe(200);
+      }),
+    );
+    await l.waitForDeliveries(300, 30_000);
+    expect(l.lines.filter((f) => f.type === 'relay-gap')).toEqual([]);
+    await l.stop();
+    expect(new Set(references(l.home)).size).toBe(300);
+  });
+
   it('kill -9 of one relay mid-burst while the other keeps serving: every 200 is streamed, nothing twice', async () => {
     const [a, b] = await relays(2, await cluster.database());
     const channel = await a!.channel();
