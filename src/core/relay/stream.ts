@@ -13,7 +13,7 @@ import type { RelayDelivery, RelayStorage } from './storage.js';
 /** Raw bytes per base64 piece (a multiple of 3: only the last piece is padded). */
 const PIECE = 3 * 64 * 1024;
 /** A batch read from the database: this many rows, and no more body bytes than this past the first. */
-const BATCH = { maxRows: 200, maxBytes: 8 * 1024 * 1024 };
+const BATCH = { maxRows: 200, maxBytes: 4 * 1024 * 1024 };
 /** A stream with nothing to send checks the database this often anyway (a notification missed, another writer). */
 const IDLE_CHECK_MS = 5_000;
 
@@ -54,10 +54,10 @@ async function writeDelivery(res: ServerResponse, d: RelayDelivery): Promise<boo
 /**
  * Batch reads shared between the streams of one server: clients at the same place in a channel
  * (every live client, right after a delivery) get the same rows, read once, so a 10 MB body sits
- * in memory once for all of them rather than once per client. A read is kept a second after it
+ * in memory once for all of them rather than once per client. A read is kept a quarter second after it
  * settles for the streams that come to it a little later.
  */
-export function sharedReads(storage: RelayStorage, keepMs = 1000): (channelId: string, after: number) => Promise<RelayDelivery[]> {
+export function sharedReads(storage: RelayStorage, keepMs = 250): (channelId: string, after: number) => Promise<RelayDelivery[]> {
   const reads = new Map<string, Promise<RelayDelivery[]>>();
   return (channelId, after) => {
     const key = `${channelId}:${after}`;
