@@ -111,9 +111,7 @@ try {
   for (let i = 1; i <= 200; i++) {
     const started = performance.now();
     await post(`${a.url}/in/${fan.id}/w`, bodyFor(`fan-${i}`, ''));
-    for (let waited = 0; !arrived.has(i); waited++) {
-      await sleep(0.5);
-    }
+    while (!arrived.has(i)) await sleep(0.5);
     delays.push(arrived.get(i) - started);
   }
   console.log(
