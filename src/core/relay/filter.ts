@@ -2,7 +2,8 @@
  * A client's filter, evaluated on the relay so an unmatched body never leaves it: rules are
  * event patterns (`verification.*`, comma-separated), `dot.path=value` (the JSON value at that
  * path, as text, equals) and `dot.path^=prefix` (starts with). Every rule of a client must match.
- * The body is decoded (gzip and the like) and parsed once per delivery however many clients ask.
+ * The body is decoded (gzip and the like) and parsed once per delivery however many clients ask
+ * about the same paths.
  */
 
 import { parseBody } from '../delivery/describe.js';
@@ -37,19 +38,26 @@ export function parseRelayRule(text: string): RelayRule {
 
 interface Seen {
   event: string | null;
-  json: unknown;
+  /** The value at each path some client asked about, keyed by the path as JSON. */
+  values: Map<string, string | null>;
 }
 
-/** What rules look at in a delivery, worked out once per delivery object (the streams share them). */
-const seen = new WeakMap<RelayDelivery, Seen>();
+/**
+ * What rules look at in a delivery, worked out once for every stream: the event and the values at
+ * the paths asked about, kept per channel and sequence (the newest 10,000), never the parsed body.
+ */
+const seen = new Map<string, Seen>();
+const MAX_SEEN = 10_000;
 
-function look(d: RelayDelivery): Seen {
-  let s = seen.get(d);
-  if (!s) {
-    const parsed = parseBody(d.body, d.headers);
-    s = { event: parsed.jsonError ? null : parsed.classification.event, json: parsed.json };
-    seen.set(d, s);
-  }
+function look(key: string, d: RelayDelivery, paths: string[][]): Seen {
+  let s = seen.get(key);
+  if (s && paths.every((path) => s!.values.has(JSON.stringify(path)))) return s;
+  const parsed = parseBody(d.body, d.headers);
+  s ??= { event: parsed.jsonError ? null : parsed.classification.event, values: new Map() };
+  for (const path of paths) s.values.set(JSON.stringify(path), valueAt(parsed.json, path));
+  seen.delete(key);
+  seen.set(key, s);
+  if (seen.size > MAX_SEEN) seen.delete(seen.keys().next().value!);
   return s;
 }
 
@@ -63,12 +71,13 @@ function valueAt(json: unknown, path: string[]): string | null {
   return typeof here === 'object' ? JSON.stringify(here) : String(here);
 }
 
-export function matchesAll(rules: RelayRule[], d: RelayDelivery): boolean {
+export function matchesAll(rules: RelayRule[], channelId: string, d: RelayDelivery): boolean {
   if (rules.length === 0) return true;
-  const s = look(d);
+  const paths = rules.flatMap((rule) => (rule.kind === 'event' ? [] : [rule.path]));
+  const s = look(`${channelId}:${d.seq}`, d, paths);
   return rules.every((rule) => {
     if (rule.kind === 'event') return rule.match(s.event);
-    const value = valueAt(s.json, rule.path);
+    const value = s.values.get(JSON.stringify(rule.path)) ?? null;
     if (value === null) return false;
     return rule.kind === 'equals' ? value === rule.value : value.startsWith(rule.value);
   });

@@ -139,7 +139,7 @@ export async function streamChannel(res: ServerResponse, options: StreamOptions,
           closed = true;
           break;
         }
-        if (options.rules?.length && !matchesAll(options.rules, row)) {
+        if (options.rules?.length && !matchesAll(options.rules, channelId, row)) {
           cursor = skipped = row.seq;
           continue;
         }
