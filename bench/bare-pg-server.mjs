@@ -2,6 +2,7 @@
 // the same PostgreSQL (the channel's counter bumped and the delivery inserted in one transaction)
 // before it answers 200. Prints its port.
 import express from 'express';
+import { headerPairs } from '../dist/core/receive/app.js';
 import pg from 'pg';
 
 const pool = new pg.Pool({ connectionString: process.argv[2], max: 16 });
@@ -12,8 +13,7 @@ await pool.query(`CREATE TABLE IF NOT EXISTS bare_deliveries (channel_id TEXT NO
 await pool.query(`INSERT INTO bare_channels (id) VALUES ('bench') ON CONFLICT DO NOTHING`);
 const app = express();
 app.post('/in/:channel/*rest', express.raw({ type: () => true, limit: '10mb' }), async (req, res) => {
-  const headers = [];
-  for (let i = 0; i < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i], req.rawHeaders[i + 1]]);
+  const headers = headerPairs(req);
   const client = await pool.connect();
   try {
     await client.query('BEGIN');

@@ -1,6 +1,7 @@
 // The ingest baseline for bench/relay: a bare express app that commits the same row into a SQLite
 // file (same driver, same pragmas, same table) before it answers 200. Prints its port.
 import express from 'express';
+import { headerPairs } from '../dist/core/receive/app.js';
 import { join } from 'node:path';
 import { openSqlite } from '../dist/core/relay/sqlite-driver.js';
 
@@ -14,8 +15,7 @@ const insert = db.prepare('INSERT INTO deliveries VALUES (?, ?, ?, ?, ?, ?, ?, ?
 let seq = 0;
 const app = express();
 app.post('/in/:channel/*rest', express.raw({ type: () => true, limit: '10mb' }), (req, res) => {
-  const headers = [];
-  for (let i = 0; i < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i], req.rawHeaders[i + 1]]);
+  const headers = headerPairs(req);
   db.exec('BEGIN IMMEDIATE');
   insert.run(
     req.params.channel,

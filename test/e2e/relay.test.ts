@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runCli } from '../helpers/cli.js';
 import { tempHome } from '../helpers/listen.js';
 import { postRaw } from '../helpers/receiver.js';
-import { startRelay, type RunningRelay } from '../helpers/relay.js';
+import { expectEachOnce, startRelay, storedReferences, type RunningRelay } from '../helpers/relay.js';
 import { testScope } from '../helpers/scope.js';
 import { storedDeliveries } from '../helpers/store.js';
 
@@ -45,8 +45,6 @@ const relayArgs = (channel: { url: string; token: string }) => [
   '--relay-token',
   channel.token,
 ];
-const references = (home: string) =>
-  storedDeliveries(home).map((d) => JSON.parse(Buffer.from(d.body, 'base64').toString('utf8')).verification.reference as string);
 
 describe('idpass relay (built binary, real SQLite)', () => {
   it('keeps deliveries while nobody listens, then hands them over byte for byte, in order, then live; a forgery stays a forgery', async () => {
@@ -107,9 +105,7 @@ describe('idpass relay (built binary, real SQLite)', () => {
     const l = await scope.listen(relayArgs(channel));
     await l.waitForDeliveries(answered.length, 30_000);
     await l.stop();
-    const got = references(l.home);
-    for (const ref of answered) expect(got).toContain(ref);
-    expect(new Set(got).size).toBe(got.length);
+    expectEachOnce(l.home, answered);
   });
 
   it('kill -9 of listen mid-backfill: the restart resumes where the store stands, nothing missing, nothing twice', async () => {
@@ -120,12 +116,12 @@ describe('idpass relay (built binary, real SQLite)', () => {
     const first = await scope.listen(relayArgs(channel), { home });
     await first.waitForDeliveries(40, 30_000);
     await first.stop('SIGKILL');
-    const before = references(home).length;
+    const before = storedReferences(home).length;
     expect(before).toBeLessThan(300);
     const second = await scope.listen(relayArgs(channel), { home });
     await second.waitForLine((l) => l.type === 'relay-state' && l.state === 'live', 30_000);
     await second.stop();
-    const got = references(home);
+    const got = storedReferences(home);
     expect(got).toHaveLength(300);
     expect(new Set(got).size).toBe(300);
     expect(got).toEqual(Array.from({ length: 300 }, (_, i) => `held-${i}`));
@@ -161,7 +157,7 @@ describe('idpass relay (built binary, real SQLite)', () => {
     await l.waitForDeliveries(5, 30_000);
     expect(l.lines.some((f) => f.type === 'relay-state' && f.state === 'reconnecting')).toBe(true);
     await l.stop();
-    expect(references(l.home)).toEqual(['cut-0', 'cut-1', 'cut-2', 'cut-3', 'cut-4']);
+    expect(storedReferences(l.home)).toEqual(['cut-0', 'cut-1', 'cut-2', 'cut-3', 'cut-4']);
     expect(connections).toBeGreaterThan(1);
   });
 
@@ -314,7 +310,7 @@ describe.runIf(canMount)('the relay on a full disk (2 MB tmpfs)', () => {
     await l.waitForDeliveries(answered.length, 30_000);
     await l.stop();
     // every 200 was stored; nothing that got 503 was handed on as if it had been kept
-    expect(references(l.home)).toEqual(answered);
+    expect(storedReferences(l.home)).toEqual(answered);
     expect(r.stdout()).toMatch(/"type":"store-failed"/);
   });
 });

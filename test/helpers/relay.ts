@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { BIN } from './cli.js';
+import { storedDeliveries } from './store.js';
 import { tempHome } from './listen.js';
 import { freePort } from './receiver.js';
 
@@ -70,4 +72,16 @@ export async function startRelay(
     },
     exited,
   };
+}
+
+/** The references of the deliveries a listener's store holds, in the order it recorded them. */
+export function storedReferences(home: string): string[] {
+  return storedDeliveries(home).map((d) => JSON.parse(Buffer.from(d.body, 'base64').toString('utf8')).verification.reference as string);
+}
+
+/** Every delivery the relay answered 200 is in the listener's store, and none is there twice. */
+export function expectEachOnce(home: string, answered: string[]): void {
+  const got = storedReferences(home);
+  for (const ref of answered) expect(got).toContain(ref);
+  expect(new Set(got).size).toBe(got.length);
 }

@@ -9,6 +9,7 @@
 
 import { EventEmitter } from 'node:events';
 import type { Pool, PoolClient } from 'pg';
+import { channelFromRow, deliveryFromRow, num, statsFromRow, str } from './rows.js';
 import type { ChannelRecord, ChannelStats, RelayDelivery, RelayIncoming, RelayStorage, Retention } from './storage.js';
 
 const NOTIFY_CHANNEL = 'idpass_relay';
@@ -30,8 +31,6 @@ const MIGRATIONS: string[] = [
 ];
 
 type Row = Record<string, unknown>;
-const num = (v: unknown): number => (typeof v === 'string' ? Number(v) : typeof v === 'number' ? v : 0);
-const str = (v: unknown): string => (typeof v === 'string' ? v : v instanceof Date ? v.toISOString() : '');
 
 export class PostgresStorage implements RelayStorage {
   private pool: Pool | null = null;
@@ -149,14 +148,7 @@ export class PostgresStorage implements RelayStorage {
 
   async channel(id: string): Promise<ChannelRecord | null> {
     const [row] = await this.query('SELECT id, name, token_hash, created_at, last_seq FROM relay_channels WHERE id = $1', [id]);
-    if (!row) return null;
-    return {
-      id: str(row.id),
-      name: row.name === null ? null : str(row.name),
-      tokenHash: str(row.token_hash),
-      createdAt: str(row.created_at),
-      lastSeq: num(row.last_seq),
-    };
+    return row ? channelFromRow(row) : null;
   }
 
   async deleteChannel(id: string): Promise<boolean> {
@@ -170,16 +162,7 @@ export class PostgresStorage implements RelayStorage {
          (SELECT MIN(seq) FROM relay_deliveries d WHERE d.channel_id = c.id) AS oldest
        FROM relay_channels c ORDER BY c.created_at, c.id`,
     );
-    return rows.map((r) => ({
-      id: str(r.id),
-      name: r.name === null ? null : str(r.name),
-      createdAt: str(r.created_at),
-      held: num(r.held),
-      bytes: num(r.bytes),
-      lastSeq: num(r.last_seq),
-      ackedSeq: num(r.acked_seq),
-      oldestSeq: r.oldest === null ? null : num(r.oldest),
-    }));
+    return rows.map(statsFromRow);
   }
 
   async store(channelId: string, d: RelayIncoming): Promise<{ seq: number; bytes: number }> {
@@ -212,15 +195,7 @@ export class PostgresStorage implements RelayStorage {
       'SELECT seq, received_at, method, path, query, headers, body FROM relay_deliveries WHERE channel_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq',
       [channelId, seq, num(fit.last)],
     );
-    return rows.map((r) => ({
-      seq: num(r.seq),
-      receivedAt: str(r.received_at),
-      method: str(r.method),
-      path: str(r.path),
-      query: str(r.query),
-      headers: JSON.parse(str(r.headers)) as [string, string][],
-      body: Buffer.isBuffer(r.body) ? r.body : Buffer.alloc(0),
-    }));
+    return rows.map(deliveryFromRow);
   }
 
   async ack(channelId: string, seq: number): Promise<void> {

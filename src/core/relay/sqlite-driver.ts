@@ -23,25 +23,17 @@ export interface SqlDatabase {
   close(): void;
 }
 
-interface NodeSqlite {
-  DatabaseSync: new (
-    path: string,
-    options?: { timeout?: number },
-  ) => {
-    exec(sql: string): void;
-    prepare(sql: string): SqlStatement;
-    close(): void;
-  };
-}
-
-type BetterSqlite = new (
+/** How both drivers open a database: the same constructor shape. */
+type Opener = new (
   path: string,
   options?: { timeout?: number },
-) => {
-  exec(sql: string): void;
-  prepare(sql: string): SqlStatement;
-  close(): void;
-};
+) => { exec(sql: string): void; prepare(sql: string): SqlStatement; close(): void };
+
+interface NodeSqlite {
+  DatabaseSync: Opener;
+}
+
+type BetterSqlite = Opener;
 
 /** node:sqlite prints no warning from Node 24 on; earlier releases either lack it or flag it experimental. */
 function builtInUsable(): boolean {

@@ -8,6 +8,7 @@
 import { EventEmitter } from 'node:events';
 import { chmod } from 'node:fs/promises';
 import { openSqlite, type SqlDatabase, type SqlRow, type SqlStatement } from './sqlite-driver.js';
+import { channelFromRow, deliveryFromRow, num, statsFromRow, str } from './rows.js';
 import type { ChannelRecord, ChannelStats, RelayDelivery, RelayIncoming, RelayStorage, Retention } from './storage.js';
 
 /** Versioned migrations, applied in order, each once; the version lives in the database. */
@@ -22,9 +23,6 @@ const MIGRATIONS: string[] = [
      method TEXT NOT NULL, path TEXT NOT NULL, query TEXT NOT NULL, headers TEXT NOT NULL,
      body BLOB NOT NULL, size INTEGER NOT NULL, PRIMARY KEY (channel_id, seq));`,
 ];
-
-const num = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : 0);
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 export class SqliteStorage implements RelayStorage {
   private db: SqlDatabase | null = null;
@@ -111,14 +109,7 @@ export class SqliteStorage implements RelayStorage {
 
   async channel(id: string): Promise<ChannelRecord | null> {
     const row = this.sql('SELECT id, name, token_hash, created_at, last_seq FROM channels WHERE id = ?').get(id);
-    if (!row) return null;
-    return {
-      id: str(row.id),
-      name: row.name === null ? null : str(row.name),
-      tokenHash: str(row.token_hash),
-      createdAt: str(row.created_at),
-      lastSeq: num(row.last_seq),
-    };
+    return row ? channelFromRow(row) : null;
   }
 
   async deleteChannel(id: string): Promise<boolean> {
@@ -134,16 +125,7 @@ export class SqliteStorage implements RelayStorage {
          (SELECT MIN(seq) FROM deliveries d WHERE d.channel_id = c.id) AS oldest
        FROM channels c ORDER BY c.created_at, c.id`,
     ).all();
-    return rows.map((r) => ({
-      id: str(r.id),
-      name: r.name === null ? null : str(r.name),
-      createdAt: str(r.created_at),
-      held: num(r.held),
-      bytes: num(r.bytes),
-      lastSeq: num(r.last_seq),
-      ackedSeq: num(r.acked_seq),
-      oldestSeq: r.oldest === null ? null : num(r.oldest),
-    }));
+    return rows.map(statsFromRow);
   }
 
   async store(channelId: string, d: RelayIncoming): Promise<{ seq: number; bytes: number }> {
@@ -175,15 +157,7 @@ export class SqliteStorage implements RelayStorage {
     const rows = this.sql(
       'SELECT seq, received_at, method, path, query, headers, body FROM deliveries WHERE channel_id = ? AND seq > ? AND seq <= ? ORDER BY seq',
     ).all(channelId, seq, num(last));
-    return rows.map((r) => ({
-      seq: num(r.seq),
-      receivedAt: str(r.received_at),
-      method: str(r.method),
-      path: str(r.path),
-      query: str(r.query),
-      headers: JSON.parse(str(r.headers)) as [string, string][],
-      body: Buffer.isBuffer(r.body) ? r.body : Buffer.alloc(0),
-    }));
+    return rows.map(deliveryFromRow);
   }
 
   async ack(channelId: string, seq: number): Promise<void> {
