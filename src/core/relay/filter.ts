@@ -68,7 +68,13 @@ function valueAt(json: unknown, path: string[]): string | null {
     here = (here as Record<string, unknown>)[key];
   }
   if (here === null || here === undefined) return null;
-  return typeof here === 'object' ? JSON.stringify(here) : String(here);
+  if (typeof here !== 'object') return String(here);
+  try {
+    return JSON.stringify(here);
+  } catch {
+    // nested too deep to write out: no rule's value can equal it
+    return null;
+  }
 }
 
 export function matchesAll(rules: RelayRule[], channelId: string, d: RelayDelivery): boolean {

@@ -37,6 +37,12 @@ describe('relay filter rules', () => {
     expect(matchesAll([parseRelayRule('verification.constructor^=f')], 'c2', row(4, completed))).toBe(false);
   });
 
+  it('a body nested 50,000 deep: a path into it is looked at without a crash', () => {
+    const deep = row(9, '{"a":'.repeat(50_000) + '1' + '}'.repeat(50_000));
+    expect(matchesAll([parseRelayRule('a.a.a=1')], 'c3', deep)).toBe(false);
+    expect(matchesAll([parseRelayRule('a^={')], 'c3', deep)).toBe(false);
+  });
+
   it('a rule that cannot match anything is refused with why', () => {
     expect(() => parseRelayRule('no.such.event.*')).toThrow(RelayFilterError);
     expect(() => parseRelayRule('a..b=1')).toThrow(/dot-separated keys/);
