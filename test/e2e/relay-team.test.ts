@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postRaw } from '../helpers/receiver.js';
 import { startCluster, type TestCluster } from '../helpers/pg-cluster.mjs';
@@ -138,6 +139,84 @@ describe('the relay on PostgreSQL, several instances (built binary)', () => {
     });
     expect(bad.status).toBe(400);
   });
+
+  it('a named client on a new machine resumes from its own cursor on the relay; metrics and channel list show each client', async () => {
+    const [a] = await relays(1, await cluster.database());
+    const channel = await a!.channel('cursors');
+    for (const ref of ['one', 'two', 'three']) expect((await deliver(channel.url, ref)).status).toBe(200);
+    const args = ['--public-key', KEY, '--relay', channel.url, '--relay-token', channel.token, '--relay-client', 'alice'];
+    const first = await scope.listen(args);
+    await first.waitForDeliveries(3);
+    await first.stop();
+    const metric = async () =>
+      (await (await fetch(`${a!.url}/metrics`)).text()).match(
+        new RegExp(`idpass_relay_client_acked_seq\\{channel="${channel.id}",client="alice"\\} (\\d+)`),
+      )?.[1];
+    expect(await metric()).toBe('3');
+    for (const ref of ['four', 'five']) expect((await deliver(channel.url, ref)).status).toBe(200);
+    const metrics = await (await fetch(`${a!.url}/metrics`)).text();
+    expect(metrics).toContain(`idpass_relay_client_waiting{channel="${channel.id}",client="alice"} 2`);
+    // another laptop (an empty store), same client name: it starts where alice's cursor stands
+    const second = await scope.listen(args);
+    await second.waitForDeliveries(2);
+    await second.waitForLine((f) => f.type === 'relay-state' && f.state === 'live');
+    await second.stop();
+    expect(storedReferences(second.home)).toEqual(['four', 'five']);
+    expect(await metric()).toBe('5');
+    // an unnamed client still starts from the beginning
+    const everyone = await scope.listen(['--public-key', KEY, '--relay', channel.url, '--relay-token', channel.token]);
+    await everyone.waitForDeliveries(5);
+    await everyone.stop();
+    const list = await fetch(`${a!.url}/admin/channels`, { headers: { authorization: `Bearer ${a!.adminToken}` } });
+    const shown = ((await list.json()) as { channels: { id: string; clients: { client: string; ackedSeq: number }[] }[] }).channels;
+    expect(shown.find((c) => c.id === channel.id)!.clients.map((c) => [c.client, c.ackedSeq])).toEqual([['alice', 5]]);
+    const bad = await fetch(`${channel.url.replace('/in/', '/out/')}?client=${encodeURIComponent('no spaces')}`, {
+      headers: { authorization: `Bearer ${channel.token}` },
+    });
+    expect(bad.status).toBe(400);
+  });
+
+  it('graceful shutdown: a delivery in flight is committed and answered, later ones get 503, streams are told to come back and resume', async () => {
+    const db = await cluster.database();
+    const [a] = await relays(1, db);
+    const channel = await a!.channel();
+    const l = await scope.listen(['--public-key', KEY, '--relay', channel.url, '--relay-token', channel.token]);
+    await l.waitForLine((f) => f.type === 'relay-state' && f.state === 'live');
+    // a delivery whose body is still arriving when the relay is told to stop
+    const text = JSON.stringify({ verification: { status: 'VERIFIED', reference: 'in-flight' }, pad: 'x'.repeat(100_000) });
+    const slow = new Promise<number>((resolve, reject) => {
+      const req = request(`${channel.url}/hooks`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(text),
+          'x-prembly-signature': createHmac('sha256', KEY).update(text).digest('base64'),
+        },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.write(text.slice(0, 1000));
+      setTimeout(() => req.end(text.slice(1000)), 700);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    a!.child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const later = await deliver(channel.url, 'too-late').catch(() => ({ status: 0 }));
+    expect(await slow).toBe(200);
+    // refused outright (503 with Retry-After) or not connected at all: never a 200 it did not keep
+    expect([0, 503]).toContain(later.status);
+    expect(await a!.exited).toBe(0);
+    await l.waitForLine((f) => f.type === 'relay-state' && f.state === 'reconnecting' && f.cause === 'the relay is shutting down');
+    // the same relay back on its port (or any other on the database): the stream resumes
+    const back = await startRelay({ port: a!.port, args: ['--db', db] });
+    scope.defer(() => back.stop('SIGKILL'));
+    expect((await deliver(channel.url, 'after-restart')).status).toBe(200);
+    const got = await l.waitForDeliveries(2, 20_000);
+    expect(got.map((d) => d.reference)).toEqual(['in-flight', 'after-restart']);
+  }, 60_000);
 
   it('PostgreSQL stopped for 5 s: POSTs get 503, never 200; afterwards ingest and streams recover without restarting the relays', async () => {
     const [a] = await relays(1, await cluster.database());

@@ -2,6 +2,7 @@
 
 import { isLoopbackHost } from '../../core/common/hosts.js';
 import { parseChannelUrl, RelaySource } from '../../core/relay/client.js';
+import { isClientName } from '../../core/relay/secrets.js';
 import { parseRelayRule, RelayFilterError } from '../../core/relay/filter.js';
 import { parseHttpUrl, ValueError } from '../../flags/values.js';
 import { UsageError } from '../../output/errors.js';
@@ -44,8 +45,7 @@ export function addRelayOptions(command: Command): Command {
 }
 
 function parseClientName(text: string): string {
-  if (!/^[A-Za-z0-9._-]{1,64}$/.test(text))
-    throw new ValueError(`"${text}" is not a client name: use 1 to 64 letters, digits, dots, dashes or underscores`);
+  if (!isClientName(text)) throw new ValueError(`"${text}" is not a client name: use 1 to 64 letters, digits, dots, dashes or underscores`);
   return text;
 }
 

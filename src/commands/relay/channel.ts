@@ -19,6 +19,16 @@ interface ChannelInfo {
   bytes: number;
   waiting: number;
   lastSeq: number;
+  clients?: { client: string; ackedSeq: number }[];
+}
+
+/** `alice 3 waiting, bob up to date`: each named client's own cursor. */
+function clientsText(c: ChannelInfo): string {
+  const named = (c.clients ?? []).map((k) => {
+    const waiting = Math.max(0, c.lastSeq - k.ackedSeq);
+    return `${k.client} ${waiting === 0 ? 'up to date' : `${waiting} waiting`}`;
+  });
+  return named.length ? `  (clients: ${named.join(', ')})` : '';
 }
 
 async function call(
@@ -74,7 +84,9 @@ export async function runChannel(action: 'create' | 'list' | 'delete', options: 
     const channels = (data.channels ?? []) as ChannelInfo[];
     if (options.json) for (const c of channels) writeLine(io.stdout, JSON.stringify(c));
     else if (channels.length === 0) writeLine(io.stdout, 'no channels yet: idpass relay channel create');
-    else for (const c of channels) writeLine(io.stdout, `${c.id}  ${c.name ?? '-'}  held ${c.held}  waiting ${c.waiting}  ${c.url}`);
+    else
+      for (const c of channels)
+        writeLine(io.stdout, `${c.id}  ${c.name ?? '-'}  held ${c.held}  waiting ${c.waiting}  ${c.url}${clientsText(c)}`);
     return ExitCode.ok;
   }
   const { status, data } = await call(options, 'DELETE', `admin/channels/${encodeURIComponent(options.id ?? '')}`);

@@ -81,6 +81,19 @@ export function metricsText(channels: ChannelStats[], count: (id: string) => Cou
   lines.push(...channels.map((ch) => `idpass_relay_waiting{channel="${ch.id}"} ${Math.max(0, ch.lastSeq - ch.ackedSeq)}`));
   lines.push('# TYPE idpass_relay_held gauge', ...channels.map((ch) => `idpass_relay_held{channel="${ch.id}"} ${ch.held}`));
   lines.push('# TYPE idpass_relay_held_bytes gauge', ...channels.map((ch) => `idpass_relay_held_bytes{channel="${ch.id}"} ${ch.bytes}`));
+  lines.push(
+    '# HELP idpass_relay_client_waiting Deliveries a named client has not acked yet (its own cursor).',
+    '# TYPE idpass_relay_client_waiting gauge',
+    ...channels.flatMap((ch) =>
+      ch.clients.map((c) => `idpass_relay_client_waiting{channel="${ch.id}",client="${c.client}"} ${Math.max(0, ch.lastSeq - c.ackedSeq)}`),
+    ),
+  );
+  lines.push(
+    '# TYPE idpass_relay_client_acked_seq gauge',
+    ...channels.flatMap((ch) =>
+      ch.clients.map((c) => `idpass_relay_client_acked_seq{channel="${ch.id}",client="${c.client}"} ${c.ackedSeq}`),
+    ),
+  );
   lines.push('# TYPE idpass_relay_errors_total counter', `idpass_relay_errors_total ${errors}`);
   return lines.join('\n') + '\n';
 }

@@ -11,7 +11,9 @@ import type { RelaySourceFact } from '../receive/facts.js';
 import { PARSE_OFF_THREAD_BYTES } from '../delivery/parse-off-thread.js';
 import type { Delivery } from '../delivery/types.js';
 import type { DeliveryIntake, DeliverySource } from '../receive/source.js';
-import { postAck, readCursor, writeCursor } from './cursor.js';
+import { parseChannelUrl, postAck, readCursor, streamRequest, writeCursor } from './cursor.js';
+
+export { parseChannelUrl };
 import { sseEvents } from './sse.js';
 
 export interface RelaySourceOptions {
@@ -36,13 +38,6 @@ export interface RelaySourceOptions {
 const MAX_IN_FLIGHT = 256;
 /** Deliveries handed to the intake and not yet recorded. */
 const MAX_UNRECORDED = 512;
-
-/** The relay's base URL and the channel id in a channel URL; null when it is not one. */
-export function parseChannelUrl(url: URL): { base: string; channel: string } | null {
-  const match = /^(.*)\/(?:in|out)\/(ch_[0-9a-f]{32})\/?$/.exec(url.pathname);
-  if (!match) return null;
-  return { base: `${url.origin}${match[1]}`, channel: match[2]! };
-}
 
 export class RelaySource implements DeliverySource {
   readonly name = 'relay';
@@ -132,7 +127,8 @@ export class RelaySource implements DeliverySource {
         const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
         this.fact({ type: 'relay-state', state: 'reconnecting', url: this.shown, since, cause });
         // 0.5 s, 1 s, 2 s … up to 30 s, with a little jitter so many clients do not come back at once
-        const wait = Math.min(30_000, 500 * 2 ** Math.min(attempt++, 6)) * (0.8 + Math.random() * 0.4);
+        const wait = this.comeBackIn ?? Math.min(30_000, 500 * 2 ** Math.min(attempt++, 6)) * (0.8 + Math.random() * 0.4);
+        this.comeBackIn = undefined;
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, wait);
           this.wakeFromWait = () => {
@@ -146,6 +142,8 @@ export class RelaySource implements DeliverySource {
   }
 
   private wakeFromWait: (() => void) | null = null;
+  /** Set by the relay's `closing` event: how long to wait before coming back. */
+  private comeBackIn: number | undefined;
 
   /** One connection: resolves with why the relay refused us, or throws when the stream broke. */
   private async connect(intake: DeliveryIntake, connected: () => void): Promise<string | null> {
@@ -158,13 +156,8 @@ export class RelaySource implements DeliverySource {
       watchdog = setTimeout(() => controller.abort(new Error('the relay went silent')), silence);
     };
     try {
-      const query = new URLSearchParams({ after: String(this.cursor) });
-      if (this.options.client) query.set('client', this.options.client);
-      for (const rule of this.options.filters ?? []) query.append('filter', rule);
-      const res = await fetch(`${this.base}/out/${this.channel}?${query}`, {
-        headers: { authorization: `Bearer ${this.options.token}`, accept: 'text/event-stream', 'last-event-id': String(this.cursor) },
-        signal: controller.signal,
-      });
+      const { url, headers, fromRelay } = streamRequest(`${this.base}/out/${this.channel}`, this.cursor, this.options);
+      const res = await fetch(url, { headers, signal: controller.signal });
       if (res.status === 401) return 'the relay refused the token: check --relay-token (relay channel create printed it)';
       if (res.status === 404) return 'the relay has no such channel: check --relay (relay channel list shows them)';
       if (res.status === 400)
@@ -181,7 +174,8 @@ export class RelaySource implements DeliverySource {
       for await (const event of sseEvents(counted, this.options.maxEventBytes ?? 64 * 1024 * 1024)) {
         if (event.event === 'hello') {
           connected();
-          const hello = JSON.parse(event.data) as { lastSeq?: number };
+          const hello = JSON.parse(event.data) as { lastSeq?: number; after?: number };
+          if (fromRelay && Number.isSafeInteger(hello.after) && hello.after! > this.cursor) await this.jumpTo(hello.after!);
           behind = Math.max(0, (hello.lastSeq ?? 0) - this.cursor);
           this.fact(
             behind > 0
@@ -207,6 +201,11 @@ export class RelaySource implements DeliverySource {
           behind = Math.max(0, behind - (to - this.handed));
           await this.jumpTo(to);
           if (behind === 0) this.fact({ type: 'relay-state', state: 'live', url: this.shown });
+        } else if (event.event === 'closing') {
+          // the relay is shutting down: come back after its hint (to it restarted, or another instance)
+          const { retryMs } = JSON.parse(event.data) as { retryMs?: number };
+          this.comeBackIn = Math.min(30_000, Math.max(100, Number(retryMs) || 1_000));
+          throw new Error('the relay is shutting down');
         } else if (event.event === 'delivery') {
           if (!(await this.take(intake, event.data))) continue;
           if (behind > 0) {

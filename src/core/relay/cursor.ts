@@ -1,7 +1,7 @@
 /**
  * The relay client's cursors: its acks to the relay, and `relay-cursors.json`, one sequence per channel,
  * replaced whole (a temp file renamed over it) and private. The store's own relay marks are the
- * other half of the truth; the newer of the two wins.
+ * other half of the truth; the newer of the two wins. And where a stream starts: its URL and headers.
  */
 
 import { randomBytes } from 'node:crypto';
@@ -53,4 +53,30 @@ export async function postAck(url: string, token: string, seq: number, client?: 
   } catch {
     return false;
   }
+}
+
+/**
+ * Where a stream resumes. A named client with nothing recorded here resumes from its own cursor on
+ * the relay (another machine's, or this one's before its store was cleared); otherwise after what
+ * is recorded here.
+ */
+export function streamRequest(
+  base: string,
+  cursor: number,
+  options: { token: string; client?: string; filters?: string[] },
+): { url: string; headers: Record<string, string>; fromRelay: boolean } {
+  const fromRelay = options.client !== undefined && cursor === 0;
+  const query = new URLSearchParams(fromRelay ? {} : { after: String(cursor) });
+  if (options.client) query.set('client', options.client);
+  for (const rule of options.filters ?? []) query.append('filter', rule);
+  const headers: Record<string, string> = { authorization: `Bearer ${options.token}`, accept: 'text/event-stream' };
+  if (!fromRelay) headers['last-event-id'] = String(cursor);
+  return { url: `${base}?${query}`, headers, fromRelay };
+}
+
+/** The relay's base URL and the channel id in a channel URL; null when it is not one. */
+export function parseChannelUrl(url: URL): { base: string; channel: string } | null {
+  const match = /^(.*)\/(?:in|out)\/(ch_[0-9a-f]{32})\/?$/.exec(url.pathname);
+  if (!match) return null;
+  return { base: `${url.origin}${match[1]}`, channel: match[2]! };
 }

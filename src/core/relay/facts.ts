@@ -5,7 +5,7 @@ export type RelayFact =
   | { type: 'stored'; channel: string; seq: number; size: number }
   | { type: 'store-failed'; channel: string; cause: string }
   | { type: 'too-large'; channel: string; size: number }
-  | { type: 'client-connected'; channel: string; after: number }
+  | { type: 'client-connected'; channel: string; after: number; client?: string }
   | { type: 'client-left'; channel: string }
   | { type: 'channel-created'; channel: string; name: string | null }
   | { type: 'channel-deleted'; channel: string }

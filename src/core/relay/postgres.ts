@@ -28,6 +28,9 @@ const MIGRATIONS: string[] = [
      channel_id TEXT NOT NULL REFERENCES relay_channels (id) ON DELETE CASCADE, seq BIGINT NOT NULL,
      received_at TIMESTAMPTZ NOT NULL, method TEXT NOT NULL, path TEXT NOT NULL, query TEXT NOT NULL,
      headers TEXT NOT NULL, body BYTEA NOT NULL, size INTEGER NOT NULL, PRIMARY KEY (channel_id, seq));`,
+  `CREATE TABLE relay_client_cursors (
+     channel_id TEXT NOT NULL REFERENCES relay_channels (id) ON DELETE CASCADE, client TEXT NOT NULL,
+     acked_seq BIGINT NOT NULL, acked_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (channel_id, client));`,
 ];
 
 type Row = Record<string, unknown>;
@@ -162,7 +165,8 @@ export class PostgresStorage implements RelayStorage {
          (SELECT MIN(seq) FROM relay_deliveries d WHERE d.channel_id = c.id) AS oldest
        FROM relay_channels c ORDER BY c.created_at, c.id`,
     );
-    return rows.map(statsFromRow);
+    const clients = await this.query('SELECT channel_id, client, acked_seq, acked_at FROM relay_client_cursors ORDER BY client');
+    return rows.map((row) => statsFromRow(row, clients));
   }
 
   async store(channelId: string, d: RelayIncoming): Promise<{ seq: number; bytes: number }> {
@@ -198,8 +202,22 @@ export class PostgresStorage implements RelayStorage {
     return rows.map(deliveryFromRow);
   }
 
-  async ack(channelId: string, seq: number): Promise<void> {
-    await this.query('UPDATE relay_channels SET acked_seq = GREATEST(acked_seq, LEAST($1, last_seq)) WHERE id = $2', [seq, channelId]);
+  async ack(channelId: string, seq: number, client?: string): Promise<void> {
+    // one statement: the channel's cursor and, when the client is named, its own (never moving back)
+    await this.query(
+      `WITH c AS (
+         UPDATE relay_channels SET acked_seq = GREATEST(acked_seq, LEAST($1, last_seq)) WHERE id = $2 RETURNING last_seq)
+       INSERT INTO relay_client_cursors (channel_id, client, acked_seq, acked_at)
+       SELECT $2, $3, LEAST($1, c.last_seq), now() FROM c WHERE $3::text IS NOT NULL
+       ON CONFLICT (channel_id, client) DO UPDATE
+         SET acked_seq = GREATEST(relay_client_cursors.acked_seq, EXCLUDED.acked_seq), acked_at = EXCLUDED.acked_at`,
+      [seq, channelId, client ?? null],
+    );
+  }
+
+  async clientCursor(channelId: string, client: string): Promise<number> {
+    const [row] = await this.query('SELECT acked_seq FROM relay_client_cursors WHERE channel_id = $1 AND client = $2', [channelId, client]);
+    return num(row?.acked_seq);
   }
 
   async prune(channelId: string, { olderThan, maxBytes }: Retention): Promise<number> {

@@ -1,6 +1,6 @@
 /** Rows as either engine reads them back (SQLite and PostgreSQL name their columns alike), turned into the storage interface's shapes. */
 
-import type { ChannelRecord, ChannelStats, RelayDelivery } from './storage.js';
+import type { ChannelRecord, ChannelStats, ClientCursor, RelayDelivery } from './storage.js';
 
 type Row = Record<string, unknown>;
 
@@ -18,7 +18,12 @@ export function channelFromRow(row: Row): ChannelRecord {
   };
 }
 
-export function statsFromRow(r: Row): ChannelStats {
+export function clientFromRow(r: Row): ClientCursor {
+  return { client: str(r.client), ackedSeq: num(r.acked_seq), ackedAt: str(r.acked_at) };
+}
+
+/** A channel's figures, with its named clients' cursors (rows of `channel_id, client, acked_seq, acked_at`). */
+export function statsFromRow(r: Row, clients: Row[] = []): ChannelStats {
   return {
     id: str(r.id),
     name: r.name === null ? null : str(r.name),
@@ -28,6 +33,7 @@ export function statsFromRow(r: Row): ChannelStats {
     lastSeq: num(r.last_seq),
     ackedSeq: num(r.acked_seq),
     oldestSeq: r.oldest === null ? null : num(r.oldest),
+    clients: clients.filter((c) => str(c.channel_id) === str(r.id)).map(clientFromRow),
   };
 }
 

@@ -8,6 +8,9 @@ export function newChannelId(): string {
   return `ch_${randomBytes(16).toString('hex')}`;
 }
 
+/** A client's name (`--relay-client`): the key of its own cursor on the relay. */
+export const isClientName = (text: unknown): text is string => typeof text === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(text);
+
 /** A bearer token: 256 random bits. */
 export function newToken(kind: 'channel' | 'admin'): string {
   return `${kind === 'admin' ? 'rta' : 'rtc'}_${randomBytes(32).toString('base64url')}`;

@@ -14,10 +14,13 @@ import { send, smallJson } from './http.js';
 import type { RelayFact } from './facts.js';
 
 export type { RelayFact } from './facts.js';
-import { bearerMatches, isChannelId } from './secrets.js';
+import { bearerMatches, isChannelId, isClientName } from './secrets.js';
 import type { ChannelRecord, RelayStorage, Retention } from './storage.js';
 import { parseRelayRule, RelayFilterError, type RelayRule } from './filter.js';
 import { sharedReads, streamChannel } from './stream.js';
+
+/** How long a client waits before coming back after the relay said it is shutting down. */
+const CLOSING_RETRY_MS = 1_000;
 
 export interface RelayServerOptions {
   storage: RelayStorage;
@@ -214,8 +217,17 @@ export class RelayServer extends EventEmitter<{ fact: [RelayFact] }> {
   private async stream(req: IncomingMessage, res: ServerResponse, id: string, url: URL): Promise<void> {
     const channel = await this.authorised(req, res, id);
     if (!channel) return;
-    const given = req.headers['last-event-id'] ?? url.searchParams.get('after') ?? '0';
-    const after = /^\d{1,15}$/.test(String(given).trim()) ? Number(String(given).trim()) : NaN;
+    const client = url.searchParams.get('client') ?? undefined;
+    if (client !== undefined && !isClientName(client))
+      return send(res, 400, { error: 'client: use 1 to 64 letters, digits, dots, dashes or underscores' });
+    // no position given: a named client resumes from its own cursor on the relay, others from the start
+    const given = req.headers['last-event-id'] ?? url.searchParams.get('after') ?? (client ? null : '0');
+    const after =
+      given === null
+        ? await this.options.storage.clientCursor(id, client!)
+        : /^\d{1,15}$/.test(String(given).trim())
+          ? Number(String(given).trim())
+          : NaN;
     if (!Number.isSafeInteger(after)) return send(res, 400, { error: 'Last-Event-ID / after must be a sequence number' });
     let rules: RelayRule[];
     try {
@@ -225,8 +237,10 @@ export class RelayServer extends EventEmitter<{ fact: [RelayFact] }> {
       throw error;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
-    res.write(`retry: 2000\nevent: hello\ndata: ${JSON.stringify({ channel: id, lastSeq: channel.lastSeq ?? 0, after })}\n\n`);
-    this.fact({ type: 'client-connected', channel: id, after });
+    res.write(
+      `retry: 2000\nevent: hello\ndata: ${JSON.stringify({ channel: id, lastSeq: channel.lastSeq ?? 0, after, ...(client ? { client } : {}) })}\n\n`,
+    );
+    this.fact({ type: 'client-connected', channel: id, after, ...(client ? { client } : {}) });
     const c = this.count(id);
     await streamChannel(
       res,
@@ -245,6 +259,8 @@ export class RelayServer extends EventEmitter<{ fact: [RelayFact] }> {
       this.stopped,
     );
     this.fact({ type: 'client-left', channel: id });
+    // shutting down: the client is told to come back (to this relay restarted, or another on the database)
+    if (this.stopping && res.writable) res.write(`event: closing\ndata: ${JSON.stringify({ retryMs: CLOSING_RETRY_MS })}\n\n`);
     res.end();
   }
 
@@ -253,9 +269,10 @@ export class RelayServer extends EventEmitter<{ fact: [RelayFact] }> {
     if (!channel) return void req.resume();
     const body = await smallJson(req);
     const seq = body?.seq;
-    if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0)
-      return send(res, 400, { error: 'send {"seq": <the newest sequence recorded>}' });
-    await this.options.storage.ack(id, seq);
+    const client = body?.client;
+    if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0 || (client !== undefined && !isClientName(client)))
+      return send(res, 400, { error: 'send {"seq": <the newest sequence recorded>, "client": "<its name, if any>"}' });
+    await this.options.storage.ack(id, seq, client);
     send(res, 200, { acked: seq });
   }
 

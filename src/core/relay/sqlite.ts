@@ -22,6 +22,9 @@ const MIGRATIONS: string[] = [
      channel_id TEXT NOT NULL, seq INTEGER NOT NULL, received_at TEXT NOT NULL,
      method TEXT NOT NULL, path TEXT NOT NULL, query TEXT NOT NULL, headers TEXT NOT NULL,
      body BLOB NOT NULL, size INTEGER NOT NULL, PRIMARY KEY (channel_id, seq));`,
+  `CREATE TABLE client_cursors (
+     channel_id TEXT NOT NULL, client TEXT NOT NULL, acked_seq INTEGER NOT NULL, acked_at TEXT NOT NULL,
+     PRIMARY KEY (channel_id, client));`,
 ];
 
 export class SqliteStorage implements RelayStorage {
@@ -115,6 +118,7 @@ export class SqliteStorage implements RelayStorage {
   async deleteChannel(id: string): Promise<boolean> {
     return this.transaction(() => {
       this.sql('DELETE FROM deliveries WHERE channel_id = ?').run(id);
+      this.sql('DELETE FROM client_cursors WHERE channel_id = ?').run(id);
       return num(this.sql('DELETE FROM channels WHERE id = ?').run(id).changes) > 0;
     });
   }
@@ -125,7 +129,8 @@ export class SqliteStorage implements RelayStorage {
          (SELECT MIN(seq) FROM deliveries d WHERE d.channel_id = c.id) AS oldest
        FROM channels c ORDER BY c.created_at, c.id`,
     ).all();
-    return rows.map(statsFromRow);
+    const clients = this.sql('SELECT channel_id, client, acked_seq, acked_at FROM client_cursors ORDER BY client').all();
+    return rows.map((row) => statsFromRow(row, clients));
   }
 
   async store(channelId: string, d: RelayIncoming): Promise<{ seq: number; bytes: number }> {
@@ -160,8 +165,20 @@ export class SqliteStorage implements RelayStorage {
     return rows.map(deliveryFromRow);
   }
 
-  async ack(channelId: string, seq: number): Promise<void> {
-    this.sql('UPDATE channels SET acked_seq = MAX(acked_seq, MIN(?, last_seq)) WHERE id = ?').run(seq, channelId);
+  async ack(channelId: string, seq: number, client?: string): Promise<void> {
+    this.transaction(() => {
+      this.sql('UPDATE channels SET acked_seq = MAX(acked_seq, MIN(?, last_seq)) WHERE id = ?').run(seq, channelId);
+      if (client === undefined) return;
+      this.sql(
+        `INSERT INTO client_cursors (channel_id, client, acked_seq, acked_at)
+         SELECT id, ?, MIN(?, last_seq), ? FROM channels WHERE id = ?
+         ON CONFLICT (channel_id, client) DO UPDATE SET acked_seq = MAX(acked_seq, excluded.acked_seq), acked_at = excluded.acked_at`,
+      ).run(client, seq, new Date().toISOString(), channelId);
+    });
+  }
+
+  async clientCursor(channelId: string, client: string): Promise<number> {
+    return num(this.sql('SELECT acked_seq FROM client_cursors WHERE channel_id = ? AND client = ?').get(channelId, client)?.acked_seq);
   }
 
   async prune(channelId: string, { olderThan, maxBytes }: Retention): Promise<number> {

@@ -45,6 +45,15 @@ export interface ChannelStats {
   ackedSeq: number;
   /** The oldest sequence still held; null when none is. */
   oldestSeq: number | null;
+  /** Each named client's own cursor (`listen --relay-client <name>`), by name. */
+  clients: ClientCursor[];
+}
+
+export interface ClientCursor {
+  client: string;
+  /** The newest sequence this client said it recorded. */
+  ackedSeq: number;
+  ackedAt: string;
 }
 
 export interface Retention {
@@ -74,8 +83,10 @@ export interface RelayStorage {
   store(channelId: string, delivery: RelayIncoming): Promise<{ seq: number; bytes: number }>;
   /** Deliveries after `seq`, oldest first: at most `maxRows`, and past the first one no more than `maxBytes` of bodies. */
   after(channelId: string, seq: number, limits: { maxRows: number; maxBytes: number }): Promise<RelayDelivery[]>;
-  /** Records what a client has recorded (never moves back). */
-  ack(channelId: string, seq: number): Promise<void>;
+  /** Records what a client has recorded (never moves back), for the channel and, when named, for that client. */
+  ack(channelId: string, seq: number, client?: string): Promise<void>;
+  /** The newest sequence the named client acked (0 when it never did). */
+  clientCursor(channelId: string, client: string): Promise<number>;
   /** Drops deliveries past the retention; returns how many were dropped. */
   prune(channelId: string, retention: Retention): Promise<number>;
 

@@ -14,7 +14,7 @@ export function relayFactLine(fact: RelayFact): string | null {
     case 'too-large':
       return `refused a delivery of ${formatBytes(fact.size)} on ${short(fact.channel)}: over --max-body (413)`;
     case 'client-connected':
-      return `client connected to ${short(fact.channel)} after #${fact.after}`;
+      return `${fact.client ? `client ${fact.client}` : 'client'} connected to ${short(fact.channel)} after #${fact.after}`;
     case 'client-left':
       return `client left ${short(fact.channel)}`;
     case 'channel-created':

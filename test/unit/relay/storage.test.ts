@@ -78,7 +78,39 @@ describe.each(engines)('the relay’s storage: $name', (engine) => {
     await storage.ack(a, 4);
     await storage.ack(a, 2);
     const stats = (await storage.channels()).find((c) => c.id === a)!;
-    expect(stats).toMatchObject({ held: 5, bytes: 50, lastSeq: 5, ackedSeq: 4, oldestSeq: 1 });
+    expect(stats).toMatchObject({ held: 5, bytes: 50, lastSeq: 5, ackedSeq: 4, oldestSeq: 1, clients: [] });
+    await storage.close();
+  });
+
+  it('keeps a cursor per named client that never moves back nor past the newest, and drops them with the channel', async () => {
+    const { storage } = await opened(engine);
+    const a = newChannelId();
+    const b = newChannelId();
+    for (const id of [a, b])
+      await storage.createChannel({ id, name: null, tokenHash: hashToken(newToken('channel')), createdAt: new Date().toISOString() });
+    for (let i = 1; i <= 6; i++) await storage.store(a, incoming(i));
+    await storage.store(b, incoming(1));
+    await storage.ack(a, 2, 'alice');
+    await storage.ack(a, 5, 'bob');
+    await storage.ack(a, 1, 'alice');
+    await storage.ack(a, 99, 'carol');
+    await storage.ack(b, 1, 'alice');
+    expect(await storage.clientCursor(a, 'alice')).toBe(2);
+    expect(await storage.clientCursor(a, 'bob')).toBe(5);
+    expect(await storage.clientCursor(a, 'carol')).toBe(6);
+    expect(await storage.clientCursor(a, 'dave')).toBe(0);
+    expect(await storage.clientCursor(b, 'alice')).toBe(1);
+    const stats = (await storage.channels()).find((c) => c.id === a)!;
+    expect(stats.ackedSeq).toBe(6);
+    expect(stats.clients.map((c) => [c.client, c.ackedSeq])).toEqual([
+      ['alice', 2],
+      ['bob', 5],
+      ['carol', 6],
+    ]);
+    expect(Date.parse(stats.clients[0]!.ackedAt)).toBeGreaterThan(Date.now() - 60_000);
+    expect(await storage.deleteChannel(a)).toBe(true);
+    expect(await storage.clientCursor(a, 'bob')).toBe(0);
+    expect(await storage.clientCursor(b, 'alice')).toBe(1);
     await storage.close();
   });
 
