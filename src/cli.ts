@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { packageVersion } from './commands/program/version.js';
 import { Command, CommanderError } from './commands/program/commander.js';
 import type { CommandContext } from './commands/program/shared-flags.js';
 import { describeError, ExitCode } from './output/errors.js';
@@ -49,6 +49,12 @@ const COMMANDS: { name: string; term: string; summary: string; load(): Promise<C
     load: async () => (await import('./commands/relay/relay.js')).createRelayCommand,
   },
   {
+    name: 'inspect',
+    term: 'inspect [options]',
+    summary: 'the web inspector over the recorded deliveries: browse, compare, resend, copy as curl, export',
+    load: async () => (await import('./commands/inspect/inspect.js')).createInspectCommand,
+  },
+  {
     name: 'verify',
     term: 'verify [options]',
     summary: 'check a captured delivery’s signature offline and explain it',
@@ -62,10 +68,7 @@ function commandNamed(argv: string[]): string | undefined {
   return words[0] === 'help' ? words[1] : words[0];
 }
 
-export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
+export { packageVersion };
 
 function fullName(command: Command): string {
   const names: string[] = [];

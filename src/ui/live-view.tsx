@@ -30,6 +30,8 @@ export interface LiveViewProps {
   /** A delivery whose large body was let go of, read back whole (from the store) for its details. */
   load?(delivery: Delivery): Promise<Delivery>;
   onQuit(): void;
+  /** `o`: opens the web inspector in a browser; resolves with what to tell the user. */
+  openInspector?(): Promise<string>;
   color: boolean;
   showPii: boolean;
   /** A warning shown from the start, until another message replaces it. */
@@ -124,6 +126,13 @@ export function LiveView(props: LiveViewProps) {
   const onLetter = (input: string) => {
     const key = LETTER_KEYS[input];
     if (key) return dispatch({ type: 'key', key });
+    if (input === 'o' && props.openInspector) {
+      props.openInspector().then(
+        (text) => dispatch({ type: 'message', text, tone: 'info' }),
+        (error: Error) => dispatch({ type: 'message', text: error.message, tone: 'error' }),
+      );
+      return;
+    }
     if (input === 'r') {
       const row = selectedRow(state);
       if (!row) return;
@@ -149,7 +158,7 @@ export function LiveView(props: LiveViewProps) {
     { isActive: isRawModeSupported === true },
   );
 
-  const headerHeight = headerLines(state, size.columns);
+  const headerHeight = headerLines(state, size.columns, header);
   const footerHeight = 2;
   const body = Math.max(3, size.rows - headerHeight - footerHeight - 1);
   const current = selectedRow(state);

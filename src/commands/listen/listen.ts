@@ -2,6 +2,7 @@
 
 import {
   DEFAULT_HOST,
+  DEFAULT_INSPECT_PORT,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_PORT,
   DEFAULT_STORE_MAX_BYTES,
@@ -23,6 +24,7 @@ import { addForwardOptions } from './forward-options.js';
 import { addRelayOptions } from './relay-options.js';
 import { checkListenOptions, sessionOptions, type ListenOptions } from './options.js';
 import { listenRenderer } from './renderers.js';
+import { startListenInspector } from './inspector.js';
 import { tones } from '../../output/palette.js';
 
 const patterns = (flag: string) => (text: string) => parseEventPatterns(text, flag);
@@ -79,13 +81,24 @@ export function createListenCommand(ctx: CommandContext, run: RunCommand<ListenO
     );
   addForwardOptions(command);
   addRelayOptions(command);
+  command
+    .addOption(new Option('--inspect', 'serve the web inspector (on by default in the live view) on 127.0.0.1'))
+    .addOption(new Option('--no-inspect', 'no web inspector'))
+    .addOption(
+      new Option('--inspect-port <n>', 'the web inspector’s port (a free one when taken)')
+        .env('IDPASS_INSPECT_PORT')
+        .default(DEFAULT_INSPECT_PORT)
+        .argParser(argParser(parsePort)),
+    );
   addSharedOptions(command, { role: 'verify' });
   command.action(async (flags: ListenOptions, self: Command) => {
     // Only a scheme the user chose is worth a note when a delivery uses another one.
     const schemeChosen = self.getOptionValueSource('scheme') !== 'default';
     // --tunnel / --no-tunnel only when typed: left out, the tunnel opens unless deliveries come from a relay
     const tunnel = self.getOptionValueSource('tunnel') === 'cli' ? flags.tunnel : undefined;
-    ctx.exitCode = await run({ ...flags, tunnel, expectScheme: schemeChosen }, ctx.io);
+    // the same for the inspector: left out, it is on in the live view only
+    const inspect = self.getOptionValueSource('inspect') === 'cli' ? flags.inspect : undefined;
+    ctx.exitCode = await run({ ...flags, tunnel, inspect, expectScheme: schemeChosen }, ctx.io);
   });
   return command;
 }
@@ -95,7 +108,8 @@ export async function runListen(options: ListenOptions, io: IO): Promise<number>
   const term = await terminal(io, options);
   const { ListenSession } = await import('../../core/session/listen-session.js');
   const session = new ListenSession(await sessionOptions(options, io.env));
-  const renderer = await listenRenderer(options, io, term, session);
+  const inspector = await startListenInspector(options, io, term, session);
+  const renderer = await listenRenderer(options, io, term, session, inspector?.url ?? null);
   session.on('fact', (fact) => renderer.fact(fact));
   const refused = refusedByRelay(session);
   const ready = await bind(session);
@@ -116,6 +130,7 @@ export async function runListen(options: ListenOptions, io: IO): Promise<number>
   await session.close();
   // the deliveries that finished while draining are shown too, and a stalled reader gets every line
   await renderer.close();
+  await inspector?.close();
   await removeReadyFile();
   const count = session.listener.count;
   writeLine(io.stderr, tones(term.err).dim(`stopped after ${count} ${count === 1 ? 'delivery' : 'deliveries'}`));

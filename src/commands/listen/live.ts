@@ -9,13 +9,20 @@ import { describeKeys } from '../program/keys.js';
 import type { ListenOptions } from './options.js';
 import { withoutLargeBody } from '../../output/render/held.js';
 import type { ListenReady, ListenRenderer } from '../../output/render/listen-renderers.js';
+import { openInBrowser } from '../steps/open-browser.js';
 
 /**
  * The live view as listen's renderer: facts wait in a backlog until the ink view is mounted (once
  * the listener is bound), then pass straight through. The view is the only part that reads keys;
  * its quit stops the session.
  */
-export function liveRenderer(options: ListenOptions, io: IO, term: Terminal, session: ListenSession): ListenRenderer {
+export function liveRenderer(
+  options: ListenOptions,
+  io: IO,
+  term: Terminal,
+  session: ListenSession,
+  inspector: string | null,
+): ListenRenderer {
   const backlog: ListenSessionFact[] = [];
   let sink: ((fact: ListenSessionFact) => void) | null = null;
   let view: { unmount(): void } | null = null;
@@ -39,7 +46,7 @@ export function liveRenderer(options: ListenOptions, io: IO, term: Terminal, ses
       else backlog.push(fact);
     },
     ready: async (at) => {
-      view = await mountLiveView(options, io, term, session, at, subscribe);
+      view = await mountLiveView(options, io, term, session, { ...at, inspector }, subscribe);
     },
     ended: () => unmount(),
     close: async () => unmount(),
@@ -51,7 +58,7 @@ async function mountLiveView(
   io: IO,
   term: Terminal,
   session: ListenSession,
-  at: ListenReady,
+  at: ListenReady & { inspector: string | null },
   subscribe: (onFact: (fact: ListenSessionFact) => void) => () => void,
 ): Promise<{ unmount(): void }> {
   if (!term.color) io.env.FORCE_COLOR = '0'; // ink's own chalk reads this when it loads
@@ -91,12 +98,14 @@ async function mountLiveView(
       key: describeKeys(options),
       scheme: options.expectScheme ? `expecting ${options.scheme}` : 'any scheme',
       store: session.listener.storeFile,
+      inspector: at.inspector,
     },
     initialTunnel: tunnelWanted(options) ? { state: 'connecting', host: options.tunnelHost.origin } : { state: 'off' },
     subscribe,
     replay,
     load,
     onQuit: () => session.stop(),
+    openInspector: at.inspector ? () => openInBrowser(at.inspector!, io.env) : undefined,
     color: term.color,
     showPii: Boolean(options.showPii),
     notice: exposedHostWarning(options.host),

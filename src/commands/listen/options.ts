@@ -19,7 +19,13 @@ export interface ForwardFlags {
   forwardTimeout: number;
 }
 
-export interface ListenOptions extends SharedOptions, ForwardFlags, RelayFlags {
+export interface InspectFlags {
+  /** Typed --inspect (true) or --no-inspect (false); undefined: on in the live view only. */
+  inspect?: boolean;
+  inspectPort: number;
+}
+
+export interface ListenOptions extends SharedOptions, ForwardFlags, RelayFlags, InspectFlags {
   port: number;
   host: string;
   events?: EventFilter;

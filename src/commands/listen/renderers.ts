@@ -8,11 +8,17 @@ import { describeKeys } from '../program/keys.js';
 import type { ListenOptions } from './options.js';
 
 /** A terminal gets the live view; pipes get plain lines; --json gets NDJSON. */
-export async function listenRenderer(options: ListenOptions, io: IO, term: Terminal, session: ListenSession): Promise<ListenRenderer> {
-  if (term.interactive) return (await import('./live.js')).liveRenderer(options, io, term, session);
+export async function listenRenderer(
+  options: ListenOptions,
+  io: IO,
+  term: Terminal,
+  session: ListenSession,
+  inspector: string | null,
+): Promise<ListenRenderer> {
+  if (term.interactive) return (await import('./live.js')).liveRenderer(options, io, term, session, inspector);
   const { plainRenderer, jsonRenderer } = await import('../../output/render/listen-renderers.js');
-  const lines = options.json ? jsonRenderer(io, Boolean(options.showPii), term.err) : plainRenderer(io, term.out, term.err);
-  return { ...lines, ready: (at) => printBanner(options, session, at, io, term) };
+  const lines = options.json ? jsonRenderer(io, Boolean(options.showPii), term.err, inspector) : plainRenderer(io, term.out, term.err);
+  return { ...lines, ready: (at) => printBanner(options, session, at, io, term, inspector) };
 }
 
 /** What the forwarding flags change from Prembly's behaviour, said once. */
@@ -32,6 +38,7 @@ async function printBanner(
   at: { url: string; sendHint: string },
   io: IO,
   term: Terminal,
+  inspector: string | null,
 ): Promise<void> {
   const { bannerLines } = await import('../../output/render/listen-banner.js');
   const banner = bannerLines(term.err, {
@@ -48,6 +55,7 @@ async function printBanner(
     storeOn: options.store,
     tunnelHost: tunnelWanted(options) ? options.tunnelHost.origin : null,
     relay: Boolean(options.relay),
+    inspector,
   });
   for (const line of banner) writeLine(io.stderr, line);
 }

@@ -1,6 +1,8 @@
 /** Every default shared by a command and the library, in one place light enough to load at startup. */
 
 export const DEFAULT_PORT = 4567;
+/** The web inspector's port (listen --inspect-port, idpass inspect --port); a free one when taken. */
+export const DEFAULT_INSPECT_PORT = 4570;
 export const DEFAULT_HOST = '127.0.0.1';
 /** A running `idpass listen` on its default port. */
 export const DEFAULT_TRIGGER_URL = `http://${DEFAULT_HOST}:${DEFAULT_PORT}/webhook`;

@@ -30,8 +30,12 @@ const DECODERS: Record<string, (data: Buffer, options: ZlibOptions) => Buffer> =
   br: brotliDecompressSync,
 };
 
-/** The body as text for parsing: decoded when it came compressed. The signature is checked over the bytes received, never these. */
-function decodedBody(raw: Buffer, encoding: string | undefined, notes: string[]): { text: string | null; error: string | null } {
+/** The body as text for parsing: decoded when it came compressed (bounded). The signature is checked over the bytes received, never these. */
+export function decodedBody(
+  raw: Buffer,
+  encoding: string | undefined,
+  notes: string[] = [],
+): { text: string | null; error: string | null } {
   const name = encoding?.trim().toLowerCase();
   if (!name || name === 'identity') return { text: raw.toString('utf8'), error: null };
   const decode = DECODERS[name];

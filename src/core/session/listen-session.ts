@@ -132,6 +132,12 @@ export class ListenSession extends EventEmitter<{ fact: [ListenSessionFact] }> {
     return { body, json: parsed.json, decodedLength: parsed.textLength };
   }
 
+  /** Where the store wrote a delivery (its folder, and the line's place when it still knows); null when not recording. */
+  storedAt(id: string): { dir: string; place: { offset: number; length: number } | null } | null {
+    const store = this.options.intake.store;
+    return store ? { dir: store.dir, place: store.placeOf(id) } : null;
+  }
+
   /** Sends a recorded delivery to the forward targets again. */
   replay(delivery: Delivery): Promise<Delivery> {
     return this.listener.replay(delivery);

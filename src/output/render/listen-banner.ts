@@ -24,6 +24,8 @@ export interface BannerFacts {
   tunnelHost: string | null;
   /** Deliveries come from a relay channel (its state follows on lines of its own). */
   relay?: boolean;
+  /** The web inspector's URL, when it is on. */
+  inspector?: string | null;
 }
 
 export function bannerLines(c: ChalkInstance, f: BannerFacts): string[] {
@@ -44,6 +46,7 @@ export function bannerLines(c: ChalkInstance, f: BannerFacts): string[] {
         : tones(c).dim(f.relay ? 'off: deliveries come from the relay (--tunnel opens one too)' : 'off (--no-tunnel): local only'),
     ],
   ];
+  if (f.inspector) rows.push(['inspect', `${f.inspector}  ${tones(c).dim('(the web inspector; this machine only)')}`]);
   const lines = [tones(c).strong('idpass listen'), ...rows.map(([label, value]) => `  ${label.padEnd(8)} ${value}`)];
   if (f.exposed) lines.push(tones(c).warn(`warning: ${f.exposed}`));
   for (const note of f.forwardNotes) lines.push(tones(c).warn(`note: ${note}`));

@@ -64,7 +64,7 @@ export function plainRenderer(io: IO, out: ChalkInstance, err: ChalkInstance): R
 }
 
 /** NDJSON on stdout, one object per fact that matters to a machine; talk stays on stderr. */
-export function jsonRenderer(io: IO, showPii: boolean, err: ChalkInstance): Renderer<ListenSessionFact> {
+export function jsonRenderer(io: IO, showPii: boolean, err: ChalkInstance, inspector?: string | null): Renderer<ListenSessionFact> {
   const tunnelState = {};
   const batch = lineBatch(io.stdout);
   // every line goes through one ordered queue: a large delivery's line, made on a worker, keeps its place
@@ -85,7 +85,7 @@ export function jsonRenderer(io: IO, showPii: boolean, err: ChalkInstance): Rend
     }
     switch (fact.type) {
       case 'ready':
-        stdout(safeJson({ type: 'ready', url: fact.url, host: fact.host, port: fact.port }));
+        stdout(safeJson({ type: 'ready', url: fact.url, host: fact.host, port: fact.port, ...(inspector ? { inspector } : {}) }));
         break;
       case 'completed':
         if (!fact.delivery.ignored) lines.add(fact.delivery);

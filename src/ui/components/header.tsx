@@ -13,9 +13,14 @@ export function tunnelCause(state: ViewState): string | null {
 }
 
 /** How many lines the header takes at this width (the cause wraps). */
-export function headerLines(state: ViewState, width: number): number {
+export function headerLines(state: ViewState, width: number, header?: HeaderInfo): number {
   const cause = tunnelCause(state);
-  return 5 + (cause ? Math.ceil((cause.length + 4) / Math.max(10, width)) : 0) + (state.relay && state.tunnel.state !== 'off' ? 1 : 0);
+  return (
+    5 +
+    (header?.inspector ? 1 : 0) +
+    (cause ? Math.ceil((cause.length + 4) / Math.max(10, width)) : 0) +
+    (state.relay && state.tunnel.state !== 'off' ? 1 : 0)
+  );
 }
 
 export function Header({ header, state, paint, width }: { header: HeaderInfo; state: ViewState; paint: Paint; width: number }) {
@@ -60,6 +65,11 @@ export function Header({ header, state, paint, width }: { header: HeaderInfo; st
       <Text wrap="truncate">
         local {header.local} {header.forward ? `→ app ${header.forward}` : <Text color={paint('gray')}>no --forward-to</Text>}
       </Text>
+      {header.inspector ? (
+        <Text wrap="truncate">
+          inspector {visible(header.inspector)} <Text color={paint('gray')}>· o opens it in a browser</Text>
+        </Text>
+      ) : null}
       <Text wrap="truncate" color={paint('gray')}>
         verify with {header.key} · {header.scheme}
         {header.store ? ` · store ${header.store}` : ' · not recording'}

@@ -8,6 +8,7 @@ const HELP: [string, string][] = [
   ['esc', 'close details or help'],
   ['r', 'replay the selected delivery to the app (same bytes and headers)'],
   ['c', 'clear the view (the store keeps everything)'],
+  ['o', 'open the web inspector in a browser (its URL is in the header)'],
   ['?', 'this help'],
   ['q  ctrl-c', 'quit: close the tunnel, flush the store'],
 ];

@@ -7,6 +7,8 @@ export interface HeaderInfo {
   key: string;
   scheme: string;
   store: string | null;
+  /** The web inspector's URL (with its token), when it is on. */
+  inspector?: string | null;
 }
 
 /** A colour name when colour is on, else undefined (the terminal's own colour). */
