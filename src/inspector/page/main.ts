@@ -1,6 +1,6 @@
 /** The inspector page: header, filters, the live list and the open delivery. */
 
-import { api, type Summary } from './api.js';
+import { api, type Detail, type Summary } from './api.js';
 import { detailPane, type Tab } from './detail.js';
 import { clear, h } from './dom.js';
 import { DeliveryList } from './list.js';
@@ -17,6 +17,25 @@ let openId: string | null = null;
 
 const list = new DeliveryList((id) => void open(id));
 
+const host = {
+  marked: () => list.marked,
+  mark: (m: string) => {
+    list.marked = m;
+    list.schedule();
+  },
+  open: (o: string) => void open(o),
+};
+
+function draw(d: Detail): void {
+  clear(
+    right,
+    detailPane(d, host, tab, (t) => {
+      tab = t;
+      draw(d);
+    }),
+  );
+}
+
 async function open(id: string): Promise<void> {
   openId = id;
   list.selected = id;
@@ -24,18 +43,7 @@ async function open(id: string): Promise<void> {
   try {
     const d = await api.detail(id);
     if (openId !== id) return;
-    const host = {
-      marked: () => list.marked,
-      mark: (m: string) => {
-        list.marked = m;
-        list.schedule();
-      },
-      open: (o: string) => void open(o),
-    };
-    clear(
-      right,
-      detailPane(d, host, tab, (t) => ((tab = t), void open(id))),
-    );
+    draw(d);
   } catch (error) {
     clear(right, h('p', { class: 'bad' }, (error as Error).message));
   }
