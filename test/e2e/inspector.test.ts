@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { gzipSync } from 'node:zlib';
@@ -284,5 +284,14 @@ describe('the web inspector (built CLI, real Chromium)', () => {
     inspect.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(existsSync(ready)).toBe(false);
+  });
+
+  it('the page is its own small modules: under 150 KB of JavaScript gzipped, no other origin named in them', () => {
+    const dir = new URL('../../dist/inspector/page/', import.meta.url);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.js'));
+    expect(files).toContain('main.js');
+    const gzipped = files.reduce((sum, f) => sum + gzipSync(readFileSync(new URL(f, dir))).length, 0);
+    expect(gzipped).toBeLessThan(150 * 1024);
+    for (const f of files) expect(readFileSync(new URL(f, dir), 'utf8')).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)/);
   });
 });

@@ -1,3 +1,5 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sign } from '../../src/core/signing/sign.js';
 import { BIN } from '../helpers/cli.js';
@@ -11,7 +13,7 @@ import { startRelay } from '../helpers/relay.js';
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const scope = testScope();
 
-async function startLiveView(extraArgs: string[] = [], width = 120, shown = 'Waiting for deliveries') {
+async function startLiveView(extraArgs: string[] = [], width = 120, shown = 'Waiting for deliveries', env: Record<string, string> = {}) {
   if (!Terminal.available()) throw new Error('tmux is needed for the live view tests (.ci/run installs it)');
   const app = await scope.receiver();
   const port = await freePort();
@@ -21,6 +23,7 @@ async function startLiveView(extraArgs: string[] = [], width = 120, shown = 'Wai
   const command = [
     'env -u CI NO_COLOR=1',
     `IDPASS_HOME=${shellQuote(tempHome())}`,
+    ...Object.entries(env).map(([name, value]) => `${name}=${shellQuote(value)}`),
     shellQuote(process.execPath),
     shellQuote(BIN),
     'listen --no-tunnel --port',
@@ -36,6 +39,24 @@ async function startLiveView(extraArgs: string[] = [], width = 120, shown = 'Wai
 }
 
 describe('the live view in a real terminal (tmux)', () => {
+  it('serves the web inspector by default: its URL in the header, o opens it with $BROWSER; the URL answers', async () => {
+    const opened = join(tempHome(), 'opened.txt');
+    const browser = join(tempHome(), 'browser.sh');
+    writeFileSync(browser, `#!/bin/sh\nprintf '%s' "$1" > ${shellQuote(opened)}\n`, { mode: 0o700 });
+    const { term } = await startLiveView(['--inspect-port', '0'], 160, 'Waiting for deliveries', { BROWSER: browser });
+    const screen = term.screen();
+    const url = /inspector (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(screen)?.[1];
+    expect(url, screen).toBeDefined();
+    expect(screen).toContain('o opens it in a browser');
+    term.keys('o');
+    await term.waitFor((s) => s.includes('opening the inspector'), 'the opening message');
+    for (let i = 0; i < 50 && !existsSync(opened); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(readFileSync(opened, 'utf8')).toBe(url);
+    const page = await fetch(url!, { redirect: 'manual' });
+    expect(page.status).toBe(303);
+    expect(page.headers.get('set-cookie')).toMatch(/^idpass_inspector=[\w-]+; HttpOnly; SameSite=Strict/);
+  });
+
   it('with --relay: the header says where the relay stands, the note says answers stay here, held deliveries arrive', async () => {
     const relay = await startRelay();
     scope.defer(() => relay.stop('SIGKILL'));

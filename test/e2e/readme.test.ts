@@ -94,6 +94,7 @@ const MARKERS = {
   inTests: 'the middleware example listening on 127.0.0.1:3000',
   relay: 'a relay on this machine (relay)',
   relayTeam: 'two relays on one PostgreSQL (relay team)',
+  inspector: 'a listener with its inspector, read with curl (inspector)',
 };
 
 interface ShellRun {
@@ -245,6 +246,17 @@ describe('README.md and docs/, run as written', () => {
     expect(run.code, run.output).toBe(0);
     // the token the example generated never shows up in what it printed
     expect(run.output).not.toMatch(/rta_/);
+  });
+
+  it('the inspector example: its API answers the token with the delivery, and 401 without it', async () => {
+    const run = await runShell(runnable(MARKERS.inspector).code, {
+      cwd: ROOT,
+      env: { IDPASS_HOME: tempHome(), ...BUILTIN_KEYS },
+      timeoutMs: 60_000,
+    });
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toMatch(/"reference":"ref-inspect-1"/);
+    expect(run.output).toContain('without the token: 401');
   });
 
   it('marks every block it expects to run, and each marked block is one the tests below run', () => {
