@@ -152,7 +152,7 @@ describe('the web inspector (built CLI, real Chromium)', () => {
 
   it('resend sends the exact bytes; edit and send signs afresh; the copied curl reproduces it; HAR has every delivery', async () => {
     const app = await scope.receiver();
-    const { l, inspector } = await listenWithInspector(['--forward-to', app.url]);
+    const { l, inspector, base, token } = await listenWithInspector(['--forward-to', app.url]);
     const { page, errors } = await openPage(inspector);
     const text = delivery('ref-resend-3');
     await post(l, text);
@@ -183,6 +183,13 @@ describe('the web inspector (built CLI, real Chromium)', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('a[href="/api/export.har"]')]);
     const har = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { log: { entries: { _idpass: { reference: string } }[] } };
     expect(har.log.entries.map((e) => e._idpass.reference)).toEqual(['ref-resend-3']);
+    const ndjson = await (await fetch(`${base}/api/export.ndjson`, { headers: { 'x-idpass-token': token } })).text();
+    expect(
+      ndjson
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line).reference),
+    ).toEqual(['ref-resend-3']);
     expect(errors).toEqual([]);
   });
 
