@@ -9,7 +9,7 @@
 // - a 10 MB body: from the click to its tree's first level on screen;
 // - a burst of 500 deliveries/s for 10 s with the page open, against the same burst with no page.
 import { createHmac } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -135,6 +135,7 @@ async function main() {
     headers: { 'content-type': 'application/json', 'x-prembly-signature': sign(big) },
     body: big,
   });
+  await page.evaluate(() => (document.querySelector('.list').scrollTop = 0));
   await page.locator('.row', { hasText: 'bench-10mb' }).waitFor();
   const clicked = Date.now();
   await page.locator('.row', { hasText: 'bench-10mb' }).click();
@@ -157,5 +158,6 @@ try {
   await main();
 } finally {
   stopProcesses();
-  if (existsSync(home)) console.log(`(store kept in ${home})`);
+  await sleep(500);
+  rmSync(home, { recursive: true, force: true });
 }

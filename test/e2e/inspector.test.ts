@@ -163,6 +163,13 @@ describe('the web inspector (built CLI, real Chromium)', () => {
     expect(app.received).toHaveLength(2);
     expect(app.received[1]!.body.equals(Buffer.from(text))).toBe(true);
     expect(app.received[1]!.headers['x-prembly-signature']).toBe(sign(text));
+    // or to any URL
+    const other = await scope.receiver();
+    await page.fill('.resend-to', other.url);
+    await page.click('.resend');
+    await page.locator('.out', { hasText: String(other.port) }).waitFor();
+    expect(other.received.map((r) => r.body.toString())).toEqual([text]);
+    await page.fill('.resend-to', '');
     await page.click('[data-tab="Edit & send"]');
     const edited = (await page.inputValue('textarea')).replace('"VERIFIED"', '"FAILED"');
     await page.fill('textarea', edited);

@@ -229,15 +229,19 @@ function editTab(d: Detail): HTMLElement {
 
 export function detailPane(d: Detail, host: DetailHost, tab: Tab, onTab: (tab: Tab) => void): HTMLElement {
   const out = h('div', { class: 'out' });
+  const to = h('input', {
+    class: 'to resend-to',
+    attrs: { placeholder: 'to: where it was forwarded', 'aria-label': 'resend to (empty: where it was forwarded)' },
+  }) as HTMLInputElement;
   const resend = async () => {
     try {
-      clear(out, h('p', { class: 'results' }, results((await api.resend(d.summary.id)).results)));
+      clear(out, h('p', { class: 'results' }, results((await api.resend(d.summary.id, to.value.trim() || undefined)).results)));
     } catch (error) {
       clear(out, h('p', { class: 'bad' }, (error as Error).message));
     }
   };
   const curl = async () => {
-    const text = await api.curl(d.summary.id).catch((e: Error) => e.message);
+    const text = await api.curl(d.summary.id, to.value.trim() || undefined).catch((e: Error) => e.message);
     clear(out, h('pre', { class: 'curl' }, text));
     await navigator.clipboard?.writeText(text).catch(() => undefined);
   };
@@ -266,6 +270,7 @@ export function detailPane(d: Detail, host: DetailHost, tab: Tab, onTab: (tab: T
       h('button', { class: 'resend', on: { click: () => void resend() } }, 'Resend'),
       h('button', { class: 'copy-curl', on: { click: () => void curl() } }, 'Copy as curl'),
       h('button', { on: { click: () => host.mark(d.summary.id) } }, 'Mark for compare'),
+      to,
     ),
     out,
     h(

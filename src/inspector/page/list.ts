@@ -60,9 +60,15 @@ export class DeliveryList {
     const generation = ++this.generation;
     const query: Record<string, string> = {};
     for (const [k, v] of Object.entries(this.filters)) if (v) query[k] = v;
-    let page = await api.list({ ...query, limit: String(PAGE) });
+    const page = await api.list({ ...query, limit: String(PAGE) });
     if (generation !== this.generation) return;
     this.set(page.deliveries);
+    // the rest behind the first page, not waited for
+    void this.rest(generation, query, page.more).catch(() => undefined);
+  }
+
+  private async rest(generation: number, query: Record<string, string>, more: boolean): Promise<void> {
+    let page = { more, deliveries: [] as Summary[] };
     while (page.more && generation === this.generation) {
       const last = this.items.at(-1)?.id;
       if (!last) break;

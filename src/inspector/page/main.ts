@@ -111,7 +111,8 @@ function connect(): void {
 }
 
 async function start(): Promise<void> {
-  const info = await api.info();
+  // the first page of the list is asked for at once, beside the page's facts
+  const [info] = await Promise.all([api.info(), list.reload()]);
   const app = document.getElementById('app')!;
   clear(
     app,
@@ -140,7 +141,8 @@ async function start(): Promise<void> {
     }
   });
   connect();
-  await list.reload();
+  list.schedule();
+  await new Promise((resolve) => requestAnimationFrame(resolve));
   count.textContent = `${list.items.length.toLocaleString()} shown`;
   performance.mark('idpass-first-render');
 }
