@@ -69,7 +69,7 @@ describe('the sandbox API', () => {
     }
   });
 
-  it('07 exists on BVN endpoints only; any other number is a match with the same made-up identity each time', async () => {
+  it('07 exists on BVN endpoints only; a sandbox identity number is a match with the same made-up identity each time', async () => {
     const { post } = await sandboxWithReceiver();
     expect((await post('/verification/vnin', { number: '00000000007' })).body.response_code).toBe('00');
     const one = await post('/verification/bvn', { number: '22211133344' });
@@ -83,10 +83,12 @@ describe('the sandbox API', () => {
 
   it('checks x-api-key and the body as the real API does, with its error shapes', async () => {
     const { post } = await sandboxWithReceiver({ apiKey: 'test_sk_the0right0key0000' });
-    expect(await post('/verification/bvn', { number: '1' }, { 'content-type': 'application/json' })).toEqual({
+    const refused = await post('/verification/bvn', { number: '1' }, { 'content-type': 'application/json' });
+    expect(refused).toMatchObject({
       status: 401,
-      body: { status: false, message: 'Unauthorized: invalid API key' },
+      body: { status: false, message: 'Unauthorized: invalid API key', errors: { 'x-api-key': ['missing'] } },
     });
+    expect(refused.body.meta.request_id).toMatch(/^[0-9a-f-]{36}$/);
     expect((await post('/verification/bvn', { number: '1' })).status).toBe(401); // key-shaped, but not --api-key
     const right = { 'x-api-key': 'test_sk_the0right0key0000', 'content-type': 'application/json' };
     expect(await post('/identitypass/verification/bvn_validation', {}, right)).toEqual({
@@ -145,7 +147,8 @@ describe('the sandbox API', () => {
   it('the CLI: --numbers lists every magic number, a taken port is a usage error', async () => {
     const numbers = await runInProcess(['sandbox', '--numbers']);
     expect(numbers.stdout).toMatch(/^00000000002 {2}02 {2}the registry is down/m);
-    expect(numbers.stdout.trim().split('\n')).toHaveLength(MAGIC_NUMBERS.length + 1);
+    expect(numbers.stdout.trim().split('\n')).toHaveLength(MAGIC_NUMBERS.length + 3);
+    expect(numbers.stdout).toMatch(/any other well-formed number: 01, not found/);
     const { sandbox, url } = await sandboxWithReceiver();
     const port = new URL(url).port;
     const taken = await runInProcess(['sandbox', '--port', port]);
@@ -186,7 +189,8 @@ describe('the sandbox API', () => {
     expect(local.status).toBe(200);
     // the verification API itself answers (with its own key check), as a shared test box would want
     expect(
-      (await fetch(`http://${external}:${port}/verification/bvn`, { method: 'POST', headers: API_KEY, body: '{"number":"1"}' })).status,
+      (await fetch(`http://${external}:${port}/verification/bvn`, { method: 'POST', headers: API_KEY, body: '{"number":"54651333604"}' }))
+        .status,
     ).toBe(200);
   });
 });

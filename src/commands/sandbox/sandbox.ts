@@ -120,12 +120,17 @@ async function start(sandbox: Sandbox, options: SandboxOptions): Promise<string>
 }
 
 async function printNumbers(options: SandboxOptions, io: IO): Promise<number> {
-  const { MAGIC_NUMBERS } = await import('../../core/sandbox/identities.js');
+  const { MAGIC_NUMBERS, DOCUMENTED_NUMBERS, SANDBOX_PREFIXES } = await import('../../core/sandbox/identities.js');
   for (const m of MAGIC_NUMBERS) writeLine(io.stdout, options.json ? JSON.stringify(m) : `${m.number}  ${m.code}  ${m.what}`);
-  if (!options.json)
-    writeLine(
-      io.stdout,
-      'any other number: 00, a match with a made-up identity derived from the number (the same number, the same identity)',
-    );
+  if (options.json) return ExitCode.ok;
+  writeLine(io.stdout, `the docs' test values (${DOCUMENTED_NUMBERS.join(', ')}): 00, a match`);
+  writeLine(
+    io.stdout,
+    `sandbox identities (${SANDBOX_PREFIXES.map((p) => p.what).join('; ')}): 00, a made-up identity derived from the number (the same number, the same identity)`,
+  );
+  writeLine(
+    io.stdout,
+    'any other well-formed number: 01, not found; a malformed one (a 10-digit BVN, invalid_nin_123): HTTP 400, response code 05',
+  );
   return ExitCode.ok;
 }

@@ -34,10 +34,39 @@ export const MAGIC_NUMBERS: readonly MagicNumber[] = [
   { number: '00000000009', outcome: 'slow', code: '00', what: 'a slow provider: a match, answered after --slow-delay' },
 ];
 
+/** The docs' own test values (prembly-2026.md §4): each is a match. */
+export const DOCUMENTED_NUMBERS: readonly string[] = [
+  '54651333604',
+  '12345678901',
+  'A00400000',
+  'AAD2320823198',
+  'ABC12345YZ00',
+  '987f545AJ67890',
+];
+
+/**
+ * Sandbox identities beyond those: a well-formed number that starts like one of these is a match
+ * with a made-up identity (the same one each time). Any other well-formed number is not found (01).
+ */
+export const SANDBOX_PREFIXES: readonly { pattern: RegExp; what: string }[] = [
+  { pattern: /^222\d{8}$/, what: 'BVN or NIN 222xxxxxxxx' },
+  { pattern: /^A00\d{6}$/i, what: 'passport A00xxxxxx' },
+  { pattern: /^(?:ABC|AAD)/i, what: "driver's licence ABC… or AAD…" },
+  { pattern: /^(?:90F5|987F)/i, what: "voter's card 90F5… or 987F…" },
+  { pattern: /^(?:\+?234|0)80000\d{5}$/, what: 'phone 080000xxxxx' },
+];
+
+export function isMagic(number: string): boolean {
+  return MAGIC_NUMBERS.some((m) => m.number === number);
+}
+
 export function outcomeFor(number: string): MagicNumber {
-  return (
-    MAGIC_NUMBERS.find((m) => m.number === number) ?? { number, outcome: 'verified', code: '00', what: 'a match with a made-up identity' }
-  );
+  const magic = MAGIC_NUMBERS.find((m) => m.number === number);
+  if (magic) return magic;
+  const lower = number.toLowerCase();
+  if (DOCUMENTED_NUMBERS.some((n) => n.toLowerCase() === lower) || SANDBOX_PREFIXES.some((p) => p.pattern.test(number)))
+    return { number, outcome: 'verified', code: '00', what: 'a match with a made-up identity' };
+  return { number, outcome: 'not-found', code: '01', what: 'no record with that number' };
 }
 
 const FIRST = ['ADA', 'CHIDI', 'FUNMI', 'TUNDE', 'NGOZI', 'EMEKA', 'AISHA', 'BAYO', 'KEMI', 'OBI'];

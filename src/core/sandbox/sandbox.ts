@@ -11,10 +11,12 @@ import express, { type Request, type Response } from 'express';
 import { CoreError } from '../common/errors.js';
 import { loadFixture } from '../trigger/fixtures.js';
 import { setPath } from '../trigger/body-edits.js';
-import { failureBody, findRoute, matchBody, missingField, numberOf } from './api.js';
+import { badNumber, failureBody, findRoute, matchBody, missingField, numberOf } from './api.js';
+import { echoRequest, errorBody, invalidData } from './envelope.js';
 import { Dispatcher, type DispatchFact, type SandboxDelivery } from './dispatcher.js';
 import { adminRouter } from './admin.js';
-import { outcomeFor } from './identities.js';
+import { lookupRoutes, type Verification } from './lookups.js';
+import { isMagic, outcomeFor } from './identities.js';
 
 export interface SandboxOptions {
   publicKey: string;
@@ -39,18 +41,10 @@ export type SandboxFact =
 
 export class SandboxError extends CoreError<'bad-webhook-url' | 'port-in-use' | 'bind-failed'> {}
 
-interface Verification {
-  reference: string;
-  status: 'VERIFIED' | 'NOT-VERIFIED' | 'PENDING';
-  code: string;
-  endpoint: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-const KEY_SHAPE = /^[A-Za-z0-9_.-]{8,200}$/;
+// Prembly's own test keys come in more than one shape, colon-separated ones among them
+const KEY_SHAPE = /^[A-Za-z0-9_.:-]{8,200}$/;
 /** What an identity number may look like: letters, digits and dashes, at most 32 of them. */
-const ID_NUMBER = /^[A-Za-z0-9-]{1,32}$/;
+const ID_NUMBER = /^\+?[A-Za-z0-9-]{1,32}$/;
 
 export class Sandbox extends EventEmitter<{ fact: [SandboxFact] }> {
   readonly dispatcher: Dispatcher;
@@ -178,7 +172,9 @@ export class Sandbox extends EventEmitter<{ fact: [SandboxFact] }> {
     const ok =
       key !== undefined && KEY_SHAPE.test(key) && (this.options.apiKey === undefined || constantTimeEqual(key, this.options.apiKey));
     if (!ok) {
-      res.status(401).json({ status: false, message: 'Unauthorized: invalid API key' });
+      res
+        .status(401)
+        .json(errorBody('Unauthorized: invalid API key', { 'x-api-key': [key === undefined ? 'missing' : 'not a valid key'] }));
       this.fact(req, 401);
     }
     return ok;
@@ -188,11 +184,15 @@ export class Sandbox extends EventEmitter<{ fact: [SandboxFact] }> {
     const app = express();
     app.disable('x-powered-by');
     app.use('/__idpass', express.json({ limit: '1mb' }), adminRouter(this));
-    app.get('/api/v1/verification/api/status/:id', (req, res) => this.status(req, res));
-    app.get('/api/v1/checker-widget/sdk/sessions/:id', (req, res) => this.session(req, res));
+    lookupRoutes(app, {
+      verifications: this.verifications,
+      sessions: this.sessions,
+      authorised: (req, res) => this.authorised(req, res),
+      fact: (req, status, extra) => this.fact(req, status, extra),
+    });
     app.post('*splat', express.json({ limit: '20mb', type: () => true }), (req, res) => void this.verify(req, res));
     app.use((req: Request, res: Response) => {
-      res.status(404).json({ status: false, message: `Not found: no sandbox endpoint for ${req.method} ${req.path}` });
+      res.status(404).json(errorBody(`Not found: no sandbox endpoint for ${req.method} ${req.path}`));
       this.fact(req, 404);
     });
     app.use((error: Error & { status?: number; type?: string }, req: Request, res: Response, _next: express.NextFunction) => {
@@ -206,7 +206,7 @@ export class Sandbox extends EventEmitter<{ fact: [SandboxFact] }> {
   private async verify(req: Request, res: Response): Promise<void> {
     const route = findRoute(req.path);
     if (!route) {
-      res.status(404).json({ status: false, message: `Not found: no sandbox endpoint for POST ${req.path}` });
+      res.status(404).json(errorBody(`Not found: no sandbox endpoint for POST ${req.path}`));
       this.fact(req, 404);
       return;
     }
@@ -219,10 +219,13 @@ export class Sandbox extends EventEmitter<{ fact: [SandboxFact] }> {
       return;
     }
     const number = numberOf(route, body);
-    if (number !== null && !ID_NUMBER.test(number)) {
-      // identity numbers are short: BVN and NIN 11 digits, licences and voter's cards under 25 characters
-      res.status(400).json({ status: false, message: `Bad request: '${route.numberFields[0]}' is not a valid identity number` });
-      this.fact(req, 400);
+    // identity numbers are short: BVN and NIN 11 digits, licences and voter's cards under 25 characters;
+    // the magic numbers work on every product
+    const wrong =
+      number === null ? null : !ID_NUMBER.test(number) ? 'not an identity number' : isMagic(number) ? null : badNumber(route, number);
+    if (wrong) {
+      res.status(400).json(invalidData(route.numberFields.find((f) => body[f] !== undefined) ?? route.numberFields[0]!, wrong));
+      this.fact(req, 400, { code: '05' });
       return;
     }
     let magic = outcomeFor(number ?? '');
@@ -238,9 +241,10 @@ export class Sandbox extends EventEmitter<{ fact: [SandboxFact] }> {
         endpoint: route.endpointName,
         createdAt: now,
         updatedAt: now,
+        request: echoRequest(body),
       });
     if (magic.outcome === 'verified' || magic.outcome === 'slow') {
-      const answer = matchBody(route, number, reference);
+      const answer = matchBody(route, number, reference, echoRequest(body));
       record('VERIFIED');
       res.status(200).json(answer);
       this.fact(req, 200, { code: '00', reference, outcome: magic.outcome });
@@ -251,12 +255,18 @@ export class Sandbox extends EventEmitter<{ fact: [SandboxFact] }> {
     record(pending ? 'PENDING' : 'NOT-VERIFIED');
     res.status(200).json(failureBody(magic, reference, route));
     this.fact(req, 200, { code: magic.code, reference, outcome: magic.outcome });
-    if (pending) this.completeLater(route, number, reference, magic.outcome === 'registry-down');
+    if (pending) this.completeLater(route, number, reference, magic.outcome === 'registry-down', echoRequest(body));
   }
 
   /** The result of a 02/03 call, by webhook after the pending delay, flagged as Prembly flags a retry. */
-  private completeLater(route: Parameters<typeof matchBody>[0], number: string | null, reference: string, downtime: boolean): void {
-    const final = matchBody(route, number, reference);
+  private completeLater(
+    route: Parameters<typeof matchBody>[0],
+    number: string | null,
+    reference: string,
+    downtime: boolean,
+    request: Record<string, unknown>,
+  ): void {
+    const final = matchBody(route, number, reference, request);
     final[downtime ? 'is_callback_retry' : 'is_pending_payment_retry'] = true;
     const event = downtime ? 'verification.retry.completed' : 'verification.payment_retry.completed';
     const delivery = this.dispatcher.enqueue(event, final, reference, this.options.pendingDelayMs ?? SANDBOX_PENDING_DELAY_MS);
@@ -264,49 +274,6 @@ export class Sandbox extends EventEmitter<{ fact: [SandboxFact] }> {
       const entry = this.verifications.get(reference);
       if (entry) Object.assign(entry, { status: 'VERIFIED', code: '00', updatedAt: new Date().toISOString() });
     };
-  }
-
-  private status(req: Request, res: Response): void {
-    if (!this.authorised(req, res)) return;
-    const id = String(req.params.id);
-    const entry = this.verifications.get(id) ?? this.verifications.get(id.replace(/_/g, '-'));
-    if (!entry) {
-      res.status(404).json({ status: false, message: 'Verification not found', errors: { identifier: [id] } });
-      this.fact(req, 404);
-      return;
-    }
-    res.json({
-      data: {
-        reference: entry.reference,
-        status: entry.status,
-        response_code: entry.code,
-        endpoint_name: entry.endpoint,
-        created_at: entry.createdAt,
-        updated_at: entry.updatedAt,
-      },
-      status: true,
-      message: 'Request successful.',
-      errors: {},
-      meta: { timestamp: new Date().toISOString(), version: 'v1', request_id: randomUUID() },
-    });
-    this.fact(req, 200, { code: entry.code, reference: entry.reference });
-  }
-
-  private session(req: Request, res: Response): void {
-    if (!this.authorised(req, res)) return;
-    if (!req.get('x-organisation-id')) {
-      res.status(400).json({ status: false, message: "Bad request: missing required header 'x-organisation-id'" });
-      this.fact(req, 400);
-      return;
-    }
-    const session = this.sessions.get(String(req.params.id));
-    if (!session) {
-      res.status(404).json({ status: false, detail: 'Session not found' });
-      this.fact(req, 404);
-      return;
-    }
-    res.json({ status: true, detail: 'Session fetched successfully', response: session });
-    this.fact(req, 200);
   }
 }
 
