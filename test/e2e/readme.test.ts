@@ -467,13 +467,13 @@ describe('README.md and docs/, run as written', () => {
     expect({ exit, output }).toEqual({ exit: 0, output: '' });
   }, 60_000);
 
-  it('the doctor examples, against the middleware example: ready, with a warning for its 409 to a repeated token', async () => {
+  it('the doctor examples, against the middleware example: ready, a repeated token answered 200 as Prembly needs', async () => {
     await startMiddlewareApp(BUILTIN_KEYS);
     scope.defer(() => rmSync(join(ROOT, 'doctor.ndjson'), { force: true }));
     const run = await runShell(runnable(MARKERS.doctor).code, { cwd: ROOT, env: BUILTIN_KEYS });
     expect({ code: run.code, output: run.code === 0 ? '' : run.output }).toEqual({ code: 0, output: '' });
     expect(run.output).toMatch(/✔ genuine\.workflow\.process\.completed\s+200/);
-    expect(run.output).toMatch(/! duplicates\.same-token/); // the middleware answers 409 to a token it saw
+    expect(run.output).toMatch(/✔ duplicates\.same-token/); // the middleware acknowledges a token it handled, without running the handler
     expect(run.output).toMatch(/ready for Prembly/);
     const lines = readFileSync(join(ROOT, 'doctor.ndjson'), 'utf8')
       .trim()

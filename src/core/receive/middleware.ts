@@ -30,7 +30,12 @@ const CURRENT_SCHEMES: readonly Scheme[] = ['prembly-hmac'];
 /** An express request after `identitypassWebhook()`: `body` is the parsed JSON. */
 export type IdentitypassRequest = Request & { identitypass: IdentitypassDelivery };
 
-export type DuplicatePolicy = 'reject' | 'allow';
+/**
+ * What to do with a delivery whose token was handled before: `'acknowledge'` answers 200 without
+ * calling the handler again (what Prembly needs: a dashboard resend keeps its token and must get
+ * 200), `'allow'` calls it with `req.identitypass.duplicate` set, `'reject'` answers 409.
+ */
+export type DuplicatePolicy = 'acknowledge' | 'allow' | 'reject';
 
 export interface IdentitypassWebhookOptions {
   /** Your sandbox public key (`test_pk_…`); `IDPASS_PUBLIC_KEY` from the environment when omitted. */
@@ -48,8 +53,9 @@ export interface IdentitypassWebhookOptions {
   /** Refuse (401) a delivery without the `token` header Prembly sends with every delivery. True by default. */
   requireToken?: boolean;
   /**
-   * A delivery whose `token` was seen before: `'reject'` (default) answers 409, `'allow'` lets it
-   * through with `req.identitypass.duplicate` set, or decide per request.
+   * A delivery whose `token` was handled before: `'acknowledge'` (default) answers 200 without
+   * calling the handler again, `'allow'` lets it through with `req.identitypass.duplicate` set,
+   * `'reject'` answers 409 (Prembly then counts the resend as failed), or decide per request.
    */
   onDuplicate?: DuplicatePolicy | ((token: string, req: Request) => DuplicatePolicy);
   /** Largest body accepted; bigger ones get 413. 10 MB by default: identity bodies carry photos. */
@@ -143,7 +149,7 @@ export function identitypassWebhook(given: IdentitypassWebhookOptions = {}): Req
     livePublicKey,
     schemes = CURRENT_SCHEMES,
     requireToken = true,
-    onDuplicate = 'reject',
+    onDuplicate = 'acknowledge',
     maxBodyBytes = DEFAULT_MAX_BODY_BYTES,
     rememberTokens = 10_000,
   } = options;
@@ -178,6 +184,11 @@ export function identitypassWebhook(given: IdentitypassWebhookOptions = {}): Req
       const policy = typeof onDuplicate === 'function' ? onDuplicate(token, req) : onDuplicate;
       if (policy === 'reject') {
         res.status(409).json({ error: 'duplicate delivery', reason: 'duplicate-token', message: `token ${token} was already received` });
+        return;
+      }
+      if (policy !== 'allow') {
+        // handled already: Prembly gets its 200, the handler is not run twice
+        res.status(200).json({ received: true, duplicate: true });
         return;
       }
     }

@@ -68,9 +68,20 @@ describe('identitypassWebhook (real express app on loopback)', () => {
     expect(JSON.parse(tampered.text)).toMatchObject({ reason: 'body-mismatch' });
   });
 
-  it('refuses a replayed token with 409, or lets it through flagged when allowed', async () => {
-    const strict = await app((a) => a.post('/hook', identitypassWebhook({ publicKey: KEY }), echo));
+  it('answers a repeated token 200 without running the handler again; 409 only when asked; through, flagged, when allowed', async () => {
+    let calls = 0;
+    const once = await app((a) =>
+      a.post('/hook', identitypassWebhook({ publicKey: KEY }), (req, res) => {
+        calls++;
+        echo(req, res);
+      }),
+    );
     const headers = { 'content-type': 'application/json', 'x-prembly-signature': hmac(BODY), token: 'same' };
+    expect((await postRaw(once, BODY, headers)).status).toBe(200);
+    expect(await postRaw(once, BODY, headers)).toEqual({ status: 200, text: '{"received":true,"duplicate":true}' });
+    expect(calls).toBe(1);
+
+    const strict = await app((a) => a.post('/hook', identitypassWebhook({ publicKey: KEY, onDuplicate: 'reject' }), echo));
     expect((await postRaw(strict, BODY, headers)).status).toBe(200);
     expect((await postRaw(strict, BODY, headers)).status).toBe(409);
 
@@ -113,7 +124,7 @@ describe('identitypassWebhook (real express app on loopback)', () => {
     const headers = { 'content-type': 'application/json', 'x-prembly-signature': hmac(BODY), token: 'retry-me' };
     expect((await postRaw(url, BODY, headers)).status).toBe(500);
     expect((await postRaw(url, BODY, headers)).status).toBe(200);
-    expect((await postRaw(url, BODY, headers)).status).toBe(409);
+    expect((await postRaw(url, BODY, headers)).status).toBe(200);
     expect(calls).toBe(2);
   });
 
@@ -221,7 +232,8 @@ describe('identitypassWebhook (real express app on loopback)', () => {
       release();
     }
     expect((await first).status).toBe(200);
-    // handled now: a later repeat is the duplicate it refuses
-    expect((await postRaw(url, BODY, headers)).status).toBe(409);
+    // handled now: a later repeat is acknowledged without running the handler
+    expect(await postRaw(url, BODY, headers)).toEqual({ status: 200, text: '{"received":true,"duplicate":true}' });
+    expect(calls).toBe(2);
   });
 });
