@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, jsonLines } from '../helpers/cli.js';
 import { runInProcess } from '../helpers/run-command.js';
 import { Terminal } from '../helpers/tmux.js';
-import { startHandler, type Handler, type HandlerKind } from '../helpers/handlers.js';
+import { KEYS, startHandler, type Handler, type HandlerKind } from '../helpers/handlers.js';
 import { freePort } from '../helpers/receiver.js';
 import { POSTED_KINDS } from '../helpers/prembly-doc.js';
 
@@ -125,6 +125,21 @@ describe('idpass doctor', () => {
     expect(res.check('raw-bytes').fix).toMatch(/verifies a re-serialised body/);
     expect(res.verdicts['forgery.reserialised']).toBe('fail');
     expect(res.code).toBe(1);
+  }, 60_000);
+
+  it('raw-bytes names re-serialising only when proven: a raw-bytes verifier holding another key is told about the key', async () => {
+    const h = await handler('correct');
+    // the handler holds idpass's built-in keys; doctor signs with the user's own, which the handler lacks
+    const res = await doctorJson(h.url, ['--only', 'raw-bytes', '--public-key', 'test_pk_someone0elses0key0abc123']);
+    expect(res.verdicts['raw-bytes']).toBe('fail');
+    const fix = res.check('raw-bytes').fix;
+    expect(fix).not.toMatch(/verifies a re-serialised body/);
+    expect(fix).toMatch(
+      /refused the same delivery written plainly too \(401\), so this is not about re-serialising: it was signed with your sandbox key/,
+    );
+    // the same handler given the key it holds passes
+    const right = await doctorJson(h.url, ['--only', 'raw-bytes', '--public-key', KEYS.sandbox, '--live-public-key', KEYS.live]);
+    expect(right.verdicts['raw-bytes']).toBe('pass');
   }, 60_000);
 
   it('a slow handler: answers past --timeout fail with the advice to answer first', async () => {

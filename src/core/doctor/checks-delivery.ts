@@ -183,13 +183,27 @@ export const rawBytesCheck: CheckSpec = {
     if (j.ok) return { verdict: 'pass', sent, got: describeExchange(ex, false), status: ex.status, prembly: null, fix: null };
     const fix =
       ex.status === 401 || ex.status === 403
-        ? 'your handler verifies a re-serialised body (JSON.stringify(req.body)), not the bytes that came: real deliveries written differently are refused. Verify the raw body before parsing (express.raw, or the idpass middleware)'
+        ? await refusedUnusual(ctx, made)
         : ex.status === 400
           ? 'your handler could not parse valid JSON (escaped unicode, a large integer): parse after verifying, with a standard JSON parser'
           : j.fix;
     return { verdict: 'fail', sent, got: describeExchange(ex), status: ex.status, prembly: j.prembly, fix };
   },
 };
+
+/**
+ * Why the unusual bytes were refused, from evidence: the same body written plainly (as
+ * JSON.stringify writes it) and signed the same way is sent too. Accepted, the handler verifies a
+ * re-serialised body; refused as well, it is not about the bytes at all, and the key is the question.
+ */
+async function refusedUnusual(ctx: DoctorContext, made: { body: Record<string, unknown>; reference: string }): Promise<string> {
+  const plain = await ctx.send(ctx.signed(RAW_EVENT, Buffer.from(JSON.stringify(made.body)), made.reference));
+  if (plain.error === null && plain.status !== null && plain.status >= 200 && plain.status < 300)
+    return 'your handler verifies a re-serialised body (JSON.stringify(req.body)), not the bytes that came: the same delivery written plainly and signed the same way was accepted. Verify the raw body before parsing (express.raw, or the idpass middleware)';
+  if (plain.error !== null || plain.status === null || plain.status >= 500)
+    return `it refused the unusual bytes, and the same delivery written plainly ${plain.error ? `got no answer (${plain.error.message})` : `crashed it (${plain.status})`}: see the crash first`;
+  return `it refused the same delivery written plainly too (${plain.status}), so this is not about re-serialising: ${ctx.keyAdvice(RAW_EVENT)}`;
+}
 
 /** Several MB of photos in one delivery: documents and portraits come as base64. */
 const PHOTO_BYTES = 3 * 1024 * 1024;

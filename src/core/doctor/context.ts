@@ -1,5 +1,6 @@
 /** The requests a doctor check sends, and the handler's answers, in one shape. */
 
+import { BUILTIN_LIVE_TEST_KEY, BUILTIN_TEST_KEY } from '../signing/schemes.js';
 import { randomUUID } from 'node:crypto';
 import { findEvent, type EventInfo } from '../delivery/catalog.js';
 import { IDENTITYPASS_TIMEOUT_MS } from '../delivery/rules.js';
@@ -69,6 +70,20 @@ export class DoctorContext {
 
   key(kind: KeyKind): string {
     return kind === 'live' ? this.options.livePublicKey : this.options.publicKey;
+  }
+
+  /**
+   * Which key signed a delivery of this kind, said so a refusal can be read: the built-in stand-in
+   * or the user's own, sandbox or live, and what the handler needs to accept it.
+   */
+  keyAdvice(event: string): string {
+    const kind = this.info(event).signedWith;
+    const builtin = this.key(kind) === (kind === 'live' ? BUILTIN_LIVE_TEST_KEY : BUILTIN_TEST_KEY);
+    const variable = kind === 'live' ? 'IDPASS_LIVE_PUBLIC_KEY' : 'IDPASS_PUBLIC_KEY';
+    const which = `it was signed with ${builtin ? `idpass's built-in ${KEY_NAME[kind]}` : `your ${KEY_NAME[kind]}`}, as Prembly signs ${event}`;
+    return builtin
+      ? `${which}: a handler holding your own key refuses it; run doctor with ${variable}=<your ${kind === 'live' ? 'live_pk_…' : 'test_pk_…'}>`
+      : `${which}: your handler needs that key too${kind === 'live' ? ' (Prembly signs retry results, workflows and async events with the live key, even from sandbox)' : ''}`;
   }
 
   /** A body for a kind, as Prembly sends it, with this reference (a fresh one by default). */
