@@ -78,7 +78,7 @@ export async function runChecksAndReport(options: RunOptions, planned: { id: str
     }
   } catch (error) {
     clearProgress();
-    throw doctorError(error, results.length, total);
+    throw doctorError(error, results.length, total, options.waitForListener !== undefined);
   }
   clearProgress();
   const summary = summarise(results, options.url, performance.now() - started, Boolean(options.strict));
@@ -111,15 +111,18 @@ function cardRenderer(io: IO, out: ChalkInstance, json: boolean, planned: { id: 
 }
 
 /** A core error from the battery, in the CLI's words. */
-function doctorError(error: unknown, done: number, total: number): unknown {
+function doctorError(error: unknown, done: number, total: number, waited: boolean): unknown {
   if (!(error instanceof DoctorError)) return error;
   if (error.code === 'unreachable') {
-    const during = done > 0 ? ` (it stopped accepting connections after ${done} of ${total} checks)` : '';
-    return new CliError(
-      `cannot reach the handler: ${error.message}${during}`,
-      ExitCode.network,
-      'start your app first, or add --wait-for-listener 30s',
-    );
+    // past the first check it answered before: the handler crashed (or was stopped), which waiting longer would not mend
+    const during = done > 0 ? ` (it stopped accepting connections after ${done} of ${total} checks: it crashed or was stopped)` : '';
+    const hint =
+      done > 0
+        ? 'look in your app’s logs for the crash at the check named above, fix it, and run doctor again'
+        : waited
+          ? 'it never came up within --wait-for-listener: check that your app starts and listens on that port'
+          : 'start your app first, or add --wait-for-listener 30s';
+    return new CliError(`cannot reach the handler: ${error.message}${during}`, ExitCode.network, hint);
   }
   return new CliError(error.message, ExitCode.usage, 'idpass doctor --help shows the flags');
 }

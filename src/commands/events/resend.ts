@@ -48,6 +48,7 @@ export async function runResend(id: string, options: ResendOptions, io: IO): Pro
     json: Boolean(options.json),
     color: options.color,
     timeoutMs: options.timeout,
+    keys: { publicKey: options.publicKey, livePublicKey: options.livePublicKey },
     intro: `Resending ${record.id} to ${targets.map(maskUrl).join(', ')} (${how})`,
   });
 }

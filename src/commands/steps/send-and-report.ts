@@ -5,7 +5,7 @@ import { writeLine, type IO } from '../../output/io.js';
 import { terminal } from '../../output/terminal.js';
 import { waitForListener } from './wait-for-listener.js';
 import { formatDuration } from '../../output/render/format.js';
-import { resultJson, resultLines, sendSummary } from '../../output/render/send-report.js';
+import { resultJson, resultLines, sendSummary, type SigningKeys } from '../../output/render/send-report.js';
 import { safeJson } from '../../output/sanitize.js';
 import { tones } from '../../output/palette.js';
 
@@ -21,12 +21,14 @@ export interface SendReportOptions {
   waitForListenerMs?: number;
   /** Accept a self-signed certificate on an HTTPS receiver. */
   insecure?: boolean;
+  /** The keys it signed with: a refusal then says whose key it was. */
+  keys?: SigningKeys;
 }
 
 export async function sendAndReport(
   planned: PlannedDelivery[],
   to: URL,
-  { io, json, color, timeoutMs, intro, waitForListenerMs, insecure }: SendReportOptions,
+  { io, json, color, timeoutMs, intro, waitForListenerMs, insecure, keys }: SendReportOptions,
 ): Promise<number> {
   const { sendPlanned } = await import('../../core/trigger/send.js');
   const { out, err } = await terminal(io, { color });
@@ -37,8 +39,8 @@ export async function sendAndReport(
   let index = 0;
   for await (const result of sendPlanned(planned, to, { timeoutMs, signal: io.signal, insecure })) {
     results.push(result);
-    if (json) writeLine(io.stdout, safeJson(resultJson(result)));
-    else for (const line of resultLines(result, out)) writeLine(io.stdout, line);
+    if (json) writeLine(io.stdout, safeJson(resultJson(result, keys)));
+    else for (const line of resultLines(result, out, keys)) writeLine(io.stdout, line);
     const next = planned[++index];
     if (next && next.delayBeforeMs > 0 && !io.signal.aborted) {
       io.stderr.write(tones(err).dim(`waiting ${formatDuration(next.delayBeforeMs)} before the ${next.role} delivery…`) + '\n');

@@ -197,6 +197,7 @@ export async function runTrigger(options: TriggerCommandOptions, io: IO): Promis
     timeoutMs: options.timeout,
     waitForListenerMs: options.waitForListener,
     insecure: options.insecure,
+    keys: { publicKey: options.publicKey, livePublicKey: options.livePublicKey },
     intro: `Sending ${describePlan(planned)} to ${maskUrl(options.to)} (${options.scheme}, ${describeKeys(options)})`,
   });
 }

@@ -4,6 +4,7 @@ import type { ChalkInstance } from 'chalk';
 import { IDENTITYPASS_TIMEOUT_MS } from '../../core/delivery/rules.js';
 import type { DeliveryResult } from '../../core/trigger/send.js';
 import type { TamperKind } from '../../core/trigger/tamper.js';
+import { BUILTIN_LIVE_TEST_KEY, BUILTIN_TEST_KEY } from '../../core/signing/schemes.js';
 import { visible } from '../sanitize.js';
 import { tones } from '../palette.js';
 
@@ -15,7 +16,28 @@ const TAMPER_WORDS: Record<TamperKind, string> = {
 };
 
 /** What to do about a delivery that fell short, in Identitypass's terms and the CLI's flags. */
-export function hintFor(result: DeliveryResult): string | null {
+/** The keys a command signed with, so a refusal can say whose key it was (idpass's built-in or the user's). */
+export interface SigningKeys {
+  publicKey: string;
+  livePublicKey: string;
+}
+
+/** Why a receiver may have refused a correctly signed delivery, from which key signed it. */
+function refusedGenuine(result: DeliveryResult, keys?: SigningKeys): string {
+  const kind = result.key;
+  if (!kind) return 'the receiver rejected the delivery: does it verify the raw body bytes before parsing?';
+  const live = kind === 'live';
+  const builtin = keys ? (live ? keys.livePublicKey === BUILTIN_LIVE_TEST_KEY : keys.publicKey === BUILTIN_TEST_KEY) : false;
+  const variable = live ? 'IDPASS_LIVE_PUBLIC_KEY=<your live_pk_…>' : 'IDPASS_PUBLIC_KEY=<your test_pk_…>';
+  const signed = `the receiver rejected a correctly signed delivery: it was signed with ${builtin ? `idpass's built-in ${kind} key` : `your ${kind} key`}`;
+  if (live)
+    return `${signed}, as Prembly signs ${result.event} (retry results, workflows, async and watchlist events, even from sandbox): the receiver must accept the live key as well as the sandbox one${builtin ? `; a receiver holding your own keys needs ${variable}` : ''}`;
+  return builtin
+    ? `${signed}: a receiver holding your own key refuses it; set ${variable} (or --public-key)`
+    : `${signed}: does the receiver verify the raw body bytes with that key and the HMAC scheme?`;
+}
+
+export function hintFor(result: DeliveryResult, keys?: SigningKeys): string | null {
   if (result.warning?.code === 'replay-refused') {
     return 'Prembly asks handlers to be idempotent: record the token, skip the repeat and answer 200. A 4xx to a dashboard resend or an SDK retry counts as a failed delivery (and SDK sessions are retried)';
   }
@@ -45,7 +67,7 @@ export function hintFor(result: DeliveryResult): string | null {
     case 'too-many-redirects':
       return `redirects were followed as Prembly would (${result.redirects.length} hops) and still ended in a 3xx: point --to at the final URL`;
     case 'genuine-rejected':
-      return 'the receiver rejected a correctly signed delivery: does it verify the raw body bytes with the same --public-key and --scheme?';
+      return refusedGenuine(result, keys);
     case 'no-handler':
       return 'nothing handles that path: check the path in --to';
     case 'too-large':
@@ -62,8 +84,8 @@ export function hintFor(result: DeliveryResult): string | null {
 }
 
 /** The machine form of one result, as `--json` prints it. */
-export function resultJson(result: DeliveryResult) {
-  const hint = hintFor(result);
+export function resultJson(result: DeliveryResult, keys?: SigningKeys) {
+  const hint = hintFor(result, keys);
   return {
     event: result.event,
     reference: result.reference,
@@ -105,7 +127,7 @@ const ROLE_NOTES: Record<DeliveryResult['role'], string> = {
 };
 
 /** One result as text lines: a mark, the event, the status, then any error, reply and hint. */
-export function resultLines(result: DeliveryResult, c: ChalkInstance): string[] {
+export function resultLines(result: DeliveryResult, c: ChalkInstance, keys?: SigningKeys): string[] {
   if (result.shown !== null) {
     return [
       `${tones(c).info('•')} ${tones(c).strong(result.event)}${tones(c).dim(' (pending, 1 of 2, the API’s answer: not POSTed)')}  ${tones(c).dim(`ref ${result.reference ?? '—'}`)}`,
@@ -131,7 +153,7 @@ export function resultLines(result: DeliveryResult, c: ChalkInstance): string[] 
   for (const hop of result.redirects) lines.push(`    ${tones(c).dim(`↪ redirected to ${hop}`)}`);
   if (result.error) lines.push(`    ${tones(c).bad(visible(result.error.message))}`);
   if (result.reply !== null) lines.push(`    reply: ${result.reply === '' ? tones(c).dim('(empty)') : visible(result.reply)}`);
-  const hint = hintFor(result);
+  const hint = hintFor(result, keys);
   if (hint) lines.push(`    ${tones(c).warn('hint:')} ${hint}`);
   return lines;
 }
