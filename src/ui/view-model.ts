@@ -3,6 +3,7 @@
  * and the user's keys. Components only draw what is here.
  */
 
+import { isAppFailure } from '../core/delivery/rules.js';
 import { RELAY_MODE_NOTE, relayStateText } from '../output/render/relay-state.js';
 import type { Delivery } from '../core/delivery/types.js';
 import type { ListenSessionFact } from '../core/receive/facts.js';
@@ -64,7 +65,7 @@ export function initialViewState(tunnel: TunnelView): ViewState {
 
 /** Some target did not answer, or answered in a way Prembly would count as failed. */
 export function forwardFailed(d: Delivery): boolean {
-  return [d.forward, ...(d.otherForwards ?? [])].some((f) => f !== null && (!f.answered || f.verdict !== 'delivered'));
+  return [d.forward, ...(d.otherForwards ?? [])].some((f) => f !== null && (!f.answered || isAppFailure(f.verdict)));
 }
 
 /** Keeps the window bounded: old rows go, and all but the newest rows let go of their bodies. */

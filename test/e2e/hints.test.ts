@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { BUILTIN_LIVE_TEST_KEY, BUILTIN_TEST_KEY } from '../../src/core/signing/schemes.js';
 import { runInProcess } from '../helpers/run-command.js';
 import { testScope } from '../helpers/scope.js';
+import { postRaw } from '../helpers/receiver.js';
 
 /**
  * Hints from evidence: receivers that behave like real ones (raw-bytes HMAC with one key, a
@@ -75,4 +76,34 @@ describe('hints say what the evidence shows', () => {
     expect(run.stderr).toMatch(/look in your app’s logs for the crash/);
     expect(run.stderr).not.toMatch(/add --wait-for-listener/);
   }, 60_000);
+
+  it('listen: a forged or legacy-scheme delivery the app refused is ✔ refused, never an app failure; its claimed result is unverified', async () => {
+    const app = await oneKeyReceiver([BUILTIN_TEST_KEY, BUILTIN_LIVE_TEST_KEY]);
+    const l = await scope.listen(['--forward-to', app]);
+    const body = JSON.stringify({ status: true, response_code: '00', verification: { status: 'VERIFIED', reference: 'forged-1' } });
+    const forged = createHmac('sha256', 'test_pk_attacker0key0000000').update(body).digest('base64');
+    const legacy = Buffer.from(BUILTIN_TEST_KEY).toString('base64');
+    await postRaw(`${l.url}/webhooks/identitypass`, body, {
+      'content-type': 'application/json',
+      'x-prembly-signature': forged,
+      token: 't1',
+    });
+    await postRaw(`${l.url}/webhooks/identitypass`, body, {
+      'content-type': 'application/json',
+      'x-identitypass-signature': legacy,
+      token: 't2',
+    });
+    const [one, two] = await l.waitForDeliveries(2);
+    for (const d of [one, two] as Record<string, any>[]) {
+      expect(d.forward.status).toBe(401);
+      expect(d.forward.verdict).toBe('refused-rightly');
+      expect(d.forward.warning).toBeNull();
+    }
+    await l.stop();
+    // the plain lines and the details say so
+    const lines = await runInProcess(['events', 'show', String(one!.id)], { env: { IDPASS_HOME: l.home } });
+    expect(lines.stdout).toMatch(/claims VERIFIED\s+response_code 00 .*\(unverified: the signature failed/);
+    expect(lines.stdout).toMatch(/✔ refused: the signature failed, and the app refused it, as it must/);
+    expect(lines.stdout).not.toMatch(/counts this delivery as failed/);
+  });
 });

@@ -6,6 +6,7 @@
 import { CoreError } from '../common/errors.js';
 import type { ForwardReply } from '../http/forward.js';
 import { findEvent } from './catalog.js';
+import { isStaticScheme, type Scheme } from '../signing/schemes.js';
 
 /** Identitypass gives a receiver this long to answer. */
 export const IDENTITYPASS_TIMEOUT_MS = 10_000;
@@ -63,7 +64,9 @@ export type DeliveryVerdict =
   /** A 2xx other than 200 where exactly 200 counts. */
   | 'not-exactly-200'
   /** Any other status. */
-  | 'failed-status';
+  | 'failed-status'
+  /** 401 or 403 to a delivery that should be refused (a wrong or missing signature, a legacy static scheme): what the app must do. */
+  | 'refused-rightly';
 
 export interface AnswerFacts {
   /** null when there was no answer. */
@@ -82,6 +85,23 @@ export function premblyVerdict(event: string | null, answer: AnswerFacts, waitMs
   if (status >= 300 && status < 400) return info?.followsRedirects ? 'redirect-not-forwarded' : 'redirect-not-followed';
   if (status >= 200 && status < 300) return 'not-exactly-200';
   return 'failed-status';
+}
+
+/** Whether the app's answer is a failure in Prembly's terms: not delivered, and not a refusal of what should be refused. */
+export function isAppFailure(verdict: DeliveryVerdict): boolean {
+  return verdict !== 'delivered' && verdict !== 'refused-rightly';
+}
+
+/**
+ * The verdict once the signature is known: a 401 or 403 to a delivery that fails verification (or
+ * comes in a legacy static scheme, which anyone who has seen the key can make) is the right answer.
+ */
+export function judgeRefusal<T extends { answered: boolean; status: number; verdict: DeliveryVerdict }>(
+  f: T,
+  verification: { valid: boolean; scheme: Scheme | null },
+): T {
+  const shouldRefuse = !verification.valid || (verification.scheme !== null && isStaticScheme(verification.scheme));
+  return shouldRefuse && f.answered && (f.status === 401 || f.status === 403) ? { ...f, verdict: 'refused-rightly' } : f;
 }
 
 /** The verdict on an app's answer to a forwarded delivery. */

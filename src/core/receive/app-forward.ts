@@ -1,6 +1,6 @@
 /** Forwarding to the developer's apps (one or several, some per event), with Prembly's verdict on each answer, and replays. */
 
-import { forwardVerdict } from '../delivery/rules.js';
+import { forwardVerdict, judgeRefusal } from '../delivery/rules.js';
 import type { Delivery, ForwardResult } from '../delivery/types.js';
 import { Forwarder } from '../http/forward.js';
 import { maskUrl } from '../http/url.js';
@@ -81,7 +81,9 @@ export class AppForward {
   /** The original bytes and headers again, to every matching target, as a new delivery marked as a replay (not recorded). */
   async replay(original: Delivery, signal?: AbortSignal): Promise<Delivery> {
     if (!original.body) throw new ListenError('no-body', 'that delivery was refused unread (too large): there are no bytes to replay');
-    const [forward = null, ...otherForwards] = await this.forward(original, original.body, signal);
+    const [forward = null, ...otherForwards] = (await this.forward(original, original.body, signal)).map((f) =>
+      judgeRefusal(f, original.verification),
+    );
     if (!forward) throw new ListenError('no-forward-target', `no forward target takes ${original.classification.event ?? 'this delivery'}`);
     const fresh = { id: newDeliveryId(), receivedAt: new Date().toISOString() };
     return {

@@ -5,6 +5,7 @@ import { BodyParser } from '../delivery/parse-off-thread.js';
 import type { Delivery } from '../delivery/types.js';
 import { BUILTIN_TEST_KEY, type Scheme } from '../signing/schemes.js';
 import { encodeDeliveryLine, encodeOutcome } from '../store/codec.js';
+import { judgeRefusal } from '../delivery/rules.js';
 import { newDeliveryId, type DeliveryStore } from '../store/log.js';
 import { AppForward, type ForwardTarget } from './app-forward.js';
 import { ListenError } from './bind.js';
@@ -225,12 +226,13 @@ export class Listener extends EventEmitter<{ fact: [ListenerFact] }> implements 
       respond({ status: 200, body: delivery.ignored ? IGNORED : RECEIVED, headers: JSON_TYPE });
       return 200;
     }
-    const forward = await forwarding.first;
+    // a forged or legacy-scheme delivery the app refused was answered as it should be
+    const forward = judgeRefusal(await forwarding.first, delivery.verification);
     delivery.forward = forward;
     // the delivery is on disk already: the first target's answer goes back at once, whatever the
     // other targets are doing; the outcome is recorded once every target answered (close() waits)
     respond({ status: forward.status, body: forward.body, headers: forward.contentType ? { 'content-type': forward.contentType } : {} });
-    const [, ...others] = await forwarding.all;
+    const others = (await forwarding.all).slice(1).map((f) => judgeRefusal(f, delivery.verification));
     delivery.otherForwards = others;
     await this.recorder.record(encodeOutcome(delivery.id, forward.status, forward, new Date(), others));
     return forward.status;

@@ -224,6 +224,7 @@ const VERDICTS: readonly string[] = [
   'redirect-not-forwarded',
   'not-exactly-200',
   'failed-status',
+  'refused-rightly',
 ] satisfies DeliveryVerdict[];
 
 /** The stored verdict; a line written before verdicts were stored gets one from its facts (by the exactly-200 rule). */

@@ -135,9 +135,12 @@ export class DeliveryList {
     const sig = s.signature.valid ? h('span', { class: 'good' }, 'valid') : h('span', { class: 'bad' }, s.signature.reason ?? 'invalid');
     const app = s.appStatus === null ? '—' : String(s.appStatus);
     const appTone = s.appStatus === null ? 'dim' : s.appStatus >= 200 && s.appStatus < 300 ? 'good' : 'bad';
-    const result = s.result ?? (s.jsonError ? 'not JSON' : '—');
-    const resultTone =
-      s.result === 'VERIFIED'
+    // a body whose signature failed only claims its result: never in the result's colour
+    const claimed = !s.signature.valid && s.result !== null;
+    const result = claimed ? `${s.result}?` : (s.result ?? (s.jsonError ? 'not JSON' : '—'));
+    const resultTone = claimed
+      ? 'dim'
+      : s.result === 'VERIFIED'
         ? 'good'
         : s.result === 'FAILED' || s.result === 'NOT_FOUND'
           ? 'bad'

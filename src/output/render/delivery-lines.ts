@@ -6,6 +6,7 @@ import { visible } from '../sanitize.js';
 import { signatureHintText } from './signature-hint.js';
 import { findEvent } from '../../core/delivery/catalog.js';
 import { forwardWarning } from './verdict.js';
+import { isAppFailure } from '../../core/delivery/rules.js';
 
 /** One line per delivery, with indented lines for anything that needs attention. */
 export function formatDeliveryLines(d: Delivery, c: ChalkInstance): string[] {
@@ -17,7 +18,10 @@ export function formatDeliveryLines(d: Delivery, c: ChalkInstance): string[] {
   ];
   if (k.identityStatus || k.responseCode) {
     parts.push(
-      `${paint[identityTone(k.identityStatus)](k.identityStatus ?? '—')}${k.responseCode ? ` ${visible(k.responseCode)} ${tones(c).dim(k.responseMeaning ?? '')}` : ''}`.trim(),
+      // a body whose signature failed only claims its result: shown plain, and said so
+      d.verification.valid
+        ? `${paint[identityTone(k.identityStatus)](k.identityStatus ?? '—')}${k.responseCode ? ` ${visible(k.responseCode)} ${tones(c).dim(k.responseMeaning ?? '')}` : ''}`.trim()
+        : tones(c).dim(`claims ${k.identityStatus ?? '—'}${k.responseCode ? ` ${visible(k.responseCode)}` : ''} (unverified)`),
     );
   }
   if (k.product) parts.push(visible(k.product));
@@ -34,10 +38,11 @@ export function formatDeliveryLines(d: Delivery, c: ChalkInstance): string[] {
   if (d.forward) {
     const f = d.forward;
     const label = f.answered ? `app ${f.status} ${f.ms}ms` : `app ${f.error?.kind === 'timeout' ? 'timeout' : 'unreachable'} → ${f.status}`;
-    parts.push(f.verdict !== 'delivered' ? tones(c).warn(`→ ${label}`) : tones(c).good(`→ ${label}`));
+    const refused = f.verdict === 'refused-rightly' ? ' ✔ refused' : '';
+    parts.push(isAppFailure(f.verdict) ? tones(c).warn(`→ ${label}`) : tones(c).good(`→ ${label}${refused}`));
     for (const o of d.otherForwards) {
       const other = o.answered ? `${o.status} ${o.ms}ms` : `${o.error?.kind === 'timeout' ? 'timeout' : 'unreachable'}`;
-      parts.push((o.verdict !== 'delivered' ? tones(c).warn : tones(c).dim)(`+ ${other} ${visible(o.url)}`));
+      parts.push((isAppFailure(o.verdict) ? tones(c).warn : tones(c).dim)(`+ ${other} ${visible(o.url)}`));
     }
   } else if (d.answerStatus !== null) {
     parts.push(tones(c).dim(`→ ${d.answerStatus}`));

@@ -11,6 +11,7 @@ import { identityTone, type Tone } from '../palette.js';
 import { clockTime, formatDuration } from './format.js';
 import { signatureHintText } from './signature-hint.js';
 import { forwardWarning } from './verdict.js';
+import { isAppFailure } from '../../core/delivery/rules.js';
 import { bodyOf } from './delivery-json.js';
 
 export interface DetailLine {
@@ -111,8 +112,14 @@ function resultLines(d: Delivery, out: DetailLine[]): void {
   else if (d.tooLarge) out.push(line('  refused unread: larger than --max-body', 'bad'));
   else {
     const status = k.identityStatus ?? '—';
-    const tone = k.identityStatus ? identityTone(k.identityStatus) : 'plain';
-    out.push(line(`  ${status}${k.responseCode ? `  response_code ${k.responseCode} (${k.responseMeaning})` : ''}`, tone));
+    const claimed = !d.verification.valid;
+    const tone = claimed ? 'dim' : k.identityStatus ? identityTone(k.identityStatus) : 'plain';
+    out.push(
+      line(
+        `  ${claimed ? 'claims ' : ''}${status}${k.responseCode ? `  response_code ${k.responseCode} (${k.responseMeaning})` : ''}${claimed ? '  (unverified: the signature failed, so nothing here can be trusted)' : ''}`,
+        tone,
+      ),
+    );
     const facts = [
       k.product && `product ${k.product}`,
       k.reference && `reference ${k.reference}`,
@@ -153,11 +160,18 @@ function replyLines(d: Delivery, out: DetailLine[]): void {
     out.push(
       line(
         `  ${f.answered ? `${f.status} in ${f.ms}ms from ${f.url}` : `${f.status}: ${f.error?.message ?? 'no answer'}`}`,
-        f.verdict !== 'delivered' ? 'warn' : 'good',
+        isAppFailure(f.verdict) ? 'warn' : 'good',
       ),
     );
     const warning = forwardWarning(f, d.classification.event);
     if (warning) out.push(line(`  ${warning}`, 'warn'));
+    if (f.verdict === 'refused-rightly')
+      out.push(
+        line(
+          `  ✔ refused: the signature ${d.verification.valid ? 'used a legacy static scheme' : 'failed'}, and the app refused it, as it must`,
+          'good',
+        ),
+      );
     if (f.preview) for (const text of f.preview.split('\n').slice(0, 20)) out.push(line(`  ${text}`, 'dim'));
   }
 }

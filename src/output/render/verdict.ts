@@ -7,6 +7,7 @@ export function verdictWords(verdict: DeliveryVerdict, answer: { status: number 
   const info = event ? findEvent(event) : undefined;
   switch (verdict) {
     case 'delivered':
+    case 'refused-rightly':
       return null;
     case 'timed-out':
       return 'Identitypass waits 10 s for a reply: this delivery would have failed';

@@ -72,6 +72,8 @@ export const COLUMNS: Column[] = [
       // kinds without an identity result (workflow runs, watchlist, transactions) show their outcome
       const outcome = d.classification.event?.split('.').at(-1)?.replace('_', ' ');
       const text = s ? `${s}${code ? ` ${code}` : ''}` : (outcome ?? '—');
+      // a body whose signature failed only claims its result: never in the result's colour
+      if (s && !d.verification.valid) return { text: `${s}?${code ? ` ${code}` : ''}`, colour: 'gray' };
       return { text, colour: s ? TONE_COLOURS[identityTone(s)] : 'gray' };
     },
   },
@@ -97,7 +99,8 @@ export const COLUMNS: Column[] = [
       const others = d.otherForwards.length ? ` +${d.otherForwards.length}` : '';
       const text =
         (f.answered ? `${f.status} ${Math.round(f.ms)}ms` : `${f.status} ${f.error?.kind === 'timeout' ? 'timeout' : 'down'}`) + others;
-      return { text, colour: forwardFailed(d) ? (f.answered ? 'yellow' : 'red') : 'green' };
+      const refused = f.verdict === 'refused-rightly' ? ' ✔' : '';
+      return { text: `${text}${refused}`, colour: forwardFailed(d) ? (f.answered ? 'yellow' : 'red') : 'green' };
     },
   },
   {
