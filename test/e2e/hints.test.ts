@@ -106,4 +106,44 @@ describe('hints say what the evidence shows', () => {
     expect(lines.stdout).toMatch(/✔ refused: the signature failed, and the app refused it, as it must/);
     expect(lines.stdout).not.toMatch(/counts this delivery as failed/);
   });
+
+  it('doctor with the built-in keys against a handler holding the user’s own: the card says so and names IDPASS_PUBLIC_KEY', async () => {
+    const url = await oneKeyReceiver(['test_pk_my0own0sandbox0key0xyz', 'live_pk_my0own0live0key0xyz']);
+    const run = await runInProcess(
+      ['doctor', url, '--only', 'genuine.verification.completed,genuine.workflow.process.completed', '--json'],
+      { timeoutMs: 60_000 },
+    );
+    const checks = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id?: string; fix?: string });
+    expect(checks.find((c) => c.id === 'genuine.verification.completed')?.fix).toMatch(
+      /signed with idpass's built-in sandbox key, as Prembly signs verification\.completed: a handler holding your own key refuses it; run doctor with IDPASS_PUBLIC_KEY=<your test_pk_…>/,
+    );
+    expect(checks.find((c) => c.id === 'genuine.workflow.process.completed')?.fix).toMatch(
+      /built-in live key.*IDPASS_LIVE_PUBLIC_KEY=<your live_pk_…>/,
+    );
+  }, 60_000);
+
+  it('listen: a genuine live-signed delivery the app refused says the app must accept the live key', async () => {
+    const app = await oneKeyReceiver([BUILTIN_TEST_KEY]);
+    const l = await scope.listen(['--forward-to', app]);
+    const body = JSON.stringify({
+      status: true,
+      response_code: '00',
+      verification: { status: 'VERIFIED', reference: 'live-1' },
+      is_callback_retry: true,
+    });
+    const signature = createHmac('sha256', BUILTIN_LIVE_TEST_KEY).update(body).digest('base64');
+    await postRaw(`${l.url}/webhooks/identitypass`, body, {
+      'content-type': 'application/json',
+      'x-prembly-signature': signature,
+      token: 'l1',
+    });
+    const [d] = (await l.waitForDeliveries(1)) as Record<string, any>[];
+    expect(d!.forward.verdict).toBe('failed-status');
+    expect(d!.forward.warning).toMatch(
+      /counts this delivery as failed: it was correctly signed with the live key .*so the app must accept that key/,
+    );
+  });
 });

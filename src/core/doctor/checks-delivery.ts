@@ -24,7 +24,12 @@ export function genuineCheck(event: string): CheckSpec {
       const ex = await ctx.send(out);
       const j = judgeGenuine(ex, info, ctx.timeoutMs);
       const verdict = !j.ok ? 'fail' : j.slow ? 'warn' : 'pass';
-      return { verdict, sent: describeOutgoing(out), got: describeExchange(ex, !j.ok), status: ex.status, prembly: j.prembly, fix: j.fix };
+      // a refusal of a genuine delivery: which key signed it (idpass's built-in or yours) says what to change
+      const refused = !j.ok && (ex.status === 401 || ex.status === 403);
+      const fix = refused
+        ? `it refused a correctly signed delivery: ${ctx.keyAdvice(event)}. ${j.fix?.replace(/^it refused a correctly signed delivery: /, '') ?? ''}`.trim()
+        : j.fix;
+      return { verdict, sent: describeOutgoing(out), got: describeExchange(ex, !j.ok), status: ex.status, prembly: j.prembly, fix };
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { KeyKind } from '../../core/signing/schemes.js';
 import type { Delivery, ForwardResult } from '../../core/delivery/types.js';
 import { displayCopy, redactText } from '../redact.js';
 import { safeJson } from '../sanitize.js';
@@ -48,9 +49,9 @@ export function deliveryJson(d: Delivery, showPii: boolean) {
     jsonError: d.jsonError,
     tooLarge: d.tooLarge,
     stored: d.stored,
-    forward: d.forward ? forwardJson(d.forward, c.event) : null,
+    forward: d.forward ? forwardJson(d.forward, c.event, d.verification) : null,
     // every target the delivery went to, the first (whose answer the sender got) included
-    ...(d.otherForwards.length ? { forwards: [d.forward!, ...d.otherForwards].map((f) => forwardJson(f, c.event)) } : {}),
+    ...(d.otherForwards.length ? { forwards: [d.forward!, ...d.otherForwards].map((f) => forwardJson(f, c.event, d.verification)) } : {}),
     answerStatus: d.answerStatus,
     body: json === undefined ? null : displayCopy(json, { redact: !showPii }),
     // a body that is not JSON is still shown: masked by pattern unless --show-pii
@@ -83,7 +84,7 @@ export function deliveryLine(d: Delivery, showPii: boolean): string {
   }
 }
 
-function forwardJson(f: ForwardResult, event: string | null) {
+function forwardJson(f: ForwardResult, event: string | null, signature?: { valid: boolean; key: KeyKind | null }) {
   return {
     url: f.url,
     status: f.status,
@@ -92,6 +93,6 @@ function forwardJson(f: ForwardResult, event: string | null) {
     reply: f.preview,
     error: f.error?.message ?? null,
     verdict: f.verdict,
-    warning: forwardWarning(f, event),
+    warning: forwardWarning(f, event, signature),
   };
 }

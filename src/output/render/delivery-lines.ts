@@ -63,7 +63,7 @@ export function formatDeliveryLines(d: Delivery, c: ChalkInstance): string[] {
   if (d.tooLarge) detail(tones(c).bad('✘'), `body of ${d.size} bytes is over --max-body; answered 413`);
   for (const note of d.notes) detail(tones(c).warn('!'), visible(note));
   if (d.forward?.error) detail(tones(c).bad('✘'), visible(d.forward.error.message));
-  const warning = d.forward ? forwardWarning(d.forward, k.event) : null;
+  const warning = d.forward ? forwardWarning(d.forward, k.event, d.verification) : null;
   if (warning) detail(tones(c).warn('!'), warning);
   if (warning && d.forward!.answered && d.forward!.preview)
     detail(tones(c).dim('↳'), `app reply: ${visible(d.forward!.preview.slice(0, 400).replace(/\s+/g, ' ').slice(0, 200))}`);

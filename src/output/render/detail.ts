@@ -163,7 +163,7 @@ function replyLines(d: Delivery, out: DetailLine[]): void {
         isAppFailure(f.verdict) ? 'warn' : 'good',
       ),
     );
-    const warning = forwardWarning(f, d.classification.event);
+    const warning = forwardWarning(f, d.classification.event, d.verification);
     if (warning) out.push(line(`  ${warning}`, 'warn'));
     if (f.verdict === 'refused-rightly')
       out.push(

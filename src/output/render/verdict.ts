@@ -1,6 +1,7 @@
 import { findEvent } from '../../core/delivery/catalog.js';
 import type { DeliveryVerdict } from '../../core/delivery/rules.js';
 import type { ForwardResult } from '../../core/delivery/types.js';
+import type { KeyKind } from '../../core/signing/schemes.js';
 
 /** What a verdict on an answer means, in Prembly's terms: null when it counts as delivered. */
 export function verdictWords(verdict: DeliveryVerdict, answer: { status: number | null; ms: number }, event: string | null): string | null {
@@ -27,6 +28,12 @@ export function verdictWords(verdict: DeliveryVerdict, answer: { status: number 
 }
 
 /** Why Prembly would count an app's answer to a forwarded delivery as failed, or null when it would not. */
-export function forwardWarning(f: ForwardResult, event: string | null): string | null {
-  return verdictWords(f.verdict, { status: f.answered ? f.status : null, ms: f.ms }, event);
+export function forwardWarning(f: ForwardResult, event: string | null, signature?: { valid: boolean; key: KeyKind | null }): string | null {
+  const words = verdictWords(f.verdict, { status: f.answered ? f.status : null, ms: f.ms }, event);
+  // a genuine delivery refused: which key signed it is the first thing to check
+  if (words && f.answered && (f.status === 401 || f.status === 403) && signature?.valid && signature.key) {
+    const live = signature.key === 'live';
+    return `${words}: it was correctly signed with the ${signature.key} key${live ? ' (Prembly signs retry results, workflows, async and watchlist events with it, even from sandbox)' : ''}, so the app must accept that key`;
+  }
+  return words;
 }
