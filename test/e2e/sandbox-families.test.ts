@@ -165,4 +165,32 @@ describe('the sandbox as the SDKs call it', () => {
     expect(notFound.status).toBe(404);
     expect(notFound.body).toMatchObject({ status: false, errors: {} });
   });
+
+  it('a per-key rate limit, off by default: past it, 429 with Retry-After in the errors/meta envelope; another key is not held up', async () => {
+    const s = createSandbox({ ...KEYS, rateLimitPerSecond: 3 });
+    const url = await s.start({ port: 0 });
+    scope.defer(() => s.close());
+    const call = (key: string) =>
+      fetch(`${url}/verification/bvn`, {
+        method: 'POST',
+        headers: { 'x-api-key': key, 'content-type': 'application/json' },
+        body: '{"number":"54651333604"}',
+      });
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await call('test_sk_busy0key0000000')).status);
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    const limited = await call('test_sk_busy0key0000000');
+    expect(limited.headers.get('retry-after')).toBe('1');
+    expect(await limited.json()).toMatchObject({
+      status: false,
+      message: expect.stringMatching(/^Too many requests/),
+      meta: { version: 'v1' },
+    });
+    expect((await call('test_sk_other0key000000')).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect((await call('test_sk_busy0key0000000')).status).toBe(200);
+    // off by default
+    const { post } = await sandbox();
+    for (let i = 0; i < 20; i++) expect((await post('/verification/bvn', { number: '54651333604' })).status).toBe(200);
+  });
 });

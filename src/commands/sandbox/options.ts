@@ -9,6 +9,7 @@ export interface SandboxOptions extends Omit<SharedOptions, 'scheme'> {
   pendingDelay: number;
   slowDelay: number;
   timeScale: number;
+  rateLimit?: number;
   numbers?: boolean;
   readyFile?: string;
 }

@@ -3,7 +3,7 @@
 import { DEFAULT_HOST, DEFAULT_SANDBOX_PORT, SANDBOX_PENDING_DELAY_MS, SANDBOX_SLOW_DELAY_MS } from '../../core/common/defaults.js';
 import type { Sandbox } from '../../core/sandbox/sandbox.js';
 import { parseTimeScale, parseWebhookUrl } from '../../flags/domain.js';
-import { exposedHostWarning, parseDuration, parseHost, parsePort } from '../../flags/values.js';
+import { exposedHostWarning, parseDuration, parseHost, parsePort, parseCount } from '../../flags/values.js';
 import { ExitCode, UsageError } from '../../output/errors.js';
 import { writeLine, type IO } from '../../output/io.js';
 import { terminal } from '../../output/terminal.js';
@@ -52,6 +52,12 @@ export function createSandboxCommand(ctx: CommandContext, run: RunCommand<Sandbo
     .addOption(
       new Option('--time-scale <n>', 'compress every wait: 60 turns an hour into a minute').default(1).argParser(argParser(parseTimeScale)),
     )
+    .addOption(
+      new Option(
+        '--rate-limit <n>',
+        'answer 429 (with Retry-After) past n calls per second per API key, for testing back-off (off by default)',
+      ).argParser(argParser(parseCount)),
+    )
     .option('--numbers', 'print the magic test numbers and what each does, and exit')
     .option('--ready-file <path>', 'once listening, write {"url","port","pid"} here; removed on exit');
   addSharedOptions(command, { scheme: false });
@@ -75,6 +81,7 @@ export async function runSandbox(options: SandboxOptions, io: IO): Promise<numbe
     pendingDelayMs: options.pendingDelay,
     slowDelayMs: options.slowDelay,
     timeScale: options.timeScale,
+    rateLimitPerSecond: options.rateLimit,
   });
   const renderer = sandboxRenderer(io, Boolean(options.json), term.out);
   sandbox.on('fact', renderer.fact);

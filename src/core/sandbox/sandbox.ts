@@ -33,6 +33,8 @@ export interface SandboxOptions {
   timeScale?: number;
   /** How long a webhook answer may take (Prembly waits 10 s). */
   webhookTimeoutMs?: number;
+  /** Past this many calls per second per API key, 429 with Retry-After (Prembly documents no numbers: off by default). */
+  rateLimitPerSecond?: number;
 }
 
 export type SandboxFact =
@@ -167,10 +169,34 @@ export class Sandbox extends EventEmitter<{ fact: [SandboxFact] }> {
     });
   }
 
+  private readonly windows = new Map<string, { start: number; count: number }>();
+
+  /** Counts a call against its key's one-second window; true when the key is over the limit. */
+  private limited(key: string): boolean {
+    const limit = this.options.rateLimitPerSecond;
+    if (!limit) return false;
+    const now = Date.now();
+    let w = this.windows.get(key);
+    if (!w || now - w.start >= 1_000) {
+      w = { start: now, count: 0 };
+      this.windows.set(key, w);
+      if (this.windows.size > 10_000) this.windows.delete(this.windows.keys().next().value as string);
+    }
+    return ++w.count > limit;
+  }
+
   private authorised(req: Request, res: Response): boolean {
     const key = req.get('x-api-key');
     const ok =
       key !== undefined && KEY_SHAPE.test(key) && (this.options.apiKey === undefined || constantTimeEqual(key, this.options.apiKey));
+    if (ok && this.limited(key!)) {
+      res.setHeader('retry-after', '1');
+      res
+        .status(429)
+        .json(errorBody(`Too many requests: more than ${this.options.rateLimitPerSecond} a second for this API key; retry after 1 s`));
+      this.fact(req, 429);
+      return false;
+    }
     if (!ok) {
       res
         .status(401)
