@@ -28,7 +28,9 @@ describe('send report', () => {
   it('explains each problem in Identitypass terms, naming the flag to change', () => {
     expect(hintFor(base)).toMatch(/anything but 200/);
     expect(hintFor({ ...base, status: 302, problem: { code: 'redirect' } })).toMatch(/redirects.*--to/);
-    expect(hintFor({ ...base, status: 401, problem: { code: 'genuine-rejected' } })).toMatch(/raw body bytes with that key and the HMAC scheme/);
+    expect(hintFor({ ...base, status: 401, problem: { code: 'genuine-rejected' } })).toMatch(
+      /raw body bytes with that key and the HMAC scheme/,
+    );
     expect(hintFor({ ...base, tamper: 'replay', status: 200, problem: { code: 'tamper-accepted' } })).toMatch(/token/);
     expect(hintFor({ ...base, tamper: 'signature', status: 200, problem: { code: 'tamper-accepted' } })).toMatch(/must answer 401/);
     expect(hintFor({ ...base, status: null, problem: { code: 'timeout', timeoutMs: 10_000 } })).toMatch(/waits 10 s/);
