@@ -1,64 +1,19 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ALL_KINDS } from '../helpers/prembly-doc.js';
+import { installedProject } from '../helpers/consumer.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/**
- * A consumer project that depends on the packed tarball, with a lockfile holding our own resolved
- * production tree, so that `npm ci --offline` installs it from the tarball and npm's cache alone
- * (the cache `npm ci` filled for this checkout): no registry, no network.
- */
-function writeConsumer(project: string, tarball: string): void {
-  const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, Record<string, unknown>> };
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
-  const root = lock.packages['']!;
-  const integrity = `sha512-${createHash('sha512')
-    .update(readFileSync(join(project, tarball)))
-    .digest('base64')}`;
-  const packages: Record<string, unknown> = {
-    '': { name: 'consumer', dependencies: { idpass: `file:${tarball}` } },
-    'node_modules/idpass': {
-      version: pkg.version,
-      resolved: `file:${tarball}`,
-      integrity,
-      license: root.license,
-      dependencies: root.dependencies,
-      optionalDependencies: root.optionalDependencies,
-      bin: root.bin,
-      engines: root.engines,
-    },
-  };
-  for (const [path, entry] of Object.entries(lock.packages)) {
-    // devOptional: needed by the dev tools and by an optional dependency of ours (the SQLite driver)
-    if (path && !entry.dev) packages[path] = entry;
-  }
-  writeFileSync(
-    join(project, 'package.json'),
-    JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { idpass: `file:${tarball}` } }),
-  );
-  writeFileSync(join(project, 'package-lock.json'), JSON.stringify({ name: 'consumer', lockfileVersion: 3, requires: true, packages }));
-}
-
 describe('the packed package, installed as a user would (offline, from the tarball)', () => {
   it('installs, runs the CLI and serves the library', async () => {
-    const project = join(mkdtempSync(join(tmpdir(), 'idpass-pack-')), 'consumer');
-    mkdirSync(project);
-    // dist/ is already built by `npm test`; packing must not rebuild it under the other tests' feet
-    await run('npm', ['pack', '--ignore-scripts', '--pack-destination', project], { cwd: ROOT });
-    const tarball = readdirSync(project).find((f) => f.endsWith('.tgz'));
+    const { project, tarball } = await installedProject();
     expect(tarball).toMatch(/^idpass-\d+\.\d+\.\d+\.tgz$/);
-    writeConsumer(project, tarball!);
-    // without install scripts: the optional SQLite driver's native build (a minute of g++) is not what
-    // this test checks; the relay's tests run that driver from the checkout
-    await run('npm', ['ci', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: project });
 
     const version = await run('npx', ['--no-install', 'idpass', '--version'], { cwd: project });
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
@@ -87,10 +42,73 @@ console.log(JSON.stringify({ good: good.valid, bad: bad.valid, event: classify(J
       trigger: 'function',
     });
 
+    // no compiled file points at a source map the package does not ship
+    const shipped = await run('grep', ['-rl', 'sourceMappingURL', join(project, 'node_modules/idpass/dist')]).catch(() => ({ stdout: '' }));
+    expect(shipped.stdout).toBe('');
+
     // the tree a user gets: no axios older than 1.x (npm overrides would not reach it)
     const tree = await run('npm', ['ls', 'axios', '--all', '--json'], { cwd: project });
     const versions = [...tree.stdout.matchAll(/"axios":\s*\{\s*"version":\s*"([^"]+)"/g)].map((m) => m[1]!);
     expect(versions.length).toBeGreaterThan(0);
     for (const v of versions) expect(Number(v.split('.')[0])).toBeGreaterThanOrEqual(1);
+  }, 120_000);
+
+  it('require() from a CommonJS project, in JavaScript and in TypeScript (commonjs and nodenext), gets the same library', async () => {
+    // what `npm init -y` makes: a CommonJS project
+    const { project } = await installedProject('commonjs');
+    writeFileSync(
+      join(project, 'check.js'),
+      `const { sign, verify, identitypassWebhook, loadFixture } = require('idpass');
+const key = 'test_pk_cjs0check0key0abcdef';
+const body = JSON.stringify(loadFixture('verification.completed'));
+const { headers } = sign({ body, publicKey: key });
+console.log(JSON.stringify({ valid: verify({ body, headers, publicKey: key }).valid, middleware: typeof identitypassWebhook({ publicKey: key }) }));
+`,
+    );
+    const js = await run('node', ['check.js'], { cwd: project });
+    expect(JSON.parse(js.stdout)).toEqual({ valid: true, middleware: 'function' });
+    // TypeScript in a CommonJS project: it type-checks, compiles to require(), and runs
+    writeFileSync(
+      join(project, 'check.ts'),
+      `import { sign, verify, type VerifyResult } from 'idpass';
+const key: string = 'test_pk_cts0check0key0abcdef';
+const { headers } = sign({ body: '{"a":1}', publicKey: key });
+const result: VerifyResult = verify({ body: '{"a":1}', headers, publicKey: key });
+console.log(JSON.stringify({ valid: result.valid }));
+`,
+    );
+    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+    for (const [module, resolution] of [
+      ['commonjs', 'node10'],
+      ['nodenext', 'nodenext'],
+    ] as const) {
+      await run(
+        process.execPath,
+        [
+          tsc,
+          '--module',
+          module,
+          '--moduleResolution',
+          resolution,
+          '--target',
+          'es2022',
+          '--strict',
+          '--skipLibCheck',
+          '--types',
+          'node',
+          '--typeRoots',
+          join(ROOT, 'node_modules/@types'),
+          '--ignoreDeprecations',
+          '6.0',
+          '--outDir',
+          `out-${module}`,
+          'check.ts',
+        ],
+        { cwd: project },
+      );
+      const ts = await run('node', [join(`out-${module}`, 'check.js')], { cwd: project });
+      expect(JSON.parse(ts.stdout), module).toEqual({ valid: true });
+      expect(readFileSync(join(project, `out-${module}`, 'check.js'), 'utf8')).toMatch(/require\("idpass"\)/);
+    }
   }, 120_000);
 });

@@ -11,6 +11,7 @@ import { tempHome } from '../helpers/listen.js';
 import { freePort } from '../helpers/receiver.js';
 import { startCluster } from '../helpers/pg-cluster.mjs';
 import { testScope } from '../helpers/scope.js';
+import { installedProject } from '../helpers/consumer.js';
 
 /**
  * README.md and docs/ run as written: every block marked `<!-- runnable: … -->` in them is executed
@@ -95,6 +96,7 @@ const MARKERS = {
   relay: 'a relay on this machine (relay)',
   relayTeam: 'two relays on one PostgreSQL (relay team)',
   inspector: 'a listener with its inspector, read with curl (inspector)',
+  install: 'a project of your own (install)',
 };
 
 interface ShellRun {
@@ -258,6 +260,23 @@ describe('README.md and docs/, run as written', () => {
     expect(run.output).toMatch(/"reference":"ref-inspect-1"/);
     expect(run.output).toContain('without the token: 401');
   });
+
+  it('the install example, in a project of its own that installed the packed tarball (no clone)', async () => {
+    const { project } = await installedProject();
+    // the registry is not reachable here: the tarball install stands in for `npm install --save-dev idpass`
+    const code = runnable(MARKERS.install).code.replace(/^npm install --save-dev idpass.*\n/m, '');
+    expect(code).not.toMatch(/npm install/);
+    const run = await runShell(code, { cwd: project, timeoutMs: 60_000 });
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toMatch(/^\d+\.\d+\.\d+$/m);
+    expect(run.output).toMatch(/^verification\.completed$/m);
+    const pkg = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    // (runShell puts the examples on this run's ports: 3000 became the app's)
+    expect(pkg.scripts.webhooks).toMatch(/^idpass listen --forward-to :\d+\/webhooks\/identitypass$/);
+    // the script runs the project's own copy
+    const help = await runShell('npm run --silent webhooks -- --help', { cwd: project, timeoutMs: 30_000 });
+    expect(help.output).toMatch(/Usage: idpass listen/);
+  }, 120_000);
 
   it('marks every block it expects to run, and each marked block is one the tests below run', () => {
     expect(
