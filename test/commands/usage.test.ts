@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCommand } from '../helpers/run-command.js';
+import { runCli } from '../helpers/cli.js';
 
 /** Bad input exits 2 and says what to fix: parsing and run, in process, with a fake IO. */
 
@@ -123,5 +124,46 @@ describe('verify: bad input', () => {
     [['verify', '--body', 'x'], /no --header given/],
   ])('%j', async (args, message) => {
     expectUsage(await runCommand(args), message);
+  });
+});
+
+describe('messages say exactly what happened', () => {
+  it('--help states the real --scheme default when verifying (any), and behaves so: a legacy delivery verifies without a note', async () => {
+    for (const command of ['listen', 'verify']) {
+      const help = await runCommand([command, '--help']);
+      expect(help.stdout.replace(/\s+/g, ' '), command).toMatch(/--scheme <name> .*default: any, env: IDPASS_SCHEME/);
+    }
+    const trigger = await runCommand(['trigger', '--help']);
+    expect(trigger.stdout.replace(/\s+/g, ' ')).toMatch(/default: "prembly-hmac", env: IDPASS_SCHEME/);
+    const dir = home();
+    const body = join(dir, 'body.json');
+    writeFileSync(body, '{"a":1}');
+    const legacy = Buffer.from('test_pk_idpass0sandbox0key0not0for0production').toString('base64');
+    const any = await runCommand(['verify', '--body', body, '-H', `x-identitypass-signature: ${legacy}`, '-H', 'token: t']);
+    expect(any.code).toBe(0);
+    expect(any.stdout).not.toMatch(/not the configured/);
+    const expecting = await runCommand([
+      'verify',
+      '--body',
+      body,
+      '-H',
+      `x-identitypass-signature: ${legacy}`,
+      '-H',
+      'token: t',
+      '--scheme',
+      'prembly-hmac',
+    ]);
+    expect(expecting.stdout).toMatch(/signed with identitypass, not the configured prembly-hmac/);
+  });
+
+  it('an empty IDPASS_PUBLIC_KEY (a missing CI secret) is named as the variable; a product given as an event says --product', async () => {
+    // the built CLI, so the variable reaches commander as a CI runner sets it
+    const empty = await runCli(['trigger', 'verification.completed'], { env: { IDPASS_PUBLIC_KEY: '' } });
+    expectUsage({ ...empty, code: empty.code ?? -1 }, /IDPASS_PUBLIC_KEY is set but empty/);
+    expect(empty.stderr).not.toMatch(/--public-key is empty/);
+    const flag = await runCommand(['trigger', 'verification.completed', '--public-key', ' ']);
+    expectUsage(flag, /--public-key is empty/);
+    const product = await runCommand(['trigger', 'bvn']);
+    expectUsage(product, /"bvn" is a product, not an event[\s\S]*idpass trigger verification\.completed --product bvn/);
   });
 });

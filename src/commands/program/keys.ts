@@ -6,11 +6,17 @@ import type { IO } from '../../output/io.js';
 import type { SharedOptions } from './shared-flags.js';
 
 /** Refuses keys that cannot be right and warns about ones that are probably not what was meant. */
-export function checkPublicKey(key: string, io: IO, flag = '--public-key'): void {
+export function checkPublicKey(key: string, io: IO, flag = '--public-key', variable = 'IDPASS_PUBLIC_KEY'): void {
   if (key.trim() === '' || /\s/.test(key)) {
+    // an empty variable is how a missing CI secret arrives: name the variable, not a flag never typed
+    const fromEnv = io.env[variable] !== undefined && io.env[variable] === key;
     throw new UsageError(
-      `${flag} is empty or has spaces in it`,
-      'copy the public key (test_pk_… or live_pk_…) from the Identitypass dashboard',
+      fromEnv
+        ? `${variable} is ${key.trim() === '' ? 'set but empty' : 'set with spaces in it'} (a CI secret that is missing arrives like this)`
+        : `${flag} is empty or has spaces in it`,
+      fromEnv
+        ? `set ${variable} to your public key (test_pk_… or live_pk_…), or unset it to use the built-in test key`
+        : 'copy the public key (test_pk_… or live_pk_…) from the Identitypass dashboard',
     );
   }
   if (/^(test|live)_sk_/.test(key)) {
@@ -25,7 +31,8 @@ export function checkPublicKey(key: string, io: IO, flag = '--public-key'): void
 /** Both keys checked: the sandbox one as given, the live one too when it is not the built-in stand-in. */
 export function checkKeys(options: Pick<SharedOptions, 'publicKey' | 'livePublicKey'>, io: IO): void {
   checkPublicKey(options.publicKey, io);
-  if (options.livePublicKey !== BUILTIN_LIVE_TEST_KEY) checkPublicKey(options.livePublicKey, io, '--live-public-key');
+  if (options.livePublicKey !== BUILTIN_LIVE_TEST_KEY)
+    checkPublicKey(options.livePublicKey, io, '--live-public-key', 'IDPASS_LIVE_PUBLIC_KEY');
 }
 
 export function describeKey(key: string): string {

@@ -87,7 +87,11 @@ export function addSharedOptions(
         .env('IDPASS_LIVE_PUBLIC_KEY')
         .default(BUILTIN_LIVE_TEST_KEY, 'built-in test live key'),
     );
-  if (scheme) command.addOption(new Option('--scheme <name>', help.scheme).choices(SCHEMES).env('IDPASS_SCHEME').default('prembly-hmac'));
+  if (scheme) {
+    // verifying, no --scheme means any scheme is accepted (each delivery is checked in the one it uses)
+    const shown = role === 'verify' ? 'any' : undefined;
+    command.addOption(new Option('--scheme <name>', help.scheme).choices(SCHEMES).env('IDPASS_SCHEME').default('prembly-hmac', shown));
+  }
   return addOutputOptions(command, { json });
 }
 

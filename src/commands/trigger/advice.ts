@@ -9,6 +9,12 @@ export function triggerUsageError(error: TriggerError): UsageError {
   switch (error.code) {
     case 'unknown-event': {
       const close = f.suggestions ?? [];
+      const product = PRODUCTS.find((p) => p === String(f.event).toLowerCase().replace(/_/g, '-'));
+      if (product)
+        return new UsageError(
+          `"${visible(String(f.event))}" is a product, not an event`,
+          `send a verification for it: idpass trigger verification.completed --product ${product}`,
+        );
       return new UsageError(
         `unknown event "${f.event}"` +
           (close.length ? `; did you mean ${close.join(', ')}?` : '') +

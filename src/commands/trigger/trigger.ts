@@ -26,7 +26,7 @@ export function createTriggerCommand(ctx: CommandContext, run: RunCommand<Trigge
     .addOption(
       new Option('-t, --to <url>', 'where to POST')
         .env('IDPASS_TRIGGER_URL')
-        .default(new URL(DEFAULT_TRIGGER_URL), DEFAULT_TRIGGER_URL)
+        .default(new URL(DEFAULT_TRIGGER_URL), `${DEFAULT_TRIGGER_URL}, or the port IDPASS_PORT names`)
         .argParser(argParser((text) => parseHttpUrl(text, '--to'))),
     )
     .addOption(
@@ -48,7 +48,13 @@ export function createTriggerCommand(ctx: CommandContext, run: RunCommand<Trigge
   addSharedOptions(command);
   command.action(async (event: string | undefined, flags: TriggerCommandOptions, self: Command) => {
     checkTriggerFlags(flags, self);
-    ctx.exitCode = await run({ ...flags, event }, ctx.io);
+    // no --to and no IDPASS_TRIGGER_URL: the listener's own port, which IDPASS_PORT moves for listen too
+    const port = ctx.io.env.IDPASS_PORT?.trim();
+    const to =
+      self.getOptionValueSource('to') === 'default' && port && /^\d{1,5}$/.test(port) && Number(port) > 0 && Number(port) < 65536
+        ? new URL(`http://127.0.0.1:${port}/webhook`)
+        : flags.to;
+    ctx.exitCode = await run({ ...flags, to, event }, ctx.io);
   });
   return command;
 }

@@ -120,7 +120,7 @@ export class DoctorContext {
   async send(out: Outgoing): Promise<Exchange> {
     // a handler that answers nothing would take every check to its time limit (minutes): stop sending
     if (this.silent) {
-      const message = `not sent: the handler answered none of the last ${SILENT_LIMIT} deliveries within ${this.timeoutMs}ms`;
+      const message = `not sent: the handler answered none of the last ${SILENT_LIMIT} deliveries within ${formatMs(this.timeoutMs)}`;
       return { status: null, ms: 0, reply: '', redirects: [], error: { kind: 'timeout', message, connected: true } };
     }
     try {

@@ -2,7 +2,7 @@
 
 import { maskUrl } from '../http/url.js';
 import { battery, selectChecks, SENT_KINDS } from './battery.js';
-import { DoctorContext, SILENT_LIMIT } from './context.js';
+import { DoctorContext, formatMs, SILENT_LIMIT } from './context.js';
 import { DoctorError, type CheckResult, type DoctorOptions, type DoctorSummary } from './types.js';
 
 /** The checks these options select, in order (throws DoctorError for an unknown name or event). */
@@ -46,7 +46,7 @@ function notRun(check: { id: string; group: CheckResult['group']; title: string;
     required: check.required,
     verdict: 'skip',
     sent: 'nothing',
-    got: `not run: the handler answered none of the last ${SILENT_LIMIT} deliveries within ${timeoutMs}ms, so the rest would only wait`,
+    got: `not run: the handler answered none of the last ${SILENT_LIMIT} deliveries within ${formatMs(timeoutMs)}, so the rest would only wait`,
     prembly: null,
     fix: 'make the handler answer at all (a crash, a deadlock, a response never ended?), then run doctor again',
     status: null,

@@ -147,7 +147,7 @@ export class Forwarder {
       const timedOut = error.kind === 'timeout';
       const status = timedOut ? 504 : 502;
       const message = timedOut
-        ? `the app did not answer within ${this.options.timeoutMs}ms`
+        ? `the app did not answer within ${Math.round(this.options.timeoutMs ?? 0)}ms`
         : error.kind === 'aborted'
           ? 'idpass was stopped before the app answered'
           : `the app at ${url.host} could not be reached: ${error.message}`;

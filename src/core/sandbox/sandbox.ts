@@ -104,7 +104,9 @@ export class Sandbox extends EventEmitter<{ fact: [SandboxFact] }> {
         reject(
           new SandboxError(
             error.code === 'EADDRINUSE' ? 'port-in-use' : 'bind-failed',
-            `cannot listen on ${host}:${port}: ${error.code ?? error.message}`,
+            error.code === 'EADDRINUSE'
+              ? `port ${port} on ${host} is in use`
+              : `cannot listen on ${host}:${port}: ${error.code ?? error.message}`,
           ),
         ),
       );

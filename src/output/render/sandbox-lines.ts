@@ -28,7 +28,7 @@ export function sandboxLine(fact: SandboxFact, c: ChalkInstance): string | null 
   const outcome = a.delivered
     ? paint.good('delivered')
     : delivery.state === 'retrying'
-      ? paint.warn(`retry at ${delivery.nextAt?.slice(11, 19)}`)
+      ? paint.warn(delivery.nextAt ? `retry at ${delivery.nextAt.slice(11, 19)}` : 'retry scheduled')
       : paint.bad('not delivered');
   const which = a.resend ? 'resend' : `attempt ${a.n}`;
   return `${paint.dim(time())} webhook ${delivery.event} → ${answer} in ${Math.round(a.ms)}ms (${which}, ${delivery.key} key) ${outcome}  ${paint.dim(`${delivery.id} ref ${shortRef(delivery.reference)}`)}`;
