@@ -53,7 +53,9 @@ export function parseSubdomain(text: string): string {
 export function parseHttpUrl(text: string, flag: string): URL {
   const trimmed = text.trim();
   if (/^\d{1,5}$/.test(trimmed)) {
-    throw new ValueError(`${flag} needs a URL, not a port: did you mean http://127.0.0.1:${trimmed}/webhook (or :${trimmed}/webhook)?`);
+    // an app's webhook path, as the README's middleware serves it; a listener takes any path
+    const path = flag === '--forward-to' ? '/webhooks/identitypass' : '/webhook';
+    throw new ValueError(`${flag} needs a URL, not a port: did you mean http://127.0.0.1:${trimmed}${path} (or :${trimmed}${path})?`);
   }
   let candidate = trimmed;
   if (/^:\d{1,5}(\/|$)/.test(candidate)) candidate = `http://127.0.0.1${candidate}`;

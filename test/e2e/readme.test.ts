@@ -369,7 +369,7 @@ describe('README.md and docs/, run as written', () => {
     scope.defer(() => new Promise((resolve) => app.close(resolve)));
     const run = await runShell(block, { cwd: ROOT, timeoutMs: 100_000 });
     expect({ code: run.code, output: run.code === 0 ? '' : run.output }).toEqual({ code: 0, output: '' });
-    expect(seen.every((s) => s.startsWith('/hooks'))).toBe(true);
+    expect(seen.every((s) => s.startsWith('/webhooks/identitypass'))).toBe(true);
     expect(seen.filter((s) => s.endsWith('invalid'))).toHaveLength(1); // only the --tamper signature one
   }, 120_000);
 
@@ -397,9 +397,11 @@ describe('README.md and docs/, run as written', () => {
     listen.kill('SIGINT');
     await stopped;
     const app = await startMiddlewareApp(BUILTIN_KEYS);
-    scope.defer(() => rmSync(join(ROOT, 'body.json'), { force: true }));
+    const before = new Set(readdirSync(ROOT));
     const run = await runShell(runnable(MARKERS.events).code, { cwd: ROOT, env: { IDPASS_HOME: home } });
     expect({ code: run.code, output: run.code === 0 ? '' : run.output }).toEqual({ code: 0, output: '' });
+    // nothing the example wrote is left in the repository
+    expect(readdirSync(ROOT).filter((name) => !before.has(name))).toEqual([]);
     expect(run.output).toMatch(/verification\.completed/);
     expect(run.output).toMatch(/200/); // the resend, re-signed, was accepted by the middleware
     expect(run.output).toMatch(/valid/i);

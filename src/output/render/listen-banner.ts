@@ -35,7 +35,7 @@ export function bannerLines(c: ChalkInstance, f: BannerFacts): string[] {
       'forward',
       f.forwardTargets.length
         ? `${f.forwardTargets.map(visible).join(', ')}  ${tones(c).dim(`(timeout ${f.forwardTimeoutMs === null ? 'none' : formatDuration(f.forwardTimeoutMs)}${f.forwardTargets.length > 1 ? '; the sender gets the first one’s answer' : ''})`)}`
-        : tones(c).dim('off (add --forward-to http://127.0.0.1:3000/webhook)'),
+        : tones(c).dim('off (add --forward-to http://127.0.0.1:3000/webhooks/identitypass)'),
     ],
     ['verify', `${f.key}, scheme detected per delivery${f.expectedScheme ? tones(c).dim(` (expecting ${f.expectedScheme})`) : ''}`],
     ['store', f.storeFile ?? tones(c).dim(f.storeOn ? 'unavailable' : 'off (--no-store)')],
