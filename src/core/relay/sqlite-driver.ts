@@ -1,6 +1,6 @@
 /**
  * One small synchronous SQLite surface over two drivers: Node's own `node:sqlite` where it is
- * stable and silent (Node 24 and later), else `better-sqlite3` (an optional dependency: Node 20
+ * stable and silent (Node 24 and later), else `better-sqlite3` (an optional peer dependency, installed only by those who want it: Node 20
  * has no built-in SQLite). Both give positional parameters and plain objects for rows; blobs come
  * back as Buffers whichever driver read them.
  */
@@ -69,7 +69,7 @@ export async function openSqlite(path: string, busyTimeoutMs = 5000): Promise<Sq
     Database = createRequire(import.meta.url)('better-sqlite3') as BetterSqlite;
   } catch (error) {
     throw new Error(
-      `SQLite needs the better-sqlite3 package on Node ${process.versions.node}: reinstall idpass with optional dependencies (npm install --include=optional), or run the relay on Node 24 or later (${(error as Error).message.split('\n')[0]})`,
+      `the relay's SQLite needs the better-sqlite3 package on Node ${process.versions.node} (Node 24 has SQLite built in): npm install better-sqlite3@12 beside idpass, run the relay on Node 24 or later, or give it --db postgres://… (${(error as Error).message.split('\n')[0]})`,
       { cause: error },
     );
   }
