@@ -170,7 +170,14 @@ export function LiveView(props: LiveViewProps) {
       {state.help ? (
         <Help paint={paint} />
       ) : state.detail && current ? (
-        <Detail delivery={opened(current, loaded)} paint={paint} showPii={showPii} height={body} scroll={state.detailScroll} />
+        <Detail
+          delivery={opened(current, loaded)}
+          paint={paint}
+          showPii={showPii}
+          height={body}
+          width={size.columns}
+          scroll={state.detailScroll}
+        />
       ) : state.rows.length === 0 ? (
         <Waiting header={header} state={state} paint={paint} />
       ) : (

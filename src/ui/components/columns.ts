@@ -126,38 +126,44 @@ export const COLUMNS: Column[] = [
 ];
 
 /**
- * The columns that fit, in display order. Event, result, signature and the app's answer come first;
- * the event name shrinks (cut in the middle) before any of them is dropped; spare width goes back
- * to the event name, then to the less important columns in order.
+ * The columns that fit, in display order. Event, result, signature and the app's answer come
+ * first, the event name at its narrowest; then the event name grows to a comfortable width, the
+ * flags (dup, retry, replay, relay) come in, then the time; then the event name grows to the
+ * longest name on screen (`longestEvent`: never wider, so it is not padded with spare width), and
+ * only then the reference and the product. Whatever is left goes to the event name.
  */
-export function layoutColumns(columns: number): { column: Column; width: number }[] {
+export function layoutColumns(columns: number, longestEvent = 36): { column: Column; width: number }[] {
   const available = columns - 2; // the selection marker
   const widthOf = (c: Column) => c.minWidth ?? c.width;
-  const byPriority = [...COLUMNS].sort((a, b) => a.priority - b.priority);
+  const event = COLUMNS.find((c) => c.id === 'event')!;
+  const eventMax = Math.max(event.minWidth ?? 4, Math.min(event.width, longestEvent));
   const chosen = new Map<Column, number>();
   let used = -1;
   const fits = (width: number) => used + 1 + width <= available;
   // 1. the essentials (event, result, signature, app), the event name at its narrowest
-  for (const column of byPriority.filter((c) => c.priority <= 1)) {
+  for (const column of [...COLUMNS].sort((a, b) => a.priority - b.priority).filter((c) => c.priority <= 1)) {
     if (column.priority > 0 && !fits(widthOf(column))) break;
     chosen.set(column, widthOf(column));
     used += 1 + widthOf(column);
   }
-  const event = COLUMNS.find((c) => c.id === 'event')!;
   const grow = (column: Column, to: number) => {
     const more = Math.max(0, Math.min(to - chosen.get(column)!, available - used));
     chosen.set(column, chosen.get(column)! + more);
     used += more;
   };
-  // 2. a comfortable event name before any optional column; 3. the optional columns in order
-  grow(event, EVENT_COMFORTABLE);
-  for (const column of byPriority.filter((c) => c.priority > 1)) {
-    if (!fits(column.width)) break;
+  const add = (id: string) => {
+    const column = COLUMNS.find((c) => c.id === id)!;
+    if (!fits(column.width)) return false;
     chosen.set(column, column.width);
     used += 1 + column.width;
-  }
-  // 4. whatever is left goes to the event name, up to the longest one
-  grow(event, event.width);
+    return true;
+  };
+  grow(event, Math.min(EVENT_COMFORTABLE, eventMax));
+  if (add('flags') && add('time')) {
+    grow(event, eventMax);
+    if (add('ref')) add('product');
+  } else grow(event, eventMax);
+  grow(event, eventMax);
   if (used > available) chosen.set(event, Math.max(4, chosen.get(event)! - (used - available)));
   return COLUMNS.filter((c) => chosen.has(c)).map((column) => ({ column, width: chosen.get(column)! }));
 }

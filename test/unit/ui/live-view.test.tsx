@@ -1,4 +1,5 @@
 import '../../helpers/force-color.js';
+import { wrapLines } from '../../../src/ui/components/detail-pane.js';
 import { EventEmitter } from 'node:events';
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -305,7 +306,8 @@ describe('column layout', () => {
   it('drops columns on narrow terminals instead of wrapping', () => {
     const ids = (w: number) => layoutColumns(w).map((c) => c.column.id);
     expect(ids(200)).toEqual(['time', 'event', 'result', 'sig', 'forward', 'flags', 'ref', 'product']);
-    expect(ids(80)).toEqual(['time', 'event', 'result', 'sig', 'forward']);
+    // the longest catalog name on screen takes the width the flags would need
+    expect(ids(80)).toEqual(['event', 'result', 'sig', 'forward']);
     // the app's answer stays at 70 and 60: the event name gives up width first
     expect(ids(70)).toEqual(['event', 'result', 'sig', 'forward']);
     expect(ids(60)).toEqual(['event', 'result', 'sig', 'forward']);
@@ -320,16 +322,41 @@ describe('column layout', () => {
     }
   });
 
+  it('keeps the flags and the event names on screen whole when there is room: the event column is as wide as its longest name', () => {
+    const layout = (w: number, longest: number) => Object.fromEntries(layoutColumns(w, longest).map((c) => [c.column.id, c.width]));
+    // verification.completed (22) at 80: the flags fit beside it
+    expect(layout(80, 22)).toMatchObject({ event: 22, flags: 12 });
+    // verification.retry.completed (28) at 90: whole, with the flags
+    expect(layout(90, 28)).toMatchObject({ event: 28, flags: 12 });
+    // at 120 the event name is whole before the reference and product come in; never padded past the longest name
+    expect(layout(120, 28)).toMatchObject({ event: 28, flags: 12, time: 8, ref: 8 });
+    expect(layout(200, 22).event).toBe(22);
+    expect(layout(200, 36).event).toBe(36);
+  });
+
+  it('the details pane wraps a long line under its indent instead of cutting it', () => {
+    const text = `  ✔ valid (prembly-hmac, live key): ${'word '.repeat(40)}end`;
+    const wrapped = wrapLines([{ text, tone: 'good' }], 80);
+    expect(wrapped.length).toBeGreaterThan(1);
+    expect(wrapped.every((l) => l.text.length <= 80)).toBe(true);
+    expect(wrapped.map((l) => l.text.trim()).join(' ')).toBe(text.trim());
+    expect(wrapped.slice(1).every((l) => l.text.startsWith('    '))).toBe(true);
+  });
+
   it('a row whose large body was let go of reads it back when its details open, and lets go again when they close', async () => {
     const whole = makeDelivery(verified('ref-large'));
     const released: Delivery = { ...whole, body: null, json: undefined, bodyReleased: true };
     const loads: string[] = [];
-    const { deliver, press, screen } = mount({
-      load: async (d) => {
-        loads.push(d.id);
-        return whole;
+    // wide enough that no detail line wraps: the body's first lines stay on the first screen
+    const { deliver, press, screen } = mount(
+      {
+        load: async (d) => {
+          loads.push(d.id);
+          return whole;
+        },
       },
-    });
+      160,
+    );
     await deliver(released);
     await press('\r');
     await tick(50);
