@@ -15,7 +15,7 @@ import { useTerminalSize } from './components/terminal-size.js';
 import type { HeaderInfo, Paint } from './components/types.js';
 import { Waiting } from './components/waiting.js';
 import { visible } from '../output/sanitize.js';
-import { initialViewState, reduce, selectedRow, type TunnelView } from './view-model.js';
+import { initialViewState, reduce, selectedRow, type TunnelView, type ViewAction } from './view-model.js';
 
 export type { HeaderInfo } from './components/types.js';
 export type { TunnelView } from './view-model.js';
@@ -106,6 +106,14 @@ function opened(current: Delivery, loaded: Delivery | null): Delivery {
   return loaded && loaded.id === current.id ? loaded : current;
 }
 
+/** A key's work that finishes later: its result, or its error as the message line. */
+function settle<T>(work: Promise<T>, dispatch: (action: ViewAction) => void, done: (value: T) => ViewAction): void {
+  work.then(
+    (value) => dispatch(done(value)),
+    (error: Error) => dispatch({ type: 'message', text: error.message, tone: 'error' }),
+  );
+}
+
 export function LiveView(props: LiveViewProps) {
   const { header, color, showPii, batchMs = 50 } = props;
   const paint: Paint = (colour) => (color && colour ? colour : undefined);
@@ -126,21 +134,13 @@ export function LiveView(props: LiveViewProps) {
   const onLetter = (input: string) => {
     const key = LETTER_KEYS[input];
     if (key) return dispatch({ type: 'key', key });
-    if (input === 'o' && props.openInspector) {
-      props.openInspector().then(
-        (text) => dispatch({ type: 'message', text, tone: 'info' }),
-        (error: Error) => dispatch({ type: 'message', text: error.message, tone: 'error' }),
-      );
-      return;
-    }
+    if (input === 'o' && props.openInspector)
+      return settle(props.openInspector(), dispatch, (text) => ({ type: 'message', text, tone: 'info' }));
     if (input === 'r') {
       const row = selectedRow(state);
       if (!row) return;
       dispatch({ type: 'message', text: `replaying ${row.id}…`, tone: 'info' });
-      props.replay(row).then(
-        (delivery) => dispatch({ type: 'replayed', delivery }),
-        (error: Error) => dispatch({ type: 'message', text: error.message, tone: 'error' }),
-      );
+      settle(props.replay(row), dispatch, (delivery) => ({ type: 'replayed', delivery }));
     }
   };
 
