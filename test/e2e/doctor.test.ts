@@ -127,6 +127,15 @@ describe('idpass doctor', () => {
     expect(res.code).toBe(1);
   }, 60_000);
 
+  it('--json names its two times: the check as a whole (checkMs) and the handler’s answer (answerMs)', async () => {
+    const h = await handler('correct');
+    const res = await doctorJson(h.url, ['--only', 'genuine.verification.completed']);
+    const line = res.checks[0] as unknown as { ms: number; checkMs: number; answerMs: number };
+    expect(line.checkMs).toBe(line.ms);
+    expect(line.answerMs).toBeTypeOf('number');
+    expect(line.answerMs).toBeLessThanOrEqual(line.checkMs);
+  }, 60_000);
+
   it('raw-bytes names re-serialising only when proven: a raw-bytes verifier holding another key is told about the key', async () => {
     const h = await handler('correct');
     // the handler holds idpass's built-in keys; doctor signs with the user's own, which the handler lacks

@@ -117,7 +117,16 @@ export class DoctorContext {
     return this.silentInARow >= SILENT_LIMIT;
   }
 
+  /** The last answered request's time: a check's result says it apart from the check's own duration. */
+  lastAnswerMs: number | null = null;
+
   async send(out: Outgoing): Promise<Exchange> {
+    const ex = await this.exchange(out);
+    this.lastAnswerMs = ex.status === null ? null : Math.round(ex.ms * 10) / 10;
+    return ex;
+  }
+
+  private async exchange(out: Outgoing): Promise<Exchange> {
     // a handler that answers nothing would take every check to its time limit (minutes): stop sending
     if (this.silent) {
       const message = `not sent: the handler answered none of the last ${SILENT_LIMIT} deliveries within ${formatMs(this.timeoutMs)}`;

@@ -30,10 +30,20 @@ export async function* runChecks(options: DoctorOptions): AsyncGenerator<CheckRe
     }
     options.onStart?.(check.id, index, checks.length);
     const started = performance.now();
+    ctx.lastAnswerMs = null;
     const outcome = await check.run(ctx);
     if (options.signal?.aborted) return;
     const ms = Math.round((performance.now() - started) * 10) / 10;
-    yield { id: check.id, group: check.group, title: check.title, required: check.required, ms, timing: undefined, ...outcome };
+    yield {
+      id: check.id,
+      group: check.group,
+      title: check.title,
+      required: check.required,
+      ms,
+      answerMs: ctx.lastAnswerMs,
+      timing: undefined,
+      ...outcome,
+    };
   }
 }
 

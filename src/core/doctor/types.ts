@@ -26,6 +26,8 @@ export interface CheckResult {
   status: number | null;
   /** Time the check took, all requests included. */
   ms: number;
+  /** How long the handler took to answer the check's last request (null when none was answered). */
+  answerMs?: number | null;
   /** Answer times, for the speed check. */
   timing?: { samples: number; p50: number; p95: number; max: number };
 }

@@ -61,6 +61,22 @@ export function summaryLine(summary: DoctorSummary, total: number, c: ChalkInsta
 
 /** A check result as one JSON object (the summary follows as `{ summary }`). */
 export function checkJson(result: CheckResult): Record<string, unknown> {
-  const { id, group, title, verdict, required, sent, got, prembly, fix, status, ms, timing } = result;
-  return { id, group, title, verdict, required, status, ms, sent, got, prembly, fix, ...(timing ? { timing } : {}) };
+  const { id, group, title, verdict, required, sent, got, prembly, fix, status, ms, answerMs, timing } = result;
+  // two times, each named: the check as a whole (checkMs, also ms as before) and the handler's answer to its last request
+  return {
+    id,
+    group,
+    title,
+    verdict,
+    required,
+    status,
+    ms,
+    checkMs: ms,
+    answerMs: answerMs ?? null,
+    sent,
+    got,
+    prembly,
+    fix,
+    ...(timing ? { timing } : {}),
+  };
 }
