@@ -180,10 +180,16 @@ async function compare(ins: Inspector, res: ServerResponse, url: URL): Promise<v
 }
 
 export async function handleApi(ins: Inspector, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  const parts = url.pathname
-    .split('/')
-    .slice(2)
-    .map((p) => decodeURIComponent(p));
+  let parts: string[];
+  try {
+    parts = url.pathname
+      .split('/')
+      .slice(2)
+      .map((p) => decodeURIComponent(p));
+  } catch {
+    req.resume();
+    return refuse(res, 400, 'the path is not valid percent-encoding');
+  }
   const [first, id, action] = parts;
   if (first === 'deliveries' && parts.length === 1 && req.method === 'GET') return list(ins, res, url);
   if (first === 'deliveries' && id && parts.length <= 3) return oneDelivery(ins, req, res, url, id, action);
