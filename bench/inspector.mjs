@@ -14,7 +14,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../test/helpers/chromium.mjs';
 import { fmt, key, lineFrom, root, startProcess, stopProcesses } from './lib.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -89,19 +89,8 @@ async function main() {
   const l = await listen(['--inspect', '--inspect-port', '0']);
   await sleep(3_000);
   const before = rss(l.child.pid);
-  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'idpass-bench-chromium-')), {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-    viewport: { width: 1280, height: 800 },
-  });
+  const browser = await launchChromium();
+  const context = browser.context;
   const bare = await bareServer(10_000);
   const page = await context.newPage();
   await page.goto(bare.url);
@@ -150,7 +139,7 @@ async function main() {
   console.log(
     `burst at 500/s for ${BURST_SECONDS} s: ${fmt(rate(withPage))}/s with the page open (p99 ${withPage.latency.p99} ms), ${fmt(rate(withoutPage))}/s without (p99 ${withoutPage.latency.p99} ms): ratio ${fmt(rate(withPage) / rate(withoutPage))} (goal ≥ 0.90)`,
   );
-  await context.close();
+  await browser.close();
   bare.server.close();
 }
 

@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../test/helpers/chromium.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin/idpass.js');
@@ -59,20 +59,8 @@ await trigger('verification.completed', '--product', 'nin', '--reference', 'kyc-
 await trigger('verification.completed', '--reference', 'kyc-7f3a-0002', '--tamper', 'signature');
 await trigger('verification.failed', '--reference', 'kyc-7f3a-0003');
 
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'idpass-chromium-')), {
-  executablePath,
-  headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-  viewport: { width: 1280, height: 760 },
-});
+const browser = await launchChromium({ width: 1280, height: 760 });
+const context = browser.context;
 const page = await context.newPage();
 await page.goto(inspector);
 await page.waitForSelector('.row');
@@ -81,7 +69,7 @@ await page.click('[data-tab="Compare"]');
 await page.waitForSelector('tr.changed');
 const target = join(root, 'docs', 'inspector.png');
 await page.screenshot({ path: target });
-await context.close();
+await browser.close();
 listen.kill('SIGINT');
 app.close();
 console.log(`wrote ${target}`);
